@@ -1,0 +1,249 @@
+"""Settings for VSOP Events, read from the environment (django-environ).
+
+Every value that differs between a laptop and production comes from an
+environment variable (or a `.env` file beside manage.py); see README.md for the
+table of variables. Defaults are safe for production, `make run` switches on
+DEBUG for development.
+"""
+
+from email.utils import formataddr, parseaddr
+from pathlib import Path
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+DEBUG = env.bool("DEBUG", default=False)
+
+SECRET_KEY = env("SECRET_KEY", default="")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be set when DEBUG is off (see README.md, Konfiguration)."
+        )
+    SECRET_KEY = "django-insecure-development-only-key-do-not-use-in-production"  # noqa: S105
+
+ALLOWED_HOSTS = env.list(
+    "ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else []
+)
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "crispy_forms",
+    "crispy_bootstrap5",
+    "bootstrap",  # django-bootstrap-static: Bootstrap 5 CSS/JS served locally
+    "django_tasks_db",
+    "programme",
+    "registrations",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "vsop_events.middleware.ChosenLanguageMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "vsop_events.urls"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "vsop_events.context_processors.association",
+            ],
+        },
+    },
+]
+
+WSGI_APPLICATION = "vsop_events.wsgi.application"
+
+# SQLite by default; IMMEDIATE transactions make concurrent writers queue for
+# the write lock instead of failing with "database is locked".
+DATABASES = {
+    "default": env.db(
+        "DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    )
+DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Internationalisation: German first, English through i18n.
+LANGUAGE_CODE = "de"
+LANGUAGES = [("de", _("Deutsch")), ("en", _("Englisch"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Europe/Berlin"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+MEDIA_URL = "media/"
+
+CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
+CRISPY_TEMPLATE_PACK = "bootstrap5"
+
+LOGIN_URL = "admin:login"
+
+CACHES = {
+    "default": env.cache("CACHE_URL", default="locmemcache://vsop-events"),
+}
+
+# Mail (Django 6.1 MAILERS). EMAIL_URL uses django-environ's syntax, e.g.
+# smtp+tls://user:password@mail.example.org:587; development prints mails to
+# the console. email_url() returns the old EMAIL_* dict, mapped here.
+_EMAIL_BACKENDS = {
+    "django.core.mail.backends.smtp.EmailBackend": {
+        "EMAIL_HOST": "host",
+        "EMAIL_PORT": "port",
+        "EMAIL_HOST_USER": "username",
+        "EMAIL_HOST_PASSWORD": "password",
+        "EMAIL_USE_TLS": "use_tls",
+        "EMAIL_USE_SSL": "use_ssl",
+        "EMAIL_TIMEOUT": "timeout",
+    },
+}
+
+
+def _mailer_from_url(url):
+    config = env.email_url_config(url)
+    backend = config.pop("EMAIL_BACKEND")
+    mapping = _EMAIL_BACKENDS.get(backend, {})
+    options = {
+        option: config[key]
+        for key, option in mapping.items()
+        if config.get(key) not in (None, "")
+    }
+    if backend == "django.core.mail.backends.filebased.EmailBackend":
+        options["file_path"] = config.get("EMAIL_FILE_PATH")
+    if backend == "django.core.mail.backends.smtp.EmailBackend":
+        options.setdefault("timeout", 20)
+    return {"BACKEND": backend, "OPTIONS": options}
+
+
+MAILERS = {
+    "default": _mailer_from_url(
+        env("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25")
+    )
+}
+
+
+def _address(value):
+    """Quote the display name where needed ('VSOP e.V.' contains a period)."""
+    name, address = parseaddr(value)
+    return formataddr((name, address)) if name else address
+
+
+DEFAULT_FROM_EMAIL = _address(
+    env("DEFAULT_FROM_EMAIL", default="VSOP e.V. Geschäftsstelle <geschaeftsstelle@vsop.de>")
+)
+SERVER_EMAIL = _address(env("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL))
+
+# Background tasks (Django's tasks framework). Development runs tasks right
+# away; production stores them in the database for `manage.py db_worker`.
+TASKS = {
+    "default": {
+        "BACKEND": env(
+            "TASKS_BACKEND",
+            default="django.tasks.backends.immediate.ImmediateBackend"
+            if DEBUG
+            else "django_tasks_db.DatabaseBackend",
+        ),
+    }
+}
+
+# The association's details used in mails, invoices and documents.
+ASSOCIATION = {
+    "name": env("ASSOCIATION_NAME", default="Verein für Sozialplanung e.V. (VSOP)"),
+    "short_name": env("ASSOCIATION_SHORT_NAME", default="VSOP e.V."),
+    "street": env("ASSOCIATION_STREET", default="Musterstraße 1"),
+    "postcode": env("ASSOCIATION_POSTCODE", default="12345"),
+    "city": env("ASSOCIATION_CITY", default="Musterstadt"),
+    "email": env("ASSOCIATION_EMAIL", default="geschaeftsstelle@vsop.de"),
+    "phone": env("ASSOCIATION_PHONE", default=""),
+    "website": env("ASSOCIATION_WEBSITE", default="https://www.vsop.de"),
+    "bank_name": env("ASSOCIATION_BANK_NAME", default="Musterbank"),
+    "iban": env("ASSOCIATION_IBAN", default="DE02120300000000202051"),
+    "bic": env("ASSOCIATION_BIC", default="BYLADEM1001"),
+    "tax_number": env("ASSOCIATION_TAX_NUMBER", default=""),
+    "vat_note": env(
+        "ASSOCIATION_VAT_NOTE",
+        default="Steuerfrei nach § 4 Nr. 22 a UStG (Veranstaltung wissenschaftlicher oder belehrender Art).",
+    ),
+    "register": env("ASSOCIATION_REGISTER", default=""),
+}
+
+# Security behind a TLS-terminating proxy.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
+SECURE_HSTS_PRELOAD = not DEBUG
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+}
+
+# Absolute base URL for links in mails and documents (no trailing slash).
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+# Public forms: at most this many POSTs per client IP and window (seconds).
+RATE_LIMIT_POSTS = env.int("RATE_LIMIT_POSTS", default=20)
+RATE_LIMIT_WINDOW = env.int("RATE_LIMIT_WINDOW", default=600)

@@ -1,0 +1,24 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+admin.site.site_header = "VSOP e.V. – Tagungsverwaltung"
+admin.site.site_title = "VSOP Tagungen"
+admin.site.index_title = "Geschäftsstelle"
+
+urlpatterns = [
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("admin/", admin.site.urls),
+    path("", include("registrations.urls")),
+    path("", include("programme.urls")),
+]
+
+handler404 = "programme.views.page_not_found"
+handler500 = "programme.views.server_error"
+
+if settings.DEBUG:  # pragma: no cover - development convenience
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
