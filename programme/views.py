@@ -1,0 +1,148 @@
+"""Public pages: thin views that ask the selectors and render."""
+
+import datetime as dt
+
+import icalendar
+from django.conf import settings
+from django.http import HttpResponse, HttpResponseServerError
+from django.shortcuts import render
+from django.template import loader
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from . import selectors
+
+
+@require_safe
+def home(request):
+    upcoming = selectors.upcoming_conferences()
+    return render(
+        request,
+        "programme/home.html",
+        {
+            "next_conference": upcoming[0] if upcoming else None,
+            "other_upcoming": upcoming[1:],
+            "past_conferences": selectors.past_conferences(),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@require_safe
+def site_page(request, slug):
+    return render(request, "programme/site_page.html", {"page": selectors.site_page(slug)})
+
+
+@require_safe
+def conference_detail(request, slug):
+    conference = selectors.public_conference(slug, user=request.user)
+    return render(
+        request,
+        "programme/conference_detail.html",
+        {"conference": conference},
+    )
+
+
+def _may_see_programme(request, conference):
+    return conference.programme_published or request.user.is_staff
+
+
+@require_safe
+def programme(request, slug):
+    conference = selectors.public_conference(slug, user=request.user)
+    shows_items = _may_see_programme(request, conference)
+    return render(
+        request,
+        "programme/programme.html",
+        {
+            "conference": conference,
+            "days": selectors.programme_days(conference) if shows_items else [],
+            "is_preview": shows_items and not conference.programme_published,
+        },
+    )
+
+
+@require_safe
+def programme_ical(request, slug):
+    conference = selectors.public_conference(slug, user=request.user)
+    items = selectors.programme_items(conference) if _may_see_programme(request, conference) else []
+    response = HttpResponse(
+        conference_calendar(conference, items), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{conference.slug}.ics"'
+    return response
+
+
+def page_not_found(request, exception):
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    """Render 500.html without a request context: the database or a context processor may be what broke."""
+    return HttpResponseServerError(loader.get_template("500.html").render())
+
+
+# iCal export. It lives here because it is the one place that needs it; move it
+# to its own module when a second export (e.g. mails with an attachment) needs it.
+
+ICAL_DOMAIN = "vsop-events"
+
+
+def conference_calendar(conference, items):
+    """The conference as an iCalendar file: one VEVENT per programme item, or one for the whole
+    conference when there are no items to publish. UIDs stay stable so calendars update in place."""
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", f"-//{settings.ASSOCIATION['short_name']}//VSOP Events//DE")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", conference.title)
+    stamp = conference.updated_at.astimezone(dt.UTC)
+    address_lines = [line.strip() for line in conference.venue_address.splitlines() if line.strip()]
+    # The address usually ends with the city; name the city only when there is no address.
+    venue = ", ".join(
+        part for part in (conference.venue_name, *(address_lines or [conference.city])) if part
+    )
+    if items:
+        for item in items:
+            event = icalendar.Event()
+            event.add("uid", f"item-{item.pk}@{ICAL_DOMAIN}")
+            event.add("dtstamp", stamp)
+            event.add("dtstart", timezone.localtime(item.starts_at))
+            if item.ends_at:
+                event.add("dtend", timezone.localtime(item.ends_at))
+            event.add("summary", f"{item.title} ({conference.title})")
+            event.add("location", ", ".join(part for part in (item.room, venue) if part))
+            event.add("description", _item_description(item))
+            calendar.add_component(event)
+    else:
+        event = icalendar.Event()
+        event.add("uid", f"conference-{conference.pk}@{ICAL_DOMAIN}")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", timezone.localtime(conference.starts_at))
+        event.add("dtend", timezone.localtime(conference.ends_at))
+        event.add("summary", conference.title)
+        event.add("location", venue)
+        event.add("description", "\n\n".join(part for part in (conference.motto, conference.description) if part))
+        calendar.add_component(event)
+    calendar.add_missing_timezones()
+    return calendar.to_ical()
+
+
+def _item_description(item):
+    lines = [item.get_kind_display()]
+    if item.members_only:
+        lines.append(_("nur für Mitglieder"))
+    if item.description:
+        lines.append(item.description)
+    for group in item.role_groups:
+        names = "; ".join(person.display_with_organisation for person in group.people)
+        lines.append(f"{group.label}: {names}")
+    phase = item.workshop_phase
+    if phase:
+        lines.append(_("%(number)s. Arbeitsphase: %(title)s") % {"number": phase.number, "title": phase.title})
+        if phase.guiding_question:
+            lines.append(phase.guiding_question)
+        for workshop in phase.ordered_workshops:
+            moderators = "; ".join(m.person.display_with_organisation for m in workshop.ordered_moderators)
+            lines.append(f"– {workshop.title}" + (f" ({moderators})" if moderators else ""))
+    return "\n".join(lines)
