@@ -1,0 +1,1 @@
+"""Every state change of a registration lives in this package, one module per concern."""

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "registrations"
+
+urlpatterns = [
+    path("tagungen/<slug:slug>/voranmeldung/", views.pre_register, name="pre_register"),
+    path("tagungen/<slug:slug>/voranmeldung/danke/", views.pre_register_done, name="pre_register_done"),
+    path("anmeldung/<str:token>/", views.personal, name="personal"),
+    path("anmeldung/<str:token>/daten/", views.personal_edit, name="personal_edit"),
+    path("anmeldung/<str:token>/stornieren/", views.personal_cancel, name="personal_cancel"),
+    path("anmeldung/<str:token>/bestaetigung.pdf", views.personal_confirmation_pdf, name="personal_confirmation_pdf"),
+]
