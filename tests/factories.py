@@ -1,0 +1,115 @@
+"""factory_boy factories shared by all tests."""
+
+import datetime as dt
+from decimal import Decimal
+
+import factory
+from django.utils import timezone
+
+from programme.models import (
+    Appearance,
+    Conference,
+    Person,
+    ProgrammeItem,
+    Workshop,
+    WorkshopModerator,
+    WorkshopPhase,
+)
+
+
+def _in_days(days, hour=10):
+    now = timezone.localtime()
+    return (now + dt.timedelta(days=days)).replace(hour=hour, minute=0, second=0, microsecond=0)
+
+
+class ConferenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Conference
+
+    title = factory.Sequence(lambda n: f"Jahrestagung Test {n}")
+    slug = factory.Sequence(lambda n: f"jahrestagung-test-{n}")
+    motto = "Integrierte Sozialplanung"
+    city = "Köln"
+    venue_name = "Tagungshaus"
+    starts_at = factory.LazyFunction(lambda: _in_days(60))
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + dt.timedelta(days=1, hours=4))
+    places = 50
+    member_fee = Decimal("250.00")
+    non_member_fee = Decimal("300.00")
+    pre_registration_deadline = factory.LazyAttribute(lambda o: (o.starts_at - dt.timedelta(days=30)).date())
+    registration_deadline = factory.LazyAttribute(lambda o: (o.starts_at - dt.timedelta(days=10)).date())
+    programme_published = True
+    status = Conference.Status.PUBLISHED
+    contact_email = "geschaeftsstelle@vsop.de"
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    first_name = factory.Sequence(lambda n: f"Vorname{n}")
+    last_name = factory.Sequence(lambda n: f"Nachname{n}")
+    organisation = "Stadt Musterstadt"
+
+
+class WorkshopPhaseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WorkshopPhase
+
+    conference = factory.SubFactory(ConferenceFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Arbeitsphase {n}")
+    mode = WorkshopPhase.Mode.CHOOSE
+
+
+class WorkshopFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Workshop
+
+    phase = factory.SubFactory(WorkshopPhaseFactory)
+    title = factory.Sequence(lambda n: f"Workshop {n}")
+    room = "Raum 1"
+    seat_limit = 20
+
+
+class WorkshopModeratorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WorkshopModerator
+
+    workshop = factory.SubFactory(WorkshopFactory)
+    person = factory.SubFactory(PersonFactory)
+
+
+class ProgrammeItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProgrammeItem
+
+    conference = factory.SubFactory(ConferenceFactory)
+    kind = ProgrammeItem.Kind.TALK
+    title = factory.Sequence(lambda n: f"Vortrag {n}")
+    starts_at = factory.LazyAttribute(lambda o: o.conference.starts_at)
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + dt.timedelta(hours=1))
+
+
+class AppearanceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Appearance
+
+    item = factory.SubFactory(ProgrammeItemFactory)
+    person = factory.SubFactory(PersonFactory)
+    role = Appearance.Role.SPEAKER
+
+
+class RegistrationFactory(factory.django.DjangoModelFactory):
+    """A registration created directly, bypassing the services: for reading tests only."""
+
+    class Meta:
+        model = "registrations.Registration"
+
+    conference = factory.SubFactory(ConferenceFactory)
+    stage = "pre"
+    status = "holds_place"
+    first_name = factory.Sequence(lambda n: f"Vorname{n}")
+    last_name = factory.Sequence(lambda n: f"Nachname{n}")
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    organisation = factory.Sequence(lambda n: f"Stadt {n}")

@@ -1,0 +1,83 @@
+"""Places are never oversold, also under concurrent requests (PostgreSQL only)."""
+
+import threading
+
+import pytest
+from django.db import connection, connections
+
+from registrations.models import Registration
+from registrations.services import locking, places
+from tests.factories import ConferenceFactory
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.postgres,
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="SQLite serialises writers; the row-lock race needs PostgreSQL",
+    ),
+]
+
+PLACES = 5
+PEOPLE = 24
+
+
+def fire(conference, count):
+    barrier = threading.Barrier(count)
+    errors = []
+
+    def worker(n):
+        try:
+            barrier.wait()
+            places.pre_register(
+                conference=conference,
+                data={"first_name": "P", "last_name": f"N{n}", "email": f"p{n}@example.org", "organisation": "X"},
+            )
+        except Exception as error:  # pragma: no cover - reported below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return errors
+
+
+def test_concurrent_pre_registrations_never_oversell():
+    conference = ConferenceFactory(places=PLACES)
+    errors = fire(conference, PEOPLE)
+    assert errors == []
+    assert Registration.objects.filter(status=Registration.Status.HOLDS_PLACE).count() == PLACES
+    assert Registration.objects.filter(status=Registration.Status.WAITING).count() == PEOPLE - PLACES
+    positions = sorted(places.waiting_position(r) for r in Registration.objects.filter(status="waiting"))
+    assert positions == list(range(1, PEOPLE - PLACES + 1))
+
+
+def test_control_without_the_lock_oversells(monkeypatch):
+    """Shows the race the lock prevents: without it, counting and inserting interleave."""
+    from programme.models import Conference
+
+    barrier = threading.Barrier(PEOPLE)
+    original_places_left = places.places_left
+
+    def unlocked(conference_id):
+        return Conference.objects.get(pk=conference_id)
+
+    def slow_places_left(conference):
+        left = original_places_left(conference)
+        try:
+            barrier.wait(timeout=10)  # everyone has counted before anyone inserts
+        except threading.BrokenBarrierError:
+            pass
+        return left
+
+    monkeypatch.setattr(places, "lock_conference", unlocked)
+    monkeypatch.setattr(locking, "lock_conference", unlocked)
+    monkeypatch.setattr(places, "places_left", slow_places_left)
+    conference = ConferenceFactory(places=PLACES)
+    errors = fire(conference, PEOPLE)
+    assert errors == []
+    assert Registration.objects.filter(status=Registration.Status.HOLDS_PLACE).count() > PLACES
