@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from programme.models import Conference, Person, ProgrammeItem, Workshop, WorkshopPhase
 
@@ -172,7 +173,9 @@ class Registration(models.Model):
         decimal_places=2,
         null=True,
         blank=True,
-        help_text=_("Bei der Anmeldung festgeschrieben; spätere Änderungen der Tagungsgebühren wirken nicht zurück."),
+        help_text=_(
+            "Bei der Anmeldung festgeschrieben; spätere Änderungen der Tagungsgebühren wirken nicht zurück."
+        ),
     )
     membership_check = models.CharField(
         _("Mitgliedschaft"),
@@ -197,7 +200,9 @@ class Registration(models.Model):
     list_consent = models.BooleanField(
         _("auf der Teilnehmendenliste"),
         default=False,
-        help_text=_("Einverstanden, mit Name und Organisation auf der Liste für alle Teilnehmenden zu stehen."),
+        help_text=_(
+            "Einverstanden, mit Name und Organisation auf der Liste für alle Teilnehmenden zu stehen."
+        ),
     )
     terms_consent = models.ForeignKey(
         ConsentText,
@@ -221,6 +226,8 @@ class Registration(models.Model):
     anonymised_at = models.DateTimeField(_("anonymisiert am"), null=True, blank=True)
 
     objects = RegistrationQuerySet.as_manager()
+    # Audit trail (who changed what, when). The token stays out of it.
+    history = HistoricalRecords(excluded_fields=["token"])
 
     class Meta:
         verbose_name = _("Anmeldung")
@@ -280,7 +287,11 @@ class Registration(models.Model):
         if self.billing_recipient == self.BillingRecipient.PERSON:
             head = [self.full_name]
         else:
-            head = [self.billing_organisation, self.billing_department, _("z. Hd. %(name)s") % {"name": self.full_name}]
+            head = [
+                self.billing_organisation,
+                self.billing_department,
+                _("z. Hd. %(name)s") % {"name": self.full_name},
+            ]
         tail = [self.billing_street, f"{self.billing_postcode} {self.billing_city}".strip()]
         return [line for line in [*head, *tail] if line]
 
@@ -312,6 +323,8 @@ class WorkshopBooking(models.Model):
     )
     created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("Workshop-Buchung")
         verbose_name_plural = _("Workshop-Buchungen")
@@ -323,9 +336,7 @@ class WorkshopBooking(models.Model):
                 name="one_seat_per_phase",
                 violation_error_message=_("Pro Arbeitsphase ist nur ein Workshop möglich."),
             ),
-            models.UniqueConstraint(
-                fields=["registration", "workshop"], name="one_booking_per_workshop"
-            ),
+            models.UniqueConstraint(fields=["registration", "workshop"], name="one_booking_per_workshop"),
         ]
 
     def __str__(self):
@@ -336,13 +347,20 @@ class GroupAssignment(models.Model):
     """How a phase's discussion groups were drawn: the seed makes the draw reproducible."""
 
     phase = models.OneToOneField(
-        WorkshopPhase, on_delete=models.CASCADE, related_name="group_assignment", verbose_name=_("Arbeitsphase")
+        WorkshopPhase,
+        on_delete=models.CASCADE,
+        related_name="group_assignment",
+        verbose_name=_("Arbeitsphase"),
     )
     seed = models.BigIntegerField(_("Zufallszahl (Seed)"))
     group_count = models.PositiveIntegerField(_("Anzahl der Gruppen"))
     created_at = models.DateTimeField(_("zugeteilt am"), auto_now_add=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("zugeteilt von")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        verbose_name=_("zugeteilt von"),
     )
 
     class Meta:
@@ -357,12 +375,17 @@ class DiscussionGroup(models.Model):
     """A discussion group of a phase in 'assigned groups' mode."""
 
     phase = models.ForeignKey(
-        WorkshopPhase, on_delete=models.CASCADE, related_name="discussion_groups", verbose_name=_("Arbeitsphase")
+        WorkshopPhase,
+        on_delete=models.CASCADE,
+        related_name="discussion_groups",
+        verbose_name=_("Arbeitsphase"),
     )
     number = models.PositiveIntegerField(_("Nummer"))
     name = models.CharField(_("Name"), max_length=100, blank=True)
     room = models.CharField(_("Raum"), max_length=100, blank=True)
-    moderators = models.ManyToManyField(Person, blank=True, related_name="discussion_groups", verbose_name=_("Moderation"))
+    moderators = models.ManyToManyField(
+        Person, blank=True, related_name="discussion_groups", verbose_name=_("Moderation")
+    )
 
     class Meta:
         verbose_name = _("Diskussionsgruppe")
@@ -377,7 +400,9 @@ class DiscussionGroup(models.Model):
 
 
 class GroupMembership(models.Model):
-    phase = models.ForeignKey(WorkshopPhase, on_delete=models.CASCADE, related_name="+", verbose_name=_("Arbeitsphase"))
+    phase = models.ForeignKey(
+        WorkshopPhase, on_delete=models.CASCADE, related_name="+", verbose_name=_("Arbeitsphase")
+    )
     group = models.ForeignKey(
         DiscussionGroup, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("Gruppe")
     )
@@ -385,6 +410,8 @@ class GroupMembership(models.Model):
         Registration, on_delete=models.CASCADE, related_name="group_memberships", verbose_name=_("Anmeldung")
     )
     created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("Gruppenmitglied")
@@ -465,6 +492,8 @@ class Invoice(models.Model):
     created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
     anonymised_at = models.DateTimeField(_("anonymisiert am"), null=True, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("Rechnung")
         verbose_name_plural = _("Rechnungen")
@@ -472,7 +501,8 @@ class Invoice(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["year", "sequence"], name="unique_invoice_sequence_per_year"),
             models.CheckConstraint(
-                condition=(Q(kind="invoice") & Q(amount__gte=0)) | (Q(kind="cancellation") & Q(amount__lte=0)),
+                condition=(Q(kind="invoice") & Q(amount__gte=0))
+                | (Q(kind="cancellation") & Q(amount__lte=0)),
                 name="invoice_amount_sign_matches_kind",
             ),
         ]
@@ -495,9 +525,15 @@ class Payment(models.Model):
     received_on = models.DateField(_("Eingang am"))
     note = models.CharField(_("Notiz"), max_length=300, blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("erfasst von")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        verbose_name=_("erfasst von"),
     )
     created_at = models.DateTimeField(_("erfasst am"), auto_now_add=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("Zahlung")
