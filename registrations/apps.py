@@ -8,4 +8,11 @@ class RegistrationsConfig(AppConfig):
     verbose_name = _("Anmeldungen")
 
     def ready(self):
-        from . import signals  # noqa: F401
+        import importlib
+        import pkgutil
+
+        from . import services, signals  # noqa: F401
+
+        # Service modules register their hooks (services/hooks.py) on import.
+        for module in pkgutil.iter_modules(services.__path__):
+            importlib.import_module(f"{services.__name__}.{module.name}")
