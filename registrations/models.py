@@ -603,7 +603,17 @@ class OutgoingMailAttachment(models.Model):
     mail = models.ForeignKey(OutgoingMail, on_delete=models.CASCADE, related_name="attachments")
     filename = models.CharField(_("Dateiname"), max_length=200)
     mimetype = models.CharField(_("Typ"), max_length=100)
-    content = models.BinaryField(_("Inhalt"))
+    content = models.BinaryField(_("Inhalt"), blank=True, default=b"")
+    # An invoice is attached as a reference and rendered when the mail is
+    # delivered: WeasyPrint stays out of the transaction that holds the locks.
+    invoice = models.ForeignKey(
+        "Invoice",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Rechnung"),
+    )
 
     class Meta:
         verbose_name = _("Anhang")
