@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "simple_history",  # audit trail: who changed what and when
     "programme",
     "registrations",
+    "exports",
 ]
 
 MIDDLEWARE = [
@@ -202,6 +203,9 @@ TASKS = {
         ),
     }
 }
+
+# Exports with more rows than this run as a background task (exports.ExportJob).
+EXPORTS_BACKGROUND_THRESHOLD = env.int("EXPORTS_BACKGROUND_THRESHOLD", default=300)
 
 # The association's details used in mails, invoices and documents.
 ASSOCIATION = {
