@@ -17,3 +17,14 @@ def lock_conference(conference_id):
 def lock_workshop(workshop_id):
     """Lock and return the workshop row that holds its seat limit."""
     return Workshop.objects.select_for_update().select_related("phase").get(pk=workshop_id)
+
+
+def lock_workshops_of_phases(phase_ids):
+    """Lock every workshop of the given phases in ascending id order; returns {id: workshop}.
+
+    A freed seat can move a waiting person out of another workshop of the same
+    phase, so a change locks the whole phase, not one workshop: the fixed order
+    keeps two such changes from deadlocking.
+    """
+    workshops = Workshop.objects.select_for_update().filter(phase_id__in=list(phase_ids)).order_by("pk")
+    return {workshop.pk: workshop for workshop in workshops}
