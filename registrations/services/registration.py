@@ -1,0 +1,349 @@
+"""The binding registration (verbindliche Anmeldung).
+
+A pre-registration that holds a place becomes binding and keeps its place; a
+waiting one becomes binding and keeps waiting (the move-up hooks then run the
+binding hooks). Someone without a pre-registration gets a place while places
+are free, otherwise the waiting list. Everything happens in one transaction
+that locks the conference row first; the fee is frozen on the registration,
+the accepted terms are stored with their version, and the confirmation mail is
+recorded in the outbox in the same transaction.
+"""
+
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from programme.models import Conference, ProgrammeItem
+
+from ..models import ConsentText, OutgoingMailAttachment, Registration
+from . import fees, mail
+from .consent import current_consent_text, current_privacy_text
+from .hooks import run_binding_hooks
+from .locking import lock_conference
+from .membership import check_membership
+from .places import (
+    PERSONAL_FIELDS,
+    RegistrationError,
+    WindowState,
+    normalise_email,
+    places_left,
+    waiting_position,
+)
+
+BILLING_FIELDS = (
+    "billing_recipient",
+    "billing_organisation",
+    "billing_department",
+    "billing_street",
+    "billing_postcode",
+    "billing_city",
+    "billing_email",
+    "order_number",
+    "cost_centre",
+    "leitweg_id",
+)
+BINDING_FIELDS = (*BILLING_FIELDS, "dietary_needs", "accessibility_needs", "list_consent")
+EMPLOYER_REQUIRED_FIELDS = ("billing_organisation", "billing_street", "billing_postcode", "billing_city")
+PERSON_REQUIRED_FIELDS = ("billing_street", "billing_postcode", "billing_city")
+
+
+class AlreadyRegistered(RegistrationError):
+    """The registration is binding already (a replayed or double-clicked submit)."""
+
+    def __init__(self, registration):
+        self.registration = registration
+        super().__init__(_("Sie sind bereits verbindlich angemeldet."))
+
+
+def _deadline_passed(deadline, now):
+    return deadline is not None and timezone.localdate(now) > deadline
+
+
+def binding_window(conference, *, now=None):
+    """Whether people may register bindingly online, and if not, why (in German).
+
+    The office may still register people when the window is closed.
+    """
+    now = now or timezone.now()
+    if conference.status != Conference.Status.PUBLISHED:
+        return WindowState(False, _("Diese Tagung ist noch nicht veröffentlicht."))
+    if conference.starts_at <= now:
+        return WindowState(False, _("Die Tagung hat bereits begonnen oder ist vorbei."))
+    if conference.places == 0:
+        return WindowState(False, _("Für diese Tagung ist noch keine Anmeldung möglich."))
+    if _deadline_passed(conference.registration_deadline, now):
+        return WindowState(
+            False,
+            _(
+                "Die Frist für die verbindliche Anmeldung ist am %(date)s abgelaufen. "
+                "Eine Anmeldung ist nur noch über die Geschäftsstelle möglich."
+            )
+            % {"date": date_format(conference.registration_deadline, "d.m.Y")},
+        )
+    return WindowState(True)
+
+
+def terms_body(conference):
+    """The payment agreement and conditions as shown in the form: the office's text, or the default."""
+    text = conference.payment_terms.strip()
+    if text:
+        return text
+    return render_to_string("registrations/default_payment_terms.txt", {"conference": conference}).strip()
+
+
+def current_terms(conference):
+    """The current version of the conference's terms (a new version when the text changed)."""
+    return current_consent_text(
+        kind=ConsentText.Kind.TERMS, conference=conference, body=terms_body(conference)
+    )
+
+
+def offered_evening_events(conference, *, is_member):
+    """Programme items people sign up for with the registration; members-only ones only for members."""
+    items = ProgrammeItem.objects.filter(conference=conference, requires_signup=True).order_by(
+        "starts_at", "pk"
+    )
+    if not is_member:
+        items = items.filter(members_only=False)
+    return items
+
+
+def _evening_events(conference, wanted, *, is_member):
+    try:
+        ids = {item.pk if isinstance(item, ProgrammeItem) else int(item) for item in wanted or ()}
+    except (TypeError, ValueError) as error:
+        raise RegistrationError(_("Bitte wählen Sie die Abendveranstaltungen aus der Liste.")) from error
+    if not ids:
+        return []
+    items = list(ProgrammeItem.objects.filter(pk__in=ids, conference=conference, requires_signup=True))
+    if len(items) != len(ids):
+        raise RegistrationError(_("Diese Veranstaltung gehört nicht zur Anmeldung dieser Tagung."))
+    for item in items:
+        if item.members_only and not is_member:
+            raise RegistrationError(
+                _("„%(title)s“ ist nur für Mitglieder des VSOP e.V.") % {"title": item.title}
+            )
+    return items
+
+
+def _check_billing(values):
+    recipient = values.get("billing_recipient")
+    if recipient not in Registration.BillingRecipient.values:
+        raise RegistrationError(_("Bitte geben Sie an, an wen die Rechnung gehen soll."))
+    required = (
+        EMPLOYER_REQUIRED_FIELDS
+        if recipient == Registration.BillingRecipient.EMPLOYER
+        else PERSON_REQUIRED_FIELDS
+    )
+    if any(not values.get(name) for name in required):
+        raise RegistrationError(_("Bitte geben Sie die vollständige Rechnungsanschrift an."))
+
+
+def _workshops_service():
+    try:
+        from . import workshops
+    except ImportError:
+        return None
+    return workshops
+
+
+def _invoices_service():
+    try:
+        from . import invoices
+    except ImportError:
+        return None
+    return invoices
+
+
+def current_invoice(registration):
+    invoices = _invoices_service()
+    if invoices is None or not hasattr(invoices, "current_invoice"):
+        return None
+    return invoices.current_invoice(registration)
+
+
+def conference_ics(conference):
+    """The conference as an iCal file (the published programme, or one event for the whole conference)."""
+    from programme import selectors
+    from programme.views import conference_calendar
+
+    items = selectors.programme_items(conference) if conference.programme_published else []
+    return conference_calendar(conference, items)
+
+
+def _confirmation_context(registration):
+    bookings = list(
+        registration.workshop_bookings.select_related("phase", "workshop").order_by("phase__number")
+    )
+    return {
+        "workshop_bookings": bookings,
+        "evening_events": list(registration.evening_events.order_by("starts_at")),
+        "position": waiting_position(registration),
+    }
+
+
+def queue_confirmation(registration, *, template=None, dedup_key=None, context=None):
+    """The confirmation of a binding registration with the iCal file and, if issued, the invoice."""
+    conference = registration.conference
+    if template is None:
+        template = "registration_confirmed" if registration.holds_place else "registration_waiting"
+    attachments = [(f"{conference.slug}.ics", conference_ics(conference), "text/calendar")]
+    invoice = current_invoice(registration) if registration.holds_place else None
+    queued = mail.queue_mail(
+        registration=registration,
+        template=template,
+        context={**_confirmation_context(registration), "invoice": invoice, **(context or {})},
+        dedup_key=dedup_key,
+        attachments=attachments,
+    )
+    if queued is not None and invoice is not None:
+        OutgoingMailAttachment.objects.create(
+            mail=queued,
+            invoice=invoice,
+            filename=f"Rechnung_{invoice.number}.pdf",
+            mimetype="application/pdf",
+        )
+    return queued
+
+
+def register_binding(*, conference, data, registration=None, source=Registration.Source.WEB, now=None):
+    """Register a person bindingly. Returns (registration, created).
+
+    `data` holds the personal fields (PERSONAL_FIELDS), the billing and other
+    binding fields (BINDING_FIELDS), `evening_events` (items or ids),
+    `terms_accepted` (must be true) and optionally `terms_version` (the version
+    the person saw; refused when the office changed the text meanwhile),
+    `workshop_choices` / `second_choices` ({phase_id: workshop_id}) and
+    `join_workshop_waiting_list`.
+
+    `registration` is the person's pre-registration (personal link). Without it,
+    an existing active registration with the same e-mail is not touched: its
+    personal link is sent again to the address on file and (existing, False)
+    is returned. A registration that is binding already raises AlreadyRegistered.
+    """
+    now = now or timezone.now()
+    if source == Registration.Source.WEB:
+        window = binding_window(conference, now=now)
+        if not window.is_open:
+            raise RegistrationError(window.reason)
+    if not data.get("terms_accepted"):
+        raise RegistrationError(
+            _("Bitte akzeptieren Sie die Zahlungsvereinbarung und die Teilnahmebedingungen.")
+        )
+    personal = {key: data[key] for key in PERSONAL_FIELDS if key in data}
+    if "email" in personal:
+        personal["email"] = normalise_email(personal["email"])
+    binding = {key: data.get(key) or ("" if key != "list_consent" else False) for key in BINDING_FIELDS}
+    binding["list_consent"] = bool(data.get("list_consent"))
+    _check_billing(binding)
+    if binding["billing_recipient"] == Registration.BillingRecipient.PERSON:
+        for key in (
+            "billing_organisation",
+            "billing_department",
+            "order_number",
+            "cost_centre",
+            "leitweg_id",
+        ):
+            binding[key] = ""
+    terms = current_terms(conference)
+    if data.get("terms_version") and str(data["terms_version"]) != str(terms.version):
+        raise RegistrationError(
+            _(
+                "Die Teilnahmebedingungen wurden inzwischen geändert. Bitte lesen Sie die aktuelle "
+                "Fassung und bestätigen Sie sie erneut."
+            )
+        )
+    is_new = registration is None
+    privacy = current_privacy_text() if is_new and source == Registration.Source.WEB else None
+    try:
+        with transaction.atomic():
+            conference = lock_conference(conference.pk)
+            if is_new:
+                if not personal.get("email"):
+                    raise RegistrationError(_("Bitte geben Sie Ihre E-Mail-Adresse an."))
+                existing = (
+                    Registration.objects.active()
+                    .filter(conference=conference, email=personal["email"])
+                    .first()
+                )
+                if existing is not None:
+                    mail.queue_mail(registration=existing, template="link_resent")
+                    return existing, False
+                holds_place = places_left(conference) > 0
+                registration = Registration(
+                    conference=conference,
+                    status=Registration.Status.HOLDS_PLACE if holds_place else Registration.Status.WAITING,
+                    waiting_since=None if holds_place else now,
+                    source=source,
+                    privacy_consent=privacy,
+                    privacy_consented_at=now if privacy else None,
+                )
+            else:
+                registration = (
+                    Registration.objects.select_for_update()
+                    .select_related("conference")
+                    .get(pk=registration.pk, conference=conference)
+                )
+                if registration.is_cancelled:
+                    raise RegistrationError(
+                        _("Diese Anmeldung ist storniert. Bitte wenden Sie sich an die Geschäftsstelle.")
+                    )
+                if registration.is_binding:
+                    raise AlreadyRegistered(registration)
+                if "email" in personal and personal["email"] != registration.email:
+                    clash = (
+                        Registration.objects.active()
+                        .filter(conference=conference, email=personal["email"])
+                        .exclude(pk=registration.pk)
+                        .exists()
+                    )
+                    if clash:
+                        raise RegistrationError(
+                            _("Für diese E-Mail-Adresse gibt es schon eine Anmeldung zu dieser Tagung.")
+                        )
+            for key, value in {**personal, **binding}.items():
+                setattr(registration, key, value)
+            if not registration.is_member:
+                registration.member_number = ""
+            evening_events = _evening_events(
+                conference, data.get("evening_events"), is_member=registration.is_member
+            )
+            registration.conference = conference
+            registration.stage = Registration.Stage.BINDING
+            registration.registered_at = now
+            registration.terms_consent = terms
+            registration.terms_accepted_at = now
+            fees.freeze_fee(registration, is_member=registration.is_member)
+            check_membership(registration)
+            registration.save()
+            registration.evening_events.set(evening_events)
+            choices = data.get("workshop_choices") or {}
+            if choices:
+                workshops = _workshops_service()
+                if workshops is None:
+                    raise RegistrationError(_("Die Workshop-Wahl ist noch nicht möglich."))
+                workshops.choose_workshops(
+                    registration=registration,
+                    choices=choices,
+                    second_choices=data.get("second_choices") or {},
+                    join_waiting_list=bool(data.get("join_workshop_waiting_list")),
+                    now=now,
+                    check_deadline=source == Registration.Source.WEB,
+                )
+            if registration.holds_place:
+                run_binding_hooks(registration)
+            queue_confirmation(registration)
+    except IntegrityError:
+        if not is_new:
+            raise
+        # A concurrent request with the same e-mail won the race: treat it as a repeat.
+        existing = (
+            Registration.objects.active().filter(conference=conference, email=personal["email"]).first()
+        )
+        if existing is None:
+            raise
+        mail.queue_mail(registration=existing, template="link_resent")
+        return existing, False
+    return registration, True

@@ -1,0 +1,340 @@
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from registrations.models import (
+    ConsentText,
+    Invoice,
+    Member,
+    OutgoingMail,
+    Registration,
+    WorkshopBooking,
+)
+from registrations.services import places
+from registrations.services.places import RegistrationError
+from registrations.services.registration import (
+    AlreadyRegistered,
+    binding_window,
+    register_binding,
+)
+from tests.factories import (
+    ConferenceFactory,
+    ProgrammeItemFactory,
+    WorkshopFactory,
+    WorkshopPhaseFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def binding_data(n=1, **extra):
+    return {
+        "salutation": "frau",
+        "first_name": f"Person{n}",
+        "last_name": "Müller",
+        "email": f"person{n}@example.org",
+        "organisation": "Landkreis Beispiel",
+        "is_member": True,
+        "member_number": "1001",
+        "billing_recipient": "employer",
+        "billing_organisation": "Landkreis Beispiel",
+        "billing_department": "Sozialamt",
+        "billing_street": "Hauptstraße 1",
+        "billing_postcode": "50667",
+        "billing_city": "Köln",
+        "billing_email": "rechnung@landkreis-beispiel.de",
+        "order_number": "PO-4711",
+        "cost_centre": "KST 12",
+        "leitweg_id": "04011000-1234512345-06",
+        "dietary_needs": "vegetarisch",
+        "accessibility_needs": "",
+        "list_consent": True,
+        "terms_accepted": True,
+        **extra,
+    }
+
+
+def pre(conference, n=1, **extra):
+    registration, _ = places.pre_register(
+        conference=conference,
+        data={"first_name": f"Person{n}", "last_name": "Müller", "email": f"person{n}@example.org", **extra},
+    )
+    return registration
+
+
+@pytest.fixture
+def conference():
+    return ConferenceFactory(places=2, payment_terms="Zahlbar binnen 14 Tagen. Storno kostenfrei bis 4.7.")
+
+
+def test_pre_registration_holding_a_place_becomes_binding_and_keeps_it(conference):
+    pre_registration = pre(conference)
+    pre(conference, 2)
+    registration, created = register_binding(
+        conference=conference, registration=pre_registration, data=binding_data()
+    )
+    assert created is True
+    assert registration.pk == pre_registration.pk
+    assert registration.stage == Registration.Stage.BINDING
+    assert registration.status == Registration.Status.HOLDS_PLACE
+    assert registration.fee == Decimal("250.00")
+    assert registration.registered_at is not None
+    assert registration.billing_organisation == "Landkreis Beispiel"
+    assert registration.leitweg_id == "04011000-1234512345-06"
+    assert registration.list_consent is True
+    assert registration.terms_consent.kind == ConsentText.Kind.TERMS
+    assert registration.terms_consent.conference == conference
+    assert registration.terms_consent.body == "Zahlbar binnen 14 Tagen. Storno kostenfrei bis 4.7."
+    assert registration.terms_accepted_at == registration.registered_at
+    assert places.places_left(conference) == 0
+    assert Registration.objects.count() == 2
+
+
+def test_waiting_pre_registration_becomes_binding_but_keeps_waiting(conference):
+    pre(conference, 1)
+    pre(conference, 2)
+    waiting = pre(conference, 3)
+    registration, _ = register_binding(conference=conference, registration=waiting, data=binding_data(3))
+    assert registration.stage == Registration.Stage.BINDING
+    assert registration.status == Registration.Status.WAITING
+    assert registration.invoices.count() == 0
+    assert OutgoingMail.objects.filter(registration=registration).latest("pk").kind == "registration_waiting"
+
+
+def test_binding_waiting_registration_moving_up_gets_its_invoice(conference):
+    holder = pre(conference, 1)
+    pre(conference, 2)
+    waiting = pre(conference, 3)
+    register_binding(conference=conference, registration=waiting, data=binding_data(3))
+    places.cancel(registration=holder)
+    waiting.refresh_from_db()
+    assert waiting.status == Registration.Status.HOLDS_PLACE
+    assert [(i.kind, i.amount) for i in waiting.invoices.all()] == [("invoice", Decimal("250.00"))]
+
+
+def test_new_person_gets_a_place_while_places_are_free_then_the_waiting_list(conference):
+    first, created = register_binding(conference=conference, data=binding_data(1))
+    second, _ = register_binding(conference=conference, data=binding_data(2, is_member=False))
+    third, _ = register_binding(conference=conference, data=binding_data(3))
+    assert created is True
+    assert [first.status, second.status, third.status] == ["holds_place", "holds_place", "waiting"]
+    assert second.fee == Decimal("300.00")
+    assert second.fee_category == "non_member"
+    assert second.member_number == ""
+    assert places.waiting_position(third) == 1
+    assert first.privacy_consent is not None
+
+
+def test_same_email_twice_creates_no_second_record_and_resends_the_link(
+    conference, django_capture_on_commit_callbacks
+):
+    first, _ = register_binding(conference=conference, data=binding_data(1))
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        again, created = register_binding(
+            conference=conference, data=binding_data(1, email=" PERSON1@Example.org", first_name="Fremd")
+        )
+    assert created is False
+    assert again.pk == first.pk
+    assert Registration.objects.count() == 1
+    assert again.first_name == "Person1"
+    assert [m.to for m in mail.outbox] == [["person1@example.org"]]
+    assert "bereits eine Anmeldung" in mail.outbox[0].body
+
+
+def test_replayed_binding_of_a_pre_registration_raises_already_registered(conference):
+    pre_registration = pre(conference)
+    register_binding(conference=conference, registration=pre_registration, data=binding_data())
+    with pytest.raises(AlreadyRegistered):
+        register_binding(conference=conference, registration=pre_registration, data=binding_data())
+    assert Registration.objects.count() == 1
+    assert Invoice.objects.count() == 1
+
+
+def test_terms_must_be_accepted(conference):
+    with pytest.raises(RegistrationError, match="Zahlungsvereinbarung"):
+        register_binding(conference=conference, data=binding_data(terms_accepted=False))
+    assert Registration.objects.count() == 0
+
+
+def test_changed_terms_between_form_and_submit_are_refused(conference):
+    with pytest.raises(RegistrationError, match="inzwischen geändert"):
+        register_binding(conference=conference, data=binding_data(terms_version="7"))
+
+
+def test_terms_version_stays_with_the_registration_when_the_office_edits_the_text(conference):
+    first, _ = register_binding(conference=conference, data=binding_data(1))
+    conference.payment_terms = "Neue Bedingungen."
+    conference.save()
+    second, _ = register_binding(conference=conference, data=binding_data(2))
+    first.refresh_from_db()
+    assert (first.terms_consent.version, second.terms_consent.version) == (1, 2)
+    assert first.terms_consent.body.startswith("Zahlbar binnen")
+
+
+def test_default_terms_are_used_when_the_office_wrote_none():
+    conference = ConferenceFactory(payment_terms="")
+    registration, _ = register_binding(conference=conference, data=binding_data())
+    assert "250,00\xa0€" in registration.terms_consent.body
+    assert "300,00\xa0€" in registration.terms_consent.body
+
+
+def test_employer_billing_needs_an_address(conference):
+    with pytest.raises(RegistrationError, match="Rechnungsanschrift"):
+        register_binding(conference=conference, data=binding_data(billing_organisation=""))
+
+
+def test_billing_to_the_person_drops_employer_fields(conference):
+    registration, _ = register_binding(conference=conference, data=binding_data(billing_recipient="person"))
+    assert registration.billing_organisation == ""
+    assert registration.leitweg_id == ""
+    assert registration.billing_address_lines == ["Person1 Müller", "Hauptstraße 1", "50667 Köln"]
+
+
+def test_members_only_evening_event_is_refused_for_non_members(conference):
+    members = ProgrammeItemFactory(
+        conference=conference, kind="evening", members_only=True, requires_signup=True
+    )
+    with pytest.raises(RegistrationError, match="nur für Mitglieder"):
+        register_binding(
+            conference=conference, data=binding_data(is_member=False, evening_events=[members.pk])
+        )
+    assert Registration.objects.count() == 0
+
+
+def test_evening_events_are_stored_for_members(conference):
+    members = ProgrammeItemFactory(
+        conference=conference, kind="evening", title="Empfang", members_only=True, requires_signup=True
+    )
+    everyone = ProgrammeItemFactory(
+        conference=conference, kind="evening", title="Abendessen", requires_signup=True
+    )
+    registration, _ = register_binding(
+        conference=conference, data=binding_data(evening_events=[members.pk, str(everyone.pk)])
+    )
+    assert sorted(registration.evening_events.values_list("title", flat=True)) == ["Abendessen", "Empfang"]
+
+
+def test_evening_event_of_another_conference_or_without_signup_is_refused(conference):
+    foreign = ProgrammeItemFactory(kind="evening", requires_signup=True)
+    talk = ProgrammeItemFactory(conference=conference)
+    for item in (foreign, talk):
+        with pytest.raises(RegistrationError):
+            register_binding(conference=conference, data=binding_data(evening_events=[item.pk]))
+    with pytest.raises(RegistrationError):
+        register_binding(conference=conference, data=binding_data(evening_events=["x"]))
+
+
+def test_window_closes_after_the_deadline_but_the_office_may_register(conference, time_machine):
+    deadline = conference.registration_deadline
+    time_machine.move_to(
+        timezone.make_aware(dt.datetime.combine(deadline + dt.timedelta(days=1), dt.time(9))), tick=False
+    )
+    window = binding_window(conference)
+    assert window.is_open is False
+    assert window.reason.startswith(
+        f"Die Frist für die verbindliche Anmeldung ist am {deadline:%d.%m.%Y} abgelaufen"
+    )
+    with pytest.raises(RegistrationError, match="abgelaufen"):
+        register_binding(conference=conference, data=binding_data())
+    registration, _ = register_binding(
+        conference=conference, data=binding_data(), source=Registration.Source.OFFICE
+    )
+    assert registration.source == Registration.Source.OFFICE
+    assert registration.holds_place
+
+
+def test_window_is_open_on_the_deadline_day(conference, time_machine):
+    time_machine.move_to(
+        timezone.make_aware(dt.datetime.combine(conference.registration_deadline, dt.time(23, 30))),
+        tick=False,
+    )
+    assert binding_window(conference).is_open is True
+
+
+@pytest.mark.parametrize(
+    ("changes", "reason"),
+    [
+        ({"status": "draft"}, "nicht veröffentlicht"),
+        ({"places": 0}, "keine Anmeldung möglich"),
+    ],
+)
+def test_window_closed_for_drafts_and_conferences_without_places(changes, reason):
+    conference = ConferenceFactory(**changes)
+    assert reason in binding_window(conference).reason
+
+
+def test_membership_is_checked_against_the_member_list(conference):
+    Member.objects.create(member_number="1001", name="Person1 Müller", email="")
+    verified, _ = register_binding(conference=conference, data=binding_data(1))
+    flagged, _ = register_binding(conference=conference, data=binding_data(2, member_number="999"))
+    assert verified.membership_check == Registration.MembershipCheck.VERIFIED
+    assert flagged.membership_check == Registration.MembershipCheck.CHECK
+    assert flagged.fee == Decimal("250.00")
+
+
+def test_confirmation_mail_carries_summary_ical_and_invoice(conference, django_capture_on_commit_callbacks):
+    phase = WorkshopPhaseFactory(conference=conference, number=1)
+    workshop = WorkshopFactory(phase=phase, title="Daten & <Planung>")
+    pre_registration = pre(conference)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        registration, _ = register_binding(
+            conference=conference,
+            registration=pre_registration,
+            data=binding_data(workshop_choices={phase.pk: workshop.pk}),
+        )
+    queued = OutgoingMail.objects.get(registration=registration, kind="registration_confirmed")
+    invoice = Invoice.objects.get(registration=registration)
+    attachments = {a.filename: a for a in queued.attachments.all()}
+    assert set(attachments) == {f"{conference.slug}.ics", f"Rechnung_{invoice.number}.pdf"}
+    assert attachments[f"Rechnung_{invoice.number}.pdf"].invoice == invoice
+    assert bytes(attachments[f"{conference.slug}.ics"].content).startswith(b"BEGIN:VCALENDAR")
+    assert queued.subject == f"Ihre verbindliche Anmeldung: {conference.title}"
+    assert "250,00\xa0€" in queued.body_text
+    assert "1. Arbeitsphase: Daten & <Planung>" in queued.body_text
+    assert "Daten &amp; &lt;Planung&gt;" in queued.body_html
+    assert "Leitweg-ID: 04011000-1234512345-06" in queued.body_text
+    assert "Zahlbar binnen 14 Tagen" in queued.body_text
+    assert registration.get_absolute_url() in queued.body_text
+    assert invoice.number in queued.body_text
+    assert WorkshopBooking.objects.get(registration=registration).workshop == workshop
+    sent = [m for m in mail.outbox if m.subject == queued.subject]
+    assert len(sent) == 1
+    assert f"{conference.slug}.ics" in [a[0] for a in sent[0].attachments]
+
+
+def test_full_workshop_rolls_the_whole_registration_back(conference):
+    phase = WorkshopPhaseFactory(conference=conference, number=1)
+    workshop = WorkshopFactory(phase=phase, seat_limit=1, title="Voll")
+    register_binding(conference=conference, data=binding_data(1, workshop_choices={phase.pk: workshop.pk}))
+    late = pre(conference, 2)
+    with pytest.raises(RegistrationError, match="ausgebucht"):
+        register_binding(
+            conference=conference,
+            registration=late,
+            data=binding_data(2, workshop_choices={phase.pk: workshop.pk}),
+        )
+    late.refresh_from_db()
+    assert late.stage == Registration.Stage.PRE
+    assert late.fee is None
+    assert Invoice.objects.filter(registration=late).count() == 0
+
+
+def test_cancelled_pre_registration_cannot_become_binding(conference):
+    registration = pre(conference)
+    places.cancel(registration=registration)
+    with pytest.raises(RegistrationError, match="storniert"):
+        register_binding(conference=conference, registration=registration, data=binding_data())
+
+
+def test_email_change_to_a_taken_address_is_refused(conference):
+    pre(conference, 1)
+    second = pre(conference, 2)
+    with pytest.raises(RegistrationError, match="schon eine Anmeldung"):
+        register_binding(
+            conference=conference, registration=second, data=binding_data(2, email="person1@example.org")
+        )
