@@ -1,6 +1,7 @@
 from django import template
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from ..forms import PreRegistrationForm
 from ..selectors import place_counts
@@ -14,7 +15,9 @@ def conference_dates(conference):
     """'25.09.2025, 10:00 Uhr – 26.09.2025, 14:00 Uhr' in Europe/Berlin."""
     start = timezone.localtime(conference.starts_at)
     end = timezone.localtime(conference.ends_at)
-    return f"{date_format(start, 'd.m.Y')}, {start:%H:%M} Uhr – {date_format(end, 'd.m.Y')}, {end:%H:%M} Uhr"
+    start_text = _("%(date)s, %(time)s Uhr") % {"date": date_format(start, "d.m.Y"), "time": f"{start:%H:%M}"}
+    end_text = _("%(date)s, %(time)s Uhr") % {"date": date_format(end, "d.m.Y"), "time": f"{end:%H:%M}"}
+    return f"{start_text} – {end_text}"
 
 
 @register.inclusion_tag("registrations/_pre_registration_box.html", takes_context=True)
