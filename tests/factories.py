@@ -113,3 +113,68 @@ class RegistrationFactory(factory.django.DjangoModelFactory):
     last_name = factory.Sequence(lambda n: f"Nachname{n}")
     email = factory.Sequence(lambda n: f"person{n}@example.org")
     organisation = factory.Sequence(lambda n: f"Stadt {n}")
+
+
+class WorkshopBookingFactory(factory.django.DjangoModelFactory):
+    """A seat in a workshop, created directly (reading tests only)."""
+
+    class Meta:
+        model = "registrations.WorkshopBooking"
+
+    workshop = factory.SubFactory(WorkshopFactory)
+    phase = factory.LazyAttribute(lambda o: o.workshop.phase)
+    registration = factory.SubFactory(
+        RegistrationFactory, conference=factory.LazyAttribute(lambda o: o.factory_parent.phase.conference)
+    )
+    status = "seated"
+
+
+class DiscussionGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "registrations.DiscussionGroup"
+
+    phase = factory.SubFactory(WorkshopPhaseFactory, mode=WorkshopPhase.Mode.GROUPS)
+    number = factory.Sequence(lambda n: n + 1)
+    room = "Raum 2"
+
+
+class GroupMembershipFactory(factory.django.DjangoModelFactory):
+    """A place in a discussion group, created directly (reading tests only)."""
+
+    class Meta:
+        model = "registrations.GroupMembership"
+
+    group = factory.SubFactory(DiscussionGroupFactory)
+    phase = factory.LazyAttribute(lambda o: o.group.phase)
+    registration = factory.SubFactory(
+        RegistrationFactory, conference=factory.LazyAttribute(lambda o: o.factory_parent.phase.conference)
+    )
+
+
+class InvoiceFactory(factory.django.DjangoModelFactory):
+    """An invoice created directly, bypassing the numbering service (reading tests only)."""
+
+    class Meta:
+        model = "registrations.Invoice"
+
+    registration = factory.SubFactory(RegistrationFactory, stage="binding")
+    year = 2025
+    sequence = factory.Sequence(lambda n: 9000 + n)
+    number = factory.LazyAttribute(lambda o: f"{o.year}-{o.sequence:05d}")
+    issued_on = factory.LazyFunction(timezone.localdate)
+    due_on = factory.LazyAttribute(lambda o: o.issued_on + dt.timedelta(days=14))
+    recipient = "Stadt Musterstadt"
+    participant_name = factory.LazyAttribute(lambda o: o.registration.full_name)
+    description = "Teilnahmegebühr"
+    service_period = "25.–26.09.2025"
+    service_place = "Köln"
+    amount = Decimal("250.00")
+
+
+class PaymentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "registrations.Payment"
+
+    registration = factory.SubFactory(RegistrationFactory, stage="binding")
+    amount = Decimal("250.00")
+    received_on = factory.LazyFunction(timezone.localdate)
