@@ -5,7 +5,9 @@ from django.core.cache import cache
 
 
 def client_ip(request):
-    return request.META.get("REMOTE_ADDR", "unknown")
+    from vsop_events.security import client_ip as proxied_client_ip
+
+    return proxied_client_ip(request)
 
 
 def is_rate_limited(request, scope):

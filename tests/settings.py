@@ -20,3 +20,5 @@ STORAGES = {
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 SECURE_SSL_REDIRECT = False
 LANGUAGE_CODE = "de"
+# The login lockout would count every test's failed logins; tests that check it switch it on.
+AXES_ENABLED = False

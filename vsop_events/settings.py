@@ -6,11 +6,13 @@ table of variables. Defaults are safe for production, `make run` switches on
 DEBUG for development.
 """
 
+import datetime as dt
 from email.utils import formataddr, parseaddr
 from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -23,18 +25,14 @@ DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env("SECRET_KEY", default="")
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured(
-            "SECRET_KEY must be set when DEBUG is off (see README.md, Konfiguration)."
-        )
+        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off (see README.md, Konfiguration).")
     SECRET_KEY = "django-insecure-development-only-key-do-not-use-in-production"  # noqa: S105
 
-ALLOWED_HOSTS = env.list(
-    "ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else []
-)
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "vsop_events.apps.OfficeAdminConfig",  # Django's admin with an optional second factor
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -47,6 +45,10 @@ INSTALLED_APPS = [
     "bootstrap",  # django-bootstrap-static: Bootstrap 5 CSS/JS served locally
     "django_tasks_db",
     "simple_history",  # audit trail: who changed what and when
+    "axes",  # staff login: lockout after repeated failures
+    "django_otp",  # optional second factor for staff (STAFF_OTP_REQUIRED)
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "programme",
     "registrations",
     "exports",
@@ -54,15 +56,18 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "vsop_events.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
 ROOT_URLCONF = "vsop_events.urls"
@@ -88,15 +93,9 @@ WSGI_APPLICATION = "vsop_events.wsgi.application"
 
 # SQLite by default; IMMEDIATE transactions make concurrent writers queue for
 # the write lock instead of failing with "database is locked".
-DATABASES = {
-    "default": env.db(
-        "DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
-    )
-}
+DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"transaction_mode": "IMMEDIATE", "timeout": 20}
-    )
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -161,11 +160,7 @@ def _mailer_from_url(url):
     config = env.email_url_config(url)
     backend = config.pop("EMAIL_BACKEND")
     mapping = _EMAIL_BACKENDS.get(backend, {})
-    options = {
-        option: config[key]
-        for key, option in mapping.items()
-        if config.get(key) not in (None, "")
-    }
+    options = {option: config[key] for key, option in mapping.items() if config.get(key) not in (None, "")}
     if backend == "django.core.mail.backends.filebased.EmailBackend":
         options["file_path"] = config.get("EMAIL_FILE_PATH")
     if backend == "django.core.mail.backends.smtp.EmailBackend":
@@ -228,17 +223,69 @@ ASSOCIATION = {
     "register": env("ASSOCIATION_REGISTER", default=""),
 }
 
-# Security behind a TLS-terminating proxy.
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Security behind a TLS-terminating proxy (README: Betrieb & Datenschutz).
+# BEHIND_PROXY: the proxy sets X-Forwarded-Proto and X-Forwarded-For and the
+# app is reachable only through it. Never switch it on without such a proxy:
+# clients could then claim HTTPS or any address.
+BEHIND_PROXY = env.bool("BEHIND_PROXY", default=not DEBUG)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
+SESSION_COOKIE_HTTPONLY = True
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
-SECURE_HSTS_PRELOAD = not DEBUG
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
+# Personal links carry a secret: no page sends its URL to another site.
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Content Security Policy (Django's built-in CSP): only our own files, no
+# inline scripts or styles anywhere. Bootstrap draws some icons as data: SVGs.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+
+# Staff login (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one
+# user name from one address, that pair is locked for AXES_COOLOFF_TIME.
+# Unlock early: `python manage.py axes_reset_username <name>` (README).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = dt.timedelta(hours=env.float("AXES_COOLOFF_HOURS", default=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "vsop_events.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "vsop_events.security.client_ip"
+AXES_VERBOSE = False
+
+# Second factor for staff (django-otp): with STAFF_OTP_REQUIRED only staff
+# with a confirmed TOTP device (authenticator app) or static codes get into
+# the admin. Set up devices first (README), then switch it on.
+STAFF_OTP_REQUIRED = env.bool("STAFF_OTP_REQUIRED", default=False)
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="VSOP Tagungen")
+
+# Data protection (DSGVO): personal data of participants is anonymised this
+# many months after their conference ended; invoices keep the recipient for
+# INVOICE_RETENTION_YEARS after the end of the year they were issued in
+# (German retention of accounting records, § 147 AO). See manage.py
+# anonymise_registrations and services/retention.py.
+RETENTION_MONTHS = env.int("RETENTION_MONTHS", default=12)
+INVOICE_RETENTION_YEARS = env.int("INVOICE_RETENTION_YEARS", default=8)
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,39 @@
+"""The office's admin site: Django's admin, with a second factor that an environment setting switches on.
+
+With `STAFF_OTP_REQUIRED` on, only staff verified by an OTP device (django-otp:
+an authenticator app or printed static codes) get into the admin, exactly as
+django-otp's OTPAdminSite does; with it off the site behaves like Django's own.
+The setting is read per request, so tests (and an administrator restarting
+with a new environment) can switch it without another URL configuration.
+"""
+
+from django.conf import settings
+from django.contrib.admin import AdminSite
+from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
+
+
+class OfficeAdminSite(OTPAdminSite):
+    site_header = "VSOP e.V. – Tagungsverwaltung"
+    site_title = "VSOP Tagungen"
+    index_title = "Geschäftsstelle"
+
+    def __init__(self, name="admin"):
+        # OTPAdminSite defaults to the name "otpadmin"; keep the usual admin: URLs.
+        super().__init__(name)
+
+    @property
+    def otp_required(self):
+        return getattr(settings, "STAFF_OTP_REQUIRED", False)
+
+    @property
+    def login_form(self):
+        return OTPAdminAuthenticationForm if self.otp_required else None
+
+    @property
+    def login_template(self):
+        return OTPAdminSite.login_template if self.otp_required else None
+
+    def has_permission(self, request):
+        if self.otp_required:
+            return super().has_permission(request)
+        return AdminSite.has_permission(self, request)
