@@ -110,12 +110,18 @@ def leipzig_2022():
         workshop_phase=phase_2,
     )
     workshop = WorkshopFactory(
-        phase=phase_2, title="Integrierte Sozialplanung als Mehrwert für Landkreise", room="Raum 2", seat_limit=25
+        phase=phase_2,
+        title="Integrierte Sozialplanung als Mehrwert für Landkreise",
+        room="Raum 2",
+        seat_limit=25,
     )
     WorkshopModeratorFactory(
         workshop=workshop,
         person=PersonFactory(
-            academic_title="Dr.", first_name="Klaus", last_name="Schulenburg", organisation="Bayerischer Landkreistag"
+            academic_title="Dr.",
+            first_name="Klaus",
+            last_name="Schulenburg",
+            organisation="Bayerischer Landkreistag",
         ),
     )
     phase_4 = WorkshopPhaseFactory(
@@ -312,7 +318,11 @@ def test_programme_page_groups_items_by_day_in_time_order(client):
     assert "Montag, 28.03.2022" in html
     assert "Dienstag, 29.03.2022" in html
     assert "Mittwoch, 30.03.2022" in html
-    assert html.index("Montag, 28.03.2022") < html.index("Dienstag, 29.03.2022") < html.index("Mittwoch, 30.03.2022")
+    assert (
+        html.index("Montag, 28.03.2022")
+        < html.index("Dienstag, 29.03.2022")
+        < html.index("Mittwoch, 30.03.2022")
+    )
     assert "14:00 – 15:00" in html
 
 
@@ -396,10 +406,10 @@ def test_programme_page_runs_the_same_number_of_queries_for_small_and_big_progra
     talk = ProgrammeItemFactory(conference=big, starts_at=big.starts_at + dt.timedelta(days=1))
     AppearanceFactory(item=talk)
 
-    # conference, items, appearances with people, workshops, moderators with people
-    with django_assert_num_queries(5):
+    # conference, items, appearances with people, workshops, moderators with people, discussion groups
+    with django_assert_num_queries(6):
         client.get(reverse("programme:programme", kwargs={"slug": small.slug}))
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         response = client.get(reverse("programme:programme", kwargs={"slug": big.slug}))
     assert sum(len(day.items) for day in response.context["days"]) == 10
 
@@ -460,12 +470,14 @@ def test_ical_runs_a_constant_number_of_queries(client, django_assert_num_querie
 
 
 def test_site_page_shows_title_and_escaped_body_as_paragraphs(client):
-    SitePage.objects.create(slug="impressum", title="Impressum", body="Verein für Sozialplanung e.V.\n\n<i>Vorstand</i>")
+    SitePage.objects.create(
+        slug="impressum", title="Impressum", body="Verein für Sozialplanung e.V.\n\n<i>Vorstand</i>"
+    )
 
     response = client.get(reverse("programme:page", kwargs={"slug": "impressum"}))
 
     html = response.content.decode()
-    assert "<h1 class=\"mb-4\">Impressum</h1>" in html
+    assert '<h1 class="mb-4">Impressum</h1>' in html
     assert "<p>Verein für Sozialplanung e.V.</p>" in html
     assert "<p>&lt;i&gt;Vorstand&lt;/i&gt;</p>" in html
 

@@ -1,0 +1,307 @@
+from collections import Counter
+
+import pytest
+from django.db import transaction
+
+from programme.models import WorkshopPhase
+from registrations.models import DiscussionGroup, GroupAssignment, GroupMembership, Registration
+from registrations.selectors_groups import personal_phases
+from registrations.services import groups, hooks, places
+from registrations.services.locking import lock_conference
+from registrations.services.places import RegistrationError
+from tests.factories import ConferenceFactory, PersonFactory, RegistrationFactory, WorkshopPhaseFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def group_phases(conference):
+    first = WorkshopPhaseFactory(conference=conference, number=1, mode=WorkshopPhase.Mode.GROUPS)
+    last = WorkshopPhaseFactory(
+        conference=conference, number=4, mode=WorkshopPhase.Mode.GROUPS, reuses_groups_of=first
+    )
+    return first, last
+
+
+def participants(conference, *, organisations=40, per_organisation=3, **kwargs):
+    return [
+        RegistrationFactory(
+            conference=conference,
+            stage=Registration.Stage.BINDING,
+            organisation=f"Landkreis Nummer {org}",
+            **kwargs,
+        )
+        for org in range(organisations)
+        for _ in range(per_organisation)
+    ]
+
+
+def members_by_group(phase):
+    result = {}
+    for number, registration_id in GroupMembership.objects.filter(phase=phase).values_list(
+        "group__number", "registration_id"
+    ):
+        result.setdefault(number, set()).add(registration_id)
+    return result
+
+
+def bind(registration):
+    """What the binding-registration service does: flip the stage and run the hooks, conference locked."""
+    with transaction.atomic():
+        lock_conference(registration.conference_id)
+        registration.stage = Registration.Stage.BINDING
+        registration.save(update_fields=["stage"])
+        hooks.run_binding_hooks(registration)
+
+
+@pytest.fixture
+def conference():
+    return ConferenceFactory(places=200)
+
+
+def test_120_participants_from_40_organisations_form_8_groups_of_15_without_colleagues(conference):
+    first, _ = group_phases(conference)
+    participants(conference)
+
+    assignment = groups.assign_discussion_groups(phase=first, group_count=8, seed=2025)
+
+    assert assignment.group_count == 8
+    assert assignment.seed == 2025
+    sizes = sorted(len(members) for members in members_by_group(first).values())
+    assert sizes == [15] * 8
+    for group in DiscussionGroup.objects.filter(phase=first):
+        organisations = Counter(
+            m.registration.organisation for m in group.memberships.select_related("registration")
+        )
+        assert max(organisations.values()) == 1, group
+
+
+def test_sizes_differ_by_at_most_one_and_organisations_spread_as_far_as_possible(conference):
+    first, _ = group_phases(conference)
+    participants(conference, organisations=3, per_organisation=10)  # 10 colleagues, 4 groups
+    participants(conference, organisations=1, per_organisation=1)
+
+    groups.assign_discussion_groups(phase=first, group_count=4, seed=7)
+
+    sizes = sorted(len(members) for members in members_by_group(first).values())
+    assert sizes == [7, 8, 8, 8]
+    for group in DiscussionGroup.objects.filter(phase=first):
+        organisations = Counter(
+            m.registration.organisation for m in group.memberships.select_related("registration")
+        )
+        assert max(organisations.values()) <= 3  # ceil(10 / 4)
+
+
+def test_target_size_chooses_the_number_of_groups(conference):
+    first, _ = group_phases(conference)
+    participants(conference, organisations=40, per_organisation=3)
+
+    assignment = groups.assign_discussion_groups(phase=first, target_size=15)
+
+    assert assignment.group_count == 8
+    assert DiscussionGroup.objects.filter(phase=first).count() == 8
+
+
+def test_only_binding_registrations_holding_a_place_are_assigned(conference):
+    first, _ = group_phases(conference)
+    binding = participants(conference, organisations=4, per_organisation=1)
+    RegistrationFactory(conference=conference, stage=Registration.Stage.PRE)
+    RegistrationFactory(
+        conference=conference, stage=Registration.Stage.BINDING, status=Registration.Status.CANCELLED
+    )
+    other_conference = ConferenceFactory()
+    RegistrationFactory(conference=other_conference, stage=Registration.Stage.BINDING)
+
+    groups.assign_discussion_groups(phase=first, group_count=2, seed=1)
+
+    assert set(GroupMembership.objects.values_list("registration_id", flat=True)) == {r.pk for r in binding}
+
+
+def test_the_same_seed_on_the_same_participants_gives_the_same_groups(conference):
+    first, _ = group_phases(conference)
+    participants(conference, organisations=20, per_organisation=3)
+    groups.assign_discussion_groups(phase=first, group_count=6, seed=424242)
+    before = members_by_group(first)
+
+    groups.assign_discussion_groups(phase=first, group_count=6, seed=424242, replace=True)
+
+    assert members_by_group(first) == before
+    groups.assign_discussion_groups(phase=first, group_count=6, seed=1, replace=True)
+    assert members_by_group(first) != before
+
+
+def test_a_random_seed_is_stored_when_none_is_given(conference):
+    first, _ = group_phases(conference)
+    participants(conference, organisations=10, per_organisation=2)
+
+    assignment = groups.assign_discussion_groups(phase=first, group_count=4)
+    drawn = members_by_group(first)
+    groups.assign_discussion_groups(phase=first, group_count=4, seed=assignment.seed, replace=True)
+
+    assert 0 <= assignment.seed < groups.MAX_SEED
+    assert members_by_group(first) == drawn
+
+
+def test_a_second_assignment_needs_confirmation_and_keeps_rooms_and_moderators(conference):
+    first, _ = group_phases(conference)
+    participants(conference, organisations=12, per_organisation=2)
+    groups.assign_discussion_groups(phase=first, group_count=4, seed=3)
+    group_two = DiscussionGroup.objects.get(phase=first, number=2)
+    group_two.room = "Seminarraum 2"
+    group_two.save()
+    moderator = PersonFactory(first_name="Jörg", last_name="Käßmann")
+    groups.set_group_moderators(group=group_two, people=[moderator])
+
+    with pytest.raises(RegistrationError, match="bestätigen"):
+        groups.assign_discussion_groups(phase=first, group_count=3, seed=4)
+    assert GroupAssignment.objects.get(phase=first).seed == 3
+
+    assignment = groups.assign_discussion_groups(phase=first, group_count=3, seed=4, replace=True)
+
+    assert assignment.seed == 4
+    assert GroupAssignment.objects.filter(phase=first).count() == 1
+    assert list(DiscussionGroup.objects.filter(phase=first).values_list("number", flat=True)) == [1, 2, 3]
+    group_two.refresh_from_db()
+    assert group_two.room == "Seminarraum 2"
+    assert list(group_two.moderators.all()) == [moderator]
+    assert GroupMembership.objects.filter(phase=first).count() == 24
+
+
+def test_groups_are_drawn_in_the_phase_whose_groups_are_reused(conference):
+    _, last = group_phases(conference)
+    participants(conference, organisations=4, per_organisation=1)
+
+    with pytest.raises(RegistrationError, match="übernimmt die Gruppen der 1. Arbeitsphase"):
+        groups.assign_discussion_groups(phase=last, group_count=2)
+
+
+def test_a_choice_phase_has_no_groups(conference):
+    choice = WorkshopPhaseFactory(conference=conference, mode=WorkshopPhase.Mode.CHOOSE)
+    participants(conference, organisations=4, per_organisation=1)
+
+    with pytest.raises(RegistrationError, match="Workshops zur Wahl"):
+        groups.assign_discussion_groups(phase=choice, group_count=2)
+
+
+def test_without_binding_participants_nothing_is_assigned(conference):
+    first, _ = group_phases(conference)
+    RegistrationFactory(conference=conference, stage=Registration.Stage.PRE)
+
+    with pytest.raises(RegistrationError, match="keine verbindlich angemeldeten"):
+        groups.assign_discussion_groups(phase=first, group_count=2)
+    assert not GroupAssignment.objects.exists()
+
+
+def test_a_phase_that_reuses_groups_shows_the_same_people(conference):
+    first, last = group_phases(conference)
+    people = participants(conference, organisations=8, per_organisation=2)
+    groups.assign_discussion_groups(phase=first, group_count=4, seed=5)
+
+    for registration in people:
+        by_phase = {entry.phase.number: entry for entry in personal_phases(registration)}
+        assert by_phase[4].group == by_phase[1].group
+        assert by_phase[4].source_phase == first
+        assert by_phase[1].group.memberships.filter(registration=registration).exists()
+
+
+def test_a_late_binding_registration_joins_the_smallest_group_without_a_colleague(conference):
+    first, last = group_phases(conference)
+    participants(conference, organisations=5, per_organisation=2)  # 10 people in 3 groups: 4, 3, 3
+    groups.assign_discussion_groups(phase=first, group_count=3, seed=11)
+    smallest = [n for n, members in members_by_group(first).items() if len(members) == 3]
+    assert len(smallest) == 2
+    colleague_group = DiscussionGroup.objects.get(phase=first, number=smallest[0])
+    colleague = colleague_group.memberships.select_related("registration").first().registration
+    late = RegistrationFactory(conference=conference, organisation=colleague.organisation.upper())
+
+    bind(late)
+
+    membership = GroupMembership.objects.get(registration=late)
+    assert membership.phase == first
+    assert membership.group.number == smallest[1]
+    assert sorted(len(m) for m in members_by_group(first).values()) == [3, 4, 4]
+    assert not GroupMembership.objects.filter(phase=last).exists()
+    assert {e.phase.number: e.group for e in personal_phases(late)}[4] == membership.group
+
+
+def test_a_binding_registration_that_moves_up_joins_a_group(conference):
+    first, _ = group_phases(conference)
+    conference.places = 4
+    conference.save()
+    participants(conference, organisations=4, per_organisation=1)
+    groups.assign_discussion_groups(phase=first, group_count=2, seed=11)
+    waiting = RegistrationFactory(
+        conference=conference,
+        stage=Registration.Stage.BINDING,
+        status=Registration.Status.WAITING,
+        waiting_since="2026-01-01T10:00:00Z",
+    )
+    leaving = GroupMembership.objects.select_related("registration", "group").first()
+
+    places.cancel(registration=leaving.registration)
+
+    assert not GroupMembership.objects.filter(registration=leaving.registration).exists()
+    assert GroupMembership.objects.get(registration=waiting).group == leaving.group
+
+
+def test_joining_is_left_out_before_groups_are_drawn_and_for_pre_registrations(conference):
+    group_phases(conference)
+    registration = RegistrationFactory(conference=conference)
+
+    bind(registration)
+    assert not GroupMembership.objects.exists()
+    assert groups.join_smallest_group(RegistrationFactory(conference=conference)) == []
+
+
+def test_cancellation_leaves_the_group_and_keeps_the_audit_trail(conference):
+    first, _ = group_phases(conference)
+    people = participants(conference, organisations=4, per_organisation=2)
+    groups.assign_discussion_groups(phase=first, group_count=2, seed=8)
+
+    places.cancel(registration=people[0])
+
+    assert not GroupMembership.objects.filter(registration=people[0]).exists()
+    assert GroupMembership.objects.filter(phase=first).count() == 7
+    history = GroupMembership.history.filter(registration_id=people[0].pk).order_by("history_date")
+    assert [record.history_type for record in history] == ["+", "-"]
+
+
+def test_the_office_moves_a_person_to_another_group(conference, django_user_model):
+    first, last = group_phases(conference)
+    people = participants(conference, organisations=6, per_organisation=1)
+    groups.assign_discussion_groups(phase=first, group_count=2, seed=9)
+    office = django_user_model.objects.create_user("office")
+    membership = GroupMembership.objects.get(registration=people[0])
+    target = DiscussionGroup.objects.filter(phase=first).exclude(pk=membership.group_id).get()
+
+    moved = groups.move_to_group(registration=people[0], group=target, by=office)
+
+    assert moved.pk == membership.pk
+    assert GroupMembership.objects.get(registration=people[0]).group == target
+    assert GroupMembership.history.filter(id=membership.pk).latest().history_user == office
+    assert {e.phase.number: e.group for e in personal_phases(people[0])}[4] == target
+
+
+def test_the_office_can_add_a_pre_registered_person_to_a_group(conference):
+    first, _ = group_phases(conference)
+    participants(conference, organisations=2, per_organisation=1)
+    groups.assign_discussion_groups(phase=first, group_count=2, seed=9)
+    guest = RegistrationFactory(conference=conference)
+    group = DiscussionGroup.objects.get(phase=first, number=1)
+
+    groups.move_to_group(registration=guest, group=group)
+
+    assert GroupMembership.objects.get(registration=guest).group == group
+
+
+def test_moving_is_refused_across_conferences_and_for_cancelled_people(conference):
+    first, _ = group_phases(conference)
+    participants(conference, organisations=2, per_organisation=1)
+    groups.assign_discussion_groups(phase=first, group_count=2, seed=9)
+    group = DiscussionGroup.objects.get(phase=first, number=1)
+    stranger = RegistrationFactory()
+    cancelled = RegistrationFactory(conference=conference, status=Registration.Status.CANCELLED)
+
+    with pytest.raises(RegistrationError, match="anderen Tagung"):
+        groups.move_to_group(registration=stranger, group=group)
+    with pytest.raises(RegistrationError, match="storniert"):
+        groups.move_to_group(registration=cancelled, group=group)
