@@ -1,0 +1,159 @@
+"""Workshop seats are never oversold, also under concurrent requests (PostgreSQL only)."""
+
+import threading
+
+import pytest
+from django.db import connection, connections
+
+from registrations.models import WorkshopBooking
+from registrations.services import locking, workshops
+from registrations.services.places import RegistrationError
+from tests.factories import ConferenceFactory, RegistrationFactory, WorkshopFactory, WorkshopPhaseFactory
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.postgres,
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="SQLite serialises writers; the row-lock race needs PostgreSQL",
+    ),
+]
+
+SEATS = 5
+PEOPLE = 20
+
+
+def fire(phase, workshop, registrations, *, join_waiting_list):
+    barrier = threading.Barrier(len(registrations))
+    errors, refused = [], []
+
+    def worker(registration):
+        try:
+            barrier.wait()
+            workshops.choose_workshops(
+                registration=registration,
+                choices={phase.pk: workshop.pk},
+                join_waiting_list=join_waiting_list,
+            )
+        except RegistrationError:
+            refused.append(registration.pk)
+        except Exception as error:  # pragma: no cover - reported below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(r,)) for r in registrations]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return errors, refused
+
+
+def setup_race():
+    conference = ConferenceFactory(places=100)
+    phase = WorkshopPhaseFactory(conference=conference)
+    workshop = WorkshopFactory(phase=phase, seat_limit=SEATS)
+    registrations = [RegistrationFactory(conference=conference) for _ in range(PEOPLE)]
+    return phase, workshop, registrations
+
+
+def count(workshop, status):
+    return WorkshopBooking.objects.filter(workshop=workshop, status=status).count()
+
+
+def test_concurrent_choices_never_oversell_and_the_rest_wait_in_order():
+    phase, workshop, registrations = setup_race()
+    errors, refused = fire(phase, workshop, registrations, join_waiting_list=True)
+    assert errors == []
+    assert refused == []
+    assert count(workshop, WorkshopBooking.Status.SEATED) == SEATS
+    assert count(workshop, WorkshopBooking.Status.WAITING) == PEOPLE - SEATS
+    positions = sorted(
+        b.position for b in workshops.with_waiting_positions(WorkshopBooking.objects.filter(status="waiting"))
+    )
+    assert positions == list(range(1, PEOPLE - SEATS + 1))
+
+
+def test_concurrent_choices_without_waiting_list_refuse_the_rest():
+    phase, workshop, registrations = setup_race()
+    errors, refused = fire(phase, workshop, registrations, join_waiting_list=False)
+    assert errors == []
+    assert len(refused) == PEOPLE - SEATS
+    assert count(workshop, WorkshopBooking.Status.SEATED) == SEATS
+    assert count(workshop, WorkshopBooking.Status.WAITING) == 0
+
+
+def test_control_without_the_lock_oversells(monkeypatch):
+    """Shows the race the lock prevents: without it, counting and inserting interleave."""
+    from programme.models import Workshop
+
+    barrier = threading.Barrier(PEOPLE)
+    original_has_free_seat = workshops._has_free_seat
+
+    def unlocked(phase_ids):
+        return {w.pk: w for w in Workshop.objects.filter(phase_id__in=list(phase_ids))}
+
+    def slow_has_free_seat(workshop):
+        free = original_has_free_seat(workshop)
+        try:
+            barrier.wait(timeout=10)  # everyone has counted before anyone inserts
+        except threading.BrokenBarrierError:
+            pass
+        return free
+
+    monkeypatch.setattr(locking, "lock_workshops_of_phases", unlocked)
+    monkeypatch.setattr(workshops, "_has_free_seat", slow_has_free_seat)
+    phase, workshop, registrations = setup_race()
+    errors, refused = fire(phase, workshop, registrations, join_waiting_list=False)
+    assert errors == []
+    assert count(workshop, WorkshopBooking.Status.SEATED) > SEATS
+
+
+def test_concurrent_changes_across_workshops_keep_every_invariant():
+    """People switch between three small workshops at once: no oversold seat, no deadlock,
+    and nobody waits for a workshop that still has a free seat."""
+    import random
+
+    conference = ConferenceFactory(places=100)
+    phase = WorkshopPhaseFactory(conference=conference)
+    options = [WorkshopFactory(phase=phase, seat_limit=3) for _ in range(3)]
+    registrations = [RegistrationFactory(conference=conference) for _ in range(12)]
+    barrier = threading.Barrier(len(registrations))
+    errors = []
+
+    def worker(n, registration):
+        rng = random.Random(n)
+        try:
+            barrier.wait()
+            for _ in range(4):
+                wish, second = rng.sample(options, 2)
+                try:
+                    workshops.choose_workshops(
+                        registration=registration,
+                        choices={phase.pk: wish.pk},
+                        second_choices={phase.pk: second.pk},
+                        join_waiting_list=True,
+                    )
+                except RegistrationError:
+                    pass
+        except Exception as error:  # pragma: no cover - reported below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(n, r)) for n, r in enumerate(registrations)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    for workshop in options:
+        seated = count(workshop, WorkshopBooking.Status.SEATED)
+        assert seated <= 3
+        if seated < 3:
+            assert count(workshop, WorkshopBooking.Status.WAITING) == 0
+    wishes_per_person = WorkshopBooking.objects.filter(status="waiting").values_list(
+        "registration", flat=True
+    )
+    assert len(wishes_per_person) == len(set(wishes_per_person))
