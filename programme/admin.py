@@ -147,12 +147,29 @@ class WorkshopInline(admin.TabularInline):
 
 @admin.register(WorkshopPhase)
 class WorkshopPhaseAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "conference", "mode", "reuses_groups_of"]
+    list_display = ["__str__", "conference", "mode", "reuses_groups_of", "group_tools"]
     list_select_related = ["conference", "reuses_groups_of"]
     list_filter = ["conference", "mode"]
     search_fields = ["title", "guiding_question", "conference__title"]
-    fields = ["conference", "number", "title", "guiding_question", "description", "mode", "reuses_groups_of"]
+    fields = [
+        "conference",
+        "number",
+        "title",
+        "guiding_question",
+        "description",
+        "mode",
+        "reuses_groups_of",
+        "group_tools",
+    ]
+    readonly_fields = ["group_tools"]
     inlines = [WorkshopInline]
+
+    @admin.display(description=_("Gruppen und Listen"))
+    def group_tools(self, obj):
+        # The pages belong to the registrations app (registrations/admin_groups.py).
+        from registrations.admin_groups import phase_group_tools
+
+        return phase_group_tools(obj) or "–"
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         # On a change page, offer only group phases of the same conference.

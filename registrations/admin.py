@@ -254,3 +254,7 @@ class ConsentTextAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# Discussion groups and the per-group / per-workshop lists.
+from . import admin_groups  # noqa: E402,F401
