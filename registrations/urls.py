@@ -1,13 +1,17 @@
 from django.urls import path
 
-from . import views
+from . import views, views_binding
 
 app_name = "registrations"
 
 urlpatterns = [
     path("tagungen/<slug:slug>/voranmeldung/", views.pre_register, name="pre_register"),
     path("tagungen/<slug:slug>/voranmeldung/danke/", views.pre_register_done, name="pre_register_done"),
+    path("tagungen/<slug:slug>/anmeldung/", views_binding.register_direct, name="binding_register"),
+    path("tagungen/<slug:slug>/anmeldung/danke/", views_binding.register_direct_done, name="binding_done"),
     path("anmeldung/<str:token>/", views.personal, name="personal"),
+    path("anmeldung/<str:token>/verbindlich/", views_binding.register_with_link, name="binding_personal"),
+    path("anmeldung/<str:token>/ersatzperson/", views_binding.personal_substitute, name="personal_substitute"),
     path("anmeldung/<str:token>/daten/", views.personal_edit, name="personal_edit"),
     path("anmeldung/<str:token>/stornieren/", views.personal_cancel, name="personal_cancel"),
     path("anmeldung/<str:token>/bestaetigung.pdf", views.personal_confirmation_pdf, name="personal_confirmation_pdf"),

@@ -347,3 +347,118 @@ def register_binding(*, conference, data, registration=None, source=Registration
         mail.queue_mail(registration=existing, template="link_resent")
         return existing, False
     return registration, True
+
+
+SUBSTITUTE_FIELDS = (
+    "salutation",
+    "academic_title",
+    "first_name",
+    "last_name",
+    "email",
+    "organisation",
+    "position",
+    "is_member",
+    "member_number",
+)
+
+
+def substitute(*, registration, data, source=Registration.Source.WEB, now=None):
+    """Another person (Ersatzperson) takes over a binding registration's place.
+
+    The registration keeps its place, workshops, billing data and invoice
+    recipient (usually the employer); the person's data, the membership check
+    and the personal link change. The previous person is recorded in
+    `substitution_note` and the audit trail, and informed by mail; the new
+    person gets the confirmation with their own link. When the fee changes with
+    the membership status, or an invoice names the participant, the invoice is
+    reissued (Storno and new invoice).
+    """
+    from ..models import new_token
+
+    now = now or timezone.now()
+    fields = {key: data[key] for key in SUBSTITUTE_FIELDS if key in data}
+    fields["email"] = normalise_email(fields.get("email") or "")
+    if not fields["email"] or not fields.get("first_name") or not fields.get("last_name"):
+        raise RegistrationError(_("Bitte geben Sie Name und E-Mail-Adresse der Ersatzperson an."))
+    if not fields.get("is_member"):
+        fields["member_number"] = ""
+    with transaction.atomic():
+        conference = lock_conference(registration.conference_id)
+        registration = (
+            Registration.objects.select_for_update().select_related("conference").get(pk=registration.pk)
+        )
+        if registration.is_cancelled:
+            raise RegistrationError(_("Diese Anmeldung ist storniert."))
+        if not registration.is_binding:
+            raise RegistrationError(
+                _("Eine Ersatzperson können Sie nach der verbindlichen Anmeldung benennen.")
+            )
+        if source == Registration.Source.WEB and conference.starts_at <= now:
+            raise RegistrationError(
+                _("Die Tagung hat bereits begonnen. Bitte wenden Sie sich an die Geschäftsstelle.")
+            )
+        clash = (
+            Registration.objects.active()
+            .filter(conference=conference, email=fields["email"])
+            .exclude(pk=registration.pk)
+            .exists()
+        )
+        if clash or fields["email"] == registration.email:
+            raise RegistrationError(
+                _("Für diese E-Mail-Adresse gibt es schon eine Anmeldung zu dieser Tagung.")
+            )
+        previous = {
+            "previous_name": registration.full_name,
+            "previous_email": registration.email,
+            "previous_organisation": registration.organisation,
+        }
+        # The previous person is told first: the mail is rendered now, with their name and address.
+        mail.queue_mail(
+            registration=registration,
+            template="substituted_previous",
+            to=registration.email,
+            context={
+                "substitute_name": " ".join(
+                    p for p in (fields.get("academic_title"), fields["first_name"], fields["last_name"]) if p
+                )
+            },
+        )
+        note = _("%(date)s: Ersatzperson für %(name)s <%(email)s>%(organisation)s") % {
+            "date": date_format(timezone.localtime(now), "d.m.Y H:i"),
+            "name": previous["previous_name"],
+            "email": previous["previous_email"],
+            "organisation": f" ({previous['previous_organisation']})"
+            if previous["previous_organisation"]
+            else "",
+        }
+        old_fee = registration.fee
+        for key, value in fields.items():
+            setattr(registration, key, value)
+        registration.token = new_token()
+        registration.substitution_note = "\n".join(p for p in (registration.substitution_note, note) if p)
+        # Consents were the previous person's; the new person has given none yet.
+        registration.privacy_consent = None
+        registration.privacy_consented_at = None
+        registration.list_consent = False
+        registration.dietary_needs = ""
+        registration.accessibility_needs = ""
+        if not registration.is_member:
+            registration.evening_events.remove(*registration.evening_events.filter(members_only=True))
+        fees.freeze_fee(registration, is_member=registration.is_member)
+        check_membership(registration)
+        registration._change_reason = note
+        registration.save()
+        invoices = _invoices_service()
+        if (
+            registration.holds_place
+            and invoices is not None
+            and hasattr(invoices, "reissue_invoice")
+            and invoices.current_invoice(registration) is not None
+        ):
+            invoices.reissue_invoice(registration=registration, now=now)
+        queue_confirmation(
+            registration,
+            context={"substitution": previous},
+        )
+    registration.fee_changed = registration.fee != old_fee
+    return registration

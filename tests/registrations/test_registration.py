@@ -338,3 +338,81 @@ def test_email_change_to_a_taken_address_is_refused(conference):
         register_binding(
             conference=conference, registration=second, data=binding_data(2, email="person1@example.org")
         )
+
+
+# ---------------------------------------------------------------- substitute
+
+SUBSTITUTE = {
+    "salutation": "herr",
+    "academic_title": "",
+    "first_name": "Bernd",
+    "last_name": "Ersatz",
+    "email": "Bernd.Ersatz@example.org",
+    "organisation": "Landkreis Beispiel",
+    "position": "Jugendhilfeplanung",
+    "is_member": True,
+    "member_number": "1001",
+}
+
+
+def test_substitute_takes_over_place_invoice_recipient_and_gets_a_new_link(
+    conference, django_capture_on_commit_callbacks
+):
+    from registrations.services.registration import substitute
+
+    registration, _ = register_binding(
+        conference=conference, registration=pre(conference), data=binding_data()
+    )
+    old_token = registration.token
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        taken = substitute(registration=registration, data=SUBSTITUTE)
+    assert taken.pk == registration.pk
+    assert taken.token != old_token
+    assert (taken.first_name, taken.email) == ("Bernd", "bernd.ersatz@example.org")
+    assert taken.status == Registration.Status.HOLDS_PLACE
+    assert taken.billing_organisation == "Landkreis Beispiel"
+    assert taken.billing_address_lines[0] == "Landkreis Beispiel"
+    assert "Ersatzperson für Person1 Müller <person1@example.org>" in taken.substitution_note
+    assert taken.privacy_consent is None
+    assert taken.list_consent is False
+    assert any("Ersatzperson für Person1" in (h.history_change_reason or "") for h in taken.history.all())
+    by_recipient = {m.to[0]: m for m in mail.outbox}
+    assert set(by_recipient) == {"person1@example.org", "bernd.ersatz@example.org"}
+    assert "Bernd Ersatz" in by_recipient["person1@example.org"].body
+    assert old_token not in by_recipient["person1@example.org"].body
+    assert taken.get_absolute_url() in by_recipient["bernd.ersatz@example.org"].body
+    assert "Person1 Müller hat Sie als Ersatzperson benannt" in by_recipient["bernd.ersatz@example.org"].body
+    invoices = Invoice.objects.filter(registration=taken).order_by("pk")
+    assert [(i.kind, i.amount) for i in invoices] == [
+        ("invoice", Decimal("250.00")),
+        ("cancellation", Decimal("-250.00")),
+        ("invoice", Decimal("250.00")),
+    ]
+    assert invoices.last().participant_name == "Bernd Ersatz"
+
+
+def test_non_member_substitute_pays_the_non_member_fee(conference):
+    from registrations.services.registration import substitute
+
+    registration, _ = register_binding(conference=conference, data=binding_data())
+    taken = substitute(registration=registration, data={**SUBSTITUTE, "is_member": False})
+    assert (taken.fee_category, taken.fee, taken.member_number) == ("non_member", Decimal("300.00"), "")
+    assert taken.invoices.get(kind="invoice", cancelled_by__isnull=True).amount == Decimal("300.00")
+
+
+@pytest.mark.parametrize("email", ["person1@example.org", "person2@example.org"])
+def test_substitute_with_a_registered_email_is_refused(conference, email):
+    from registrations.services.registration import substitute
+
+    registration, _ = register_binding(conference=conference, data=binding_data(1))
+    register_binding(conference=conference, data=binding_data(2))
+    with pytest.raises(RegistrationError, match="schon eine Anmeldung"):
+        substitute(registration=registration, data={**SUBSTITUTE, "email": email})
+
+
+def test_pre_registration_cannot_name_a_substitute(conference):
+    from registrations.services.registration import substitute
+
+    with pytest.raises(RegistrationError, match="nach der verbindlichen Anmeldung"):
+        substitute(registration=pre(conference), data=SUBSTITUTE)

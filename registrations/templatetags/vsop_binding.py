@@ -1,0 +1,33 @@
+"""Template tags for the binding registration on the personal page and the conference page."""
+
+from django import template
+
+from ..selectors import place_counts
+from ..services.registration import binding_window
+
+register = template.Library()
+
+
+@register.inclusion_tag("registrations/_personal_binding.html")
+def personal_binding(registration):
+    """The binding registration's summary, or the link to the binding form while pre-registered."""
+    context = {"registration": registration, "conference": registration.conference}
+    if registration.is_cancelled:
+        return context
+    if registration.is_binding:
+        context["evening_events"] = list(registration.evening_events.order_by("starts_at"))
+        context["terms"] = registration.terms_consent
+    else:
+        context["window"] = binding_window(registration.conference)
+    return context
+
+
+@register.inclusion_tag("registrations/_binding_box.html")
+def binding_box(conference):
+    """On the conference page: the link to the binding form while it is open."""
+    window = binding_window(conference)
+    return {
+        "conference": conference,
+        "window": window,
+        "counts": place_counts(conference) if window.is_open else None,
+    }
