@@ -12,13 +12,14 @@ the original and, where needed, a new invoice.
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from ..models import Invoice, InvoiceSequence, Registration
-from . import hooks
+from ..models import Invoice, InvoiceSequence, OutgoingMailAttachment, Registration
+from . import hooks, mail
 from .locking import lock_conference
 from .payments import update_payment_status
 from .places import RegistrationError
@@ -185,10 +186,11 @@ def cancel_invoice(*, registration, reason, now=None):
         return _cancel(invoice, reason=reason, now=now)
 
 
-def reissue_invoice(*, registration, reason=REASON_REISSUED, now=None):
+def reissue_invoice(*, registration, reason=REASON_REISSUED, now=None, notify=True):
     """Cancel the valid invoice (if any) and issue a new one with the current fee and billing data.
 
-    Used after the office switches the fee category or corrects billing data.
+    Used after the office switches the fee category or corrects billing data;
+    both documents are mailed to the participant unless `notify` is False.
     Returns the new invoice; the Stornorechnung is `old_invoice.cancelled_by`.
     """
     now = now or timezone.now()
@@ -199,26 +201,151 @@ def reissue_invoice(*, registration, reason=REASON_REISSUED, now=None):
             raise RegistrationError(
                 _("Eine Rechnung gibt es erst für eine verbindliche Anmeldung mit gesichertem Platz.")
             )
+        storno = None
         invoice = current_invoice(registration)
         if invoice is not None:
             invoice.registration = registration
-            _cancel(invoice, reason=reason, now=now)
+            storno = _cancel(invoice, reason=reason, now=now)
         new_invoice = issue_invoice(registration=registration, now=now)
+        if notify:
+            queue_invoice_mail(registration=registration, new_invoice=new_invoice, storno=storno)
     return new_invoice
+
+
+def queue_invoice_mail(*, registration, new_invoice=None, storno=None):
+    """Mail the participant a new invoice and/or a Stornorechnung, the PDFs attached by reference.
+
+    Call inside the transaction that issued them: the mail is delivered after
+    commit and the PDFs are rendered then, outside the locks.
+    """
+    with transaction.atomic():
+        queued = mail.queue_mail(
+            registration=registration,
+            template="invoice_documents",
+            context={"new_invoice": new_invoice, "storno": storno},
+            dedup_key=f"invoice-{(new_invoice or storno).number}",
+        )
+        if queued is not None:
+            OutgoingMailAttachment.objects.bulk_create(
+                OutgoingMailAttachment(
+                    mail=queued,
+                    invoice=invoice,
+                    filename=invoice_filename(invoice),
+                    mimetype="application/pdf",
+                )
+                for invoice in (storno, new_invoice)
+                if invoice is not None
+            )
+    return queued
+
+
+def cancellation_is_free(registration, *, now=None):
+    """Whether cancelling now cancels the invoice too.
+
+    The payment terms say: free of charge until the binding-registration
+    deadline (inclusive), afterwards the full fee stays due. Without a deadline
+    a cancellation is always free here; the office can still cancel an invoice
+    by hand (goodwill) after the deadline.
+    """
+    deadline = registration.conference.registration_deadline
+    return deadline is None or timezone.localdate(now or timezone.now()) <= deadline
+
+
+def _is_invoiceable(registration):
+    return (
+        registration.is_binding
+        and registration.holds_place
+        and registration.fee is not None
+        and registration.fee > 0
+    )
 
 
 @hooks.on_binding
 def invoice_binding_registration(registration):
-    """A binding registration holding a place gets its invoice (once; free places get none)."""
-    if not (registration.is_binding and registration.holds_place):
-        return
-    if registration.fee is None or registration.fee <= 0:
-        return
-    issue_invoice(registration=registration)
+    """A binding registration holding a place gets its invoice (once; free places get none).
+
+    The caller's confirmation mail carries it (services/registration.py).
+    """
+    if _is_invoiceable(registration):
+        issue_invoice(registration=registration)
+
+
+@hooks.on_move_up
+def invoice_moved_up_registration(registration):
+    """A binding registration that moves up from the waiting list is invoiced and mailed the invoice.
+
+    Runs before the binding hooks, which then find the invoice and do nothing.
+    """
+    if _is_invoiceable(registration) and current_invoice(registration) is None:
+        invoice = issue_invoice(registration=registration)
+        queue_invoice_mail(registration=registration, new_invoice=invoice)
 
 
 @hooks.on_cancel
 def cancel_invoice_of_cancelled_registration(registration):
-    """A cancelled registration's invoice is cancelled in full (the terms name no cancellation fee)."""
-    if current_invoice(registration) is not None:
-        cancel_invoice(registration=registration, reason=REASON_CANCELLED)
+    """A registration cancelled in time gets a Stornorechnung for its invoice, mailed to the person."""
+    if current_invoice(registration) is None or not cancellation_is_free(registration):
+        return
+    storno = cancel_invoice(registration=registration, reason=REASON_CANCELLED)
+    queue_invoice_mail(registration=registration, storno=storno)
+
+
+# Documents ---------------------------------------------------------------
+
+
+def payment_reference(invoice):
+    """The Verwendungszweck: invoice number and participant, within the 140 characters of SEPA."""
+    return f"{invoice.payment_reference} {invoice.participant_name}"[:140]
+
+
+def format_iban(iban):
+    """'DE02 1203 0000 0000 2020 51': groups of four, as printed on German invoices."""
+    compact = "".join(iban.split())
+    return " ".join(compact[i : i + 4] for i in range(0, len(compact), 4))
+
+
+def girocode(invoice):
+    """The EPC QR code (GiroCode) that fills in the transfer in a banking app; None for a Storno."""
+    import segno.helpers
+
+    if invoice.kind != Invoice.Kind.INVOICE or invoice.amount <= 0:
+        return None
+    association = settings.ASSOCIATION
+    return segno.helpers.make_epc_qr(
+        name=association["name"][:70],
+        iban="".join(association["iban"].split()),
+        bic=association["bic"] or None,
+        amount=invoice.amount,
+        text=payment_reference(invoice),
+    )
+
+
+def invoice_title(invoice):
+    if invoice.kind == Invoice.Kind.CANCELLATION:
+        return _("Stornorechnung zu Rechnung %(number)s") % {"number": invoice.cancels.number}
+    return _("Rechnung %(number)s") % {"number": invoice.number}
+
+
+def invoice_filename(invoice):
+    prefix = "Stornorechnung" if invoice.kind == Invoice.Kind.CANCELLATION else "Rechnung"
+    return f"{prefix}_{invoice.number}.pdf"
+
+
+def invoice_pdf(invoice):
+    """The invoice or Stornorechnung as PDF bytes (rendered from the frozen invoice data only)."""
+    from ..documents import render_pdf
+
+    qr = girocode(invoice)
+    with translation.override("de"):
+        title = invoice_title(invoice)
+    return render_pdf(
+        "documents/invoice.html",
+        {
+            "invoice": invoice,
+            "title": title,
+            "is_cancellation": invoice.kind == Invoice.Kind.CANCELLATION,
+            "iban": format_iban(settings.ASSOCIATION["iban"]),
+            "reference": payment_reference(invoice),
+            "girocode": qr.svg_data_uri(scale=4, border=0) if qr else None,
+        },
+    )

@@ -100,6 +100,15 @@ def _claim(mail_id, now):
     return claimed == 1
 
 
+def _attachment_content(attachment):
+    """Stored bytes, or the referenced invoice rendered now (outside any lock)."""
+    if attachment.invoice_id is not None:
+        from .invoices import invoice_pdf
+
+        return invoice_pdf(attachment.invoice)
+    return bytes(attachment.content)
+
+
 def deliver_mail(mail_id):
     """Try to send one outbox mail; record success or the error and when to retry."""
     now = timezone.now()
@@ -115,10 +124,10 @@ def deliver_mail(mail_id):
     )
     if mail.body_html:
         message.attach_alternative(mail.body_html, "text/html")
-    for attachment in mail.attachments.all():
-        message.attach(attachment.filename, bytes(attachment.content), attachment.mimetype)
     attempts = mail.attempts + 1
     try:
+        for attachment in mail.attachments.all():
+            message.attach(attachment.filename, _attachment_content(attachment), attachment.mimetype)
         message.send(using="default")
     except Exception as error:  # any failure of the mail server is retried later
         delay = RETRY_DELAYS[min(attempts, len(RETRY_DELAYS)) - 1]

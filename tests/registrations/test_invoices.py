@@ -231,3 +231,225 @@ def test_cancelling_a_registration_without_invoice_issues_nothing(conference):
     registration = binding_registration(conference=conference)
     places.cancel(registration=registration)
     assert Invoice.objects.count() == 0
+
+
+# PDF and GiroCode ----------------------------------------------------------
+
+
+def pdf_text(data):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    reader = PdfReader(BytesIO(data))
+    return len(reader.pages), " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+
+
+def squeezed(text):
+    """Without white space, so a line break inside a long name does not matter."""
+    return "".join(text.split())
+
+
+def decode_qr(image):
+    import zxingcpp
+
+    results = zxingcpp.read_barcodes(image)
+    assert len(results) == 1
+    return results[0].text.split("\n")
+
+
+def test_invoice_pdf_shows_what_a_german_invoice_needs(conference, settings):
+    settings.ASSOCIATION = {**settings.ASSOCIATION, "tax_number": "217/5730/1234"}
+    invoice = invoices.issue_invoice(registration=binding_registration(conference=conference))
+
+    pages, text = pdf_text(invoices.invoice_pdf(invoice))
+
+    assert pages == 1
+    for expected in [
+        "Verein für Sozialplanung e.V. (VSOP)",
+        "Rechnung 2025-0001",
+        "Rechnungsdatum 01.07.2025",
+        "Landkreis Beispiel",
+        "z. Hd. Dr. Anna-Lena Müller-Lüdenscheidt",
+        "50667 Köln",
+        "Bestellnummer BE-2025-77",
+        "Kostenstelle KST 4711",
+        "Leitweg-ID 05315000-0001-23",
+        "Steuernummer 217/5730/1234",
+        "Leistungszeitraum 25.09.2025 – 26.09.2025",
+        "Leistungsort: Tagungshaus am Dom, Köln",
+        "Rechnungsbetrag 250,00 €",
+        "bis zum 15.07.2025",
+        "IBAN DE02 1203 0000 0000 2020 51",
+        "BIC BYLADEM1001",
+        "Steuerfrei nach § 4 Nr. 22 a UStG",
+    ]:
+        assert expected in text, expected
+    assert squeezed("Verwendungszweck RE 2025-0001 Dr. Anna-Lena Müller-Lüdenscheidt") in squeezed(text)
+
+
+def test_stornorechnung_pdf_names_the_original_and_has_no_girocode(conference):
+    registration = binding_registration(conference=conference)
+    invoices.issue_invoice(registration=registration)
+    storno = invoices.cancel_invoice(registration=registration, reason="Stornierung der Anmeldung")
+
+    pages, text = pdf_text(invoices.invoice_pdf(storno))
+
+    assert pages == 1
+    assert "Stornorechnung zu Rechnung 2025-0001" in text
+    assert "Storno-Nr. 2025-0002" in text
+    assert "Gutschriftsbetrag -250,00 €" in text
+    assert "Bitte überweisen" not in text
+    assert invoices.girocode(storno) is None
+    assert invoices.invoice_filename(storno) == "Stornorechnung_2025-0002.pdf"
+
+
+def test_hostile_names_are_printed_as_text(conference):
+    registration = binding_registration(
+        conference=conference,
+        first_name='<img src="http://evil.example/x.png">',
+        last_name="<b>O'Brien & Söhne</b>",
+        billing_organisation="<script>alert(1)</script>",
+    )
+    invoice = invoices.issue_invoice(registration=registration)
+    _, text = pdf_text(invoices.invoice_pdf(invoice))
+    assert "<script>alert(1)</script>" in text
+    assert squeezed("<b>O'Brien & Söhne</b>") in squeezed(text)
+    assert squeezed('<img src="http://evil.example/x.png">') in squeezed(text)
+
+
+def test_girocode_decodes_to_iban_amount_and_reference(conference):
+    from io import BytesIO
+
+    from PIL import Image
+
+    invoice = invoices.issue_invoice(registration=binding_registration(conference=conference))
+    buffer = BytesIO()
+    invoices.girocode(invoice).save(buffer, kind="png", scale=5)
+    buffer.seek(0)
+
+    lines = decode_qr(Image.open(buffer))
+
+    assert lines[:4] == ["BCD", "002", lines[2], "SCT"]
+    assert lines[4:7] == ["BYLADEM1001", "Verein für Sozialplanung e.V. (VSOP)", "DE02120300000000202051"]
+    # segno writes the shortest EPC form of 250.00 (EUR250); banking apps read it as 250,00 €.
+    assert lines[7] == "EUR250"
+    assert Decimal(lines[7].removeprefix("EUR")) == Decimal("250.00")
+    assert lines[10] == "RE 2025-0001 Dr. Anna-Lena Müller-Lüdenscheidt"
+
+
+def test_girocode_printed_in_the_pdf_decodes(conference, tmp_path):
+    import shutil
+    import subprocess
+
+    from PIL import Image
+
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("pdftoppm (poppler-utils) is not installed")
+    registration = binding_registration(conference=conference, fee=Decimal("300.50"))
+    invoice = invoices.issue_invoice(registration=registration)
+    pdf = tmp_path / "rechnung.pdf"
+    pdf.write_bytes(invoices.invoice_pdf(invoice))
+    subprocess.run(["pdftoppm", "-png", "-r", "200", str(pdf), str(tmp_path / "page")], check=True)
+
+    lines = decode_qr(Image.open(tmp_path / "page-1.png"))
+
+    assert lines[6] == "DE02120300000000202051"
+    assert lines[7] == "EUR300.5"
+    assert lines[10] == "RE 2025-0001 Dr. Anna-Lena Müller-Lüdenscheidt"
+
+
+# Mails ---------------------------------------------------------------------
+
+
+def test_cancellation_after_the_deadline_keeps_the_invoice_due(conference, time_machine):
+    registration = binding_registration(conference=conference)
+    invoice = invoices.issue_invoice(registration=registration)
+    time_machine.move_to(dt.datetime(2025, 9, 16, 9, 0, tzinfo=BERLIN), tick=False)  # deadline 15.09.
+
+    places.cancel(registration=registration)
+
+    assert invoices.current_invoice(registration) == invoice
+    assert not Invoice.objects.filter(kind=Invoice.Kind.CANCELLATION).exists()
+    registration.refresh_from_db()
+    assert registration.payment_status == Registration.PaymentStatus.OPEN
+
+
+def test_cancellation_on_the_deadline_day_is_still_free(conference, time_machine):
+    registration = binding_registration(conference=conference)
+    invoices.issue_invoice(registration=registration)
+    time_machine.move_to(dt.datetime(2025, 9, 15, 23, 30, tzinfo=BERLIN), tick=False)
+    places.cancel(registration=registration)
+    assert invoices.current_invoice(registration) is None
+
+
+def test_stornorechnung_is_mailed_with_the_pdf_attached_by_reference(conference):
+    from registrations.models import OutgoingMail
+
+    registration = binding_registration(conference=conference)
+    invoices.issue_invoice(registration=registration)
+    places.cancel(registration=registration)
+
+    mail = OutgoingMail.objects.get(kind="invoice_documents")
+    assert mail.subject == "Stornorechnung 2025-0002 zu Rechnung 2025-0001: VSOP-Jahrestagung 2025"
+    assert "-250,00\u00a0€" in mail.body_text
+    assert [(a.filename, a.invoice.number, bytes(a.content)) for a in mail.attachments.all()] == [
+        ("Stornorechnung_2025-0002.pdf", "2025-0002", b"")
+    ]
+
+
+def test_reissue_mails_storno_and_new_invoice(conference):
+    from registrations.models import OutgoingMail
+
+    registration = binding_registration(conference=conference)
+    invoices.issue_invoice(registration=registration)
+    registration.fee = Decimal("300.00")
+    registration.save()
+    invoices.reissue_invoice(registration=registration)
+
+    mail = OutgoingMail.objects.get(kind="invoice_documents")
+    assert mail.subject == (
+        "Korrigierte Rechnung 2025-0003 und Stornorechnung 2025-0002: VSOP-Jahrestagung 2025"
+    )
+    assert sorted(a.filename for a in mail.attachments.all()) == [
+        "Rechnung_2025-0003.pdf",
+        "Stornorechnung_2025-0002.pdf",
+    ]
+
+
+def test_moved_up_binding_registration_is_mailed_its_invoice(conference):
+    from registrations.models import OutgoingMail
+
+    conference.places = 1
+    conference.save()
+    holder = RegistrationFactory(conference=conference)
+    waiting = binding_registration(
+        conference=conference, status="waiting", waiting_since=conference.created_at
+    )
+    places.cancel(registration=holder)  # the waiting registration moves up
+
+    invoice = invoices.current_invoice(waiting)
+    assert invoice.number == "2025-0001"
+    mail = OutgoingMail.objects.get(kind="invoice_documents", registration=waiting)
+    assert mail.subject == "Rechnung 2025-0001: VSOP-Jahrestagung 2025"
+    assert [a.invoice for a in mail.attachments.all()] == [invoice]
+
+
+def test_delivery_renders_the_referenced_invoice_pdf(conference, mailoutbox):
+    from registrations.models import OutgoingMail
+    from registrations.services import mail as mail_service
+
+    registration = binding_registration(conference=conference)
+    invoice = invoices.issue_invoice(registration=registration)
+    queued = invoices.queue_invoice_mail(registration=registration, new_invoice=invoice)
+
+    assert mail_service.deliver_mail(queued.pk) is True
+
+    assert OutgoingMail.objects.get(pk=queued.pk).status == OutgoingMail.Status.SENT
+    (message,) = mailoutbox
+    (attachment,) = message.attachments
+    assert attachment.filename == "Rechnung_2025-0001.pdf"
+    assert attachment.mimetype == "application/pdf"
+    _, text = pdf_text(attachment.content)
+    assert "Rechnung 2025-0001" in text
+    assert "250,00 €" in text
