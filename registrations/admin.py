@@ -5,6 +5,8 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from .admin_history import ReadOnlyHistoryAdmin
+from .admin_privacy import DeletionRequestFilter, anonymise_action
 from .models import ConsentText, OutgoingMail, Registration
 from .selectors import place_counts
 from .services import mail as mail_service
@@ -33,7 +35,9 @@ class OfficeRegistrationForm(forms.ModelForm):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(admin.ModelAdmin):
+class RegistrationAdmin(ReadOnlyHistoryAdmin):
+    """The history button shows who changed what and when (django-simple-history)."""
+
     form = OfficeRegistrationForm
     list_display = [
         "last_name",
@@ -47,12 +51,18 @@ class RegistrationAdmin(admin.ModelAdmin):
         "is_member",
         "created_at",
     ]
-    list_filter = ["conference", "stage", "status", "is_member", "source"]
+    list_filter = ["conference", "stage", "status", "is_member", "source", DeletionRequestFilter]
     search_fields = ["last_name", "first_name", "email", "organisation", "member_number"]
     list_select_related = ["conference"]
     date_hierarchy = "created_at"
     ordering = ["-created_at"]
-    actions = ["move_up_action", "cancel_action", "resend_link_action", "programme_mailing_action"]
+    actions = [
+        "move_up_action",
+        "cancel_action",
+        "resend_link_action",
+        "programme_mailing_action",
+        anonymise_action,
+    ]
     readonly_fields = [
         "stage",
         "status",
@@ -65,6 +75,8 @@ class RegistrationAdmin(admin.ModelAdmin):
         "created_at",
         "updated_at",
         "personal_link",
+        "deletion_requested_at",
+        "anonymised_at",
     ]
     add_fieldsets = (
         (
@@ -114,6 +126,7 @@ class RegistrationAdmin(admin.ModelAdmin):
                     "personal_link",
                     ("privacy_consent", "privacy_consented_at"),
                     ("created_at", "updated_at"),
+                    ("deletion_requested_at", "anonymised_at"),
                 ]
             },
         ),
@@ -177,7 +190,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         if done:
             self.message_user(request, success(done), messages.SUCCESS)
 
-    @admin.action(description=_("Von der Warteliste nachrücken lassen"))
+    @admin.action(description=_("Von der Warteliste nachrücken lassen"), permissions=["change"])
     def move_up_action(self, request, queryset):
         self._run(
             request,
@@ -186,7 +199,7 @@ class RegistrationAdmin(admin.ModelAdmin):
             lambda n: ngettext("%(n)d Person ist nachgerückt.", "%(n)d Personen sind nachgerückt.", n) % {"n": n},
         )
 
-    @admin.action(description=_("Stornieren (Platz wird frei, Warteliste rückt nach)"))
+    @admin.action(description=_("Stornieren (Platz wird frei, Warteliste rückt nach)"), permissions=["change"])
     def cancel_action(self, request, queryset):
         self._run(
             request,
@@ -195,7 +208,7 @@ class RegistrationAdmin(admin.ModelAdmin):
             lambda n: ngettext("%(n)d Anmeldung storniert.", "%(n)d Anmeldungen storniert.", n) % {"n": n},
         )
 
-    @admin.action(description=_("Persönlichen Link erneut senden"))
+    @admin.action(description=_("Persönlichen Link erneut senden"), permissions=["change"])
     def resend_link_action(self, request, queryset):
         self._run(
             request,
@@ -204,7 +217,10 @@ class RegistrationAdmin(admin.ModelAdmin):
             lambda n: ngettext("Link an %(n)d Person gesendet.", "Link an %(n)d Personen gesendet.", n) % {"n": n},
         )
 
-    @admin.action(description=_("Programm und Anmeldeformular versenden (an alle Vorangemeldeten der Tagung)"))
+    @admin.action(
+        description=_("Programm und Anmeldeformular versenden (an alle Vorangemeldeten der Tagung)"),
+        permissions=["change"],
+    )
     def programme_mailing_action(self, request, queryset):
         from programme.models import Conference
 

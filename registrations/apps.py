@@ -16,3 +16,18 @@ class RegistrationsConfig(AppConfig):
         # Service modules register their hooks (services/hooks.py) on import.
         for module in pkgutil.iter_modules(services.__path__):
             importlib.import_module(f"{services.__name__}.{module.name}")
+
+        from django.db.models.signals import post_migrate
+
+        post_migrate.connect(sync_roles_after_migrate, dispatch_uid="registrations.sync_roles")
+
+
+def sync_roles_after_migrate(sender, **kwargs):
+    """Re-apply the staff roles once per migrate, after the last app got its permissions."""
+    from django.apps import apps
+
+    if sender.label != list(apps.get_app_configs())[-1].label:
+        return
+    from .roles import sync_roles
+
+    sync_roles()

@@ -287,6 +287,9 @@ OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="VSOP Tagungen")
 RETENTION_MONTHS = env.int("RETENTION_MONTHS", default=12)
 INVOICE_RETENTION_YEARS = env.int("INVOICE_RETENTION_YEARS", default=8)
 
+# The audit trail is for reading: a revert would bypass the services' rules.
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
