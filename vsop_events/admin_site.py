@@ -9,13 +9,14 @@ with a new environment) can switch it without another URL configuration.
 
 from django.conf import settings
 from django.contrib.admin import AdminSite
+from django.utils.translation import gettext_lazy as _
 from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
 
 
 class OfficeAdminSite(OTPAdminSite):
-    site_header = "VSOP e.V. – Tagungsverwaltung"
-    site_title = "VSOP Tagungen"
-    index_title = "Geschäftsstelle"
+    site_header = _("VSOP e.V. – Tagungsverwaltung")
+    site_title = _("VSOP Tagungen")
+    index_title = _("Geschäftsstelle")
 
     def __init__(self, name="admin"):
         # OTPAdminSite defaults to the name "otpadmin"; keep the usual admin: URLs.

@@ -1,11 +1,12 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
-admin.site.site_header = "VSOP e.V. – Tagungsverwaltung"
-admin.site.site_title = "VSOP Tagungen"
-admin.site.index_title = "Geschäftsstelle"
+admin.site.site_header = _("VSOP e.V. – Tagungsverwaltung")
+admin.site.site_title = _("VSOP Tagungen")
+admin.site.index_title = _("Geschäftsstelle")
 
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
@@ -21,4 +22,3 @@ if settings.DEBUG:  # pragma: no cover - development convenience
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
-

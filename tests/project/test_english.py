@@ -122,7 +122,8 @@ def test_admin_login_in_english(english):
     assert '<html lang="en"' in html
     assert "Username" in html
     assert "Log in" in html
-    for german in ("Benutzername", "Passwort", "Anmelden"):
+    assert "VSOP e.V. – Conference management" in html
+    for german in ("Benutzername", "Passwort", "Anmelden", "Tagungsverwaltung"):
         assert german not in html
 
 
