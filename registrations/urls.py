@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_binding
+from . import views, views_binding, views_workshops
 
 app_name = "registrations"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("anmeldung/<str:token>/", views.personal, name="personal"),
     path("anmeldung/<str:token>/verbindlich/", views_binding.register_with_link, name="binding_personal"),
     path("anmeldung/<str:token>/ersatzperson/", views_binding.personal_substitute, name="personal_substitute"),
+    path("anmeldung/<str:token>/workshops/", views_workshops.personal_workshops, name="personal_workshops"),
     path("anmeldung/<str:token>/daten/", views.personal_edit, name="personal_edit"),
     path("anmeldung/<str:token>/stornieren/", views.personal_cancel, name="personal_cancel"),
     path("anmeldung/<str:token>/bestaetigung.pdf", views.personal_confirmation_pdf, name="personal_confirmation_pdf"),

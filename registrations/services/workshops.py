@@ -122,10 +122,13 @@ class PhaseBooking:
 
 
 def bookings_of(registration):
-    """The registration's seat and waiting-list wish per choose phase, with positions, in two queries."""
-    phases = WorkshopPhase.objects.filter(
-        conference_id=registration.conference_id, mode=WorkshopPhase.Mode.CHOOSE
-    ).order_by("number")
+    """The registration's seat and waiting-list wish per choose phase (that has workshops), in two queries."""
+    phases = (
+        WorkshopPhase.objects.filter(conference_id=registration.conference_id, mode=WorkshopPhase.Mode.CHOOSE)
+        .annotate(workshop_count=Count("workshops"))
+        .filter(workshop_count__gt=0)
+        .order_by("number")
+    )
     result = {phase.pk: PhaseBooking(phase=phase) for phase in phases}
     bookings = with_waiting_positions(
         WorkshopBooking.objects.filter(registration=registration).select_related("workshop", "second_choice")
@@ -216,9 +219,9 @@ def choose_workshops(
 
     A workshop with a free seat seats the registration (its old seat in that
     phase is freed and passed on). A full one raises RegistrationError, unless
-    `join_waiting_list`: then the registration waits for it and, when
-    `second_choices` names a workshop of the phase with a free seat, sits there
-    meanwhile. Choosing again what one already has changes nothing, so a
+    `join_waiting_list` (True, or the ids of the phases it applies to): then
+    the registration waits for it and, when `second_choices` names a workshop
+    of the phase with a free seat, sits there meanwhile. Choosing again what one already has changes nothing, so a
     waiting-list position is never lost by saving the form twice.
     Registrations on the conference's waiting list only record wishes (see
     the module docstring). The office passes `check_deadline=False`.
@@ -230,8 +233,10 @@ def choose_workshops(
         window = workshop_change_window(registration, now)
         if not window.is_open:
             raise RegistrationError(window.reason)
-    choices = {int(phase_id): _as_id(workshop_id) for phase_id, workshop_id in choices.items()}
-    second_choices = {int(phase_id): _as_id(workshop_id) for phase_id, workshop_id in second_choices.items()}
+    choices = {_as_id(phase_id): _as_id(workshop_id) for phase_id, workshop_id in choices.items()}
+    second_choices = {
+        _as_id(phase_id): _as_id(workshop_id) for phase_id, workshop_id in second_choices.items()
+    }
     if not choices:
         return list(WorkshopBooking.objects.filter(registration=registration))
     phases = {
@@ -252,7 +257,11 @@ def choose_workshops(
             wish = _workshop_of(locked, phases[phase_id], choices[phase_id])
             second = _workshop_of(locked, phases[phase_id], second_choices.get(phase_id))
             freed += _apply_choice(
-                registration, phases[phase_id], wish, second if second != wish else None, join_waiting_list
+                registration,
+                phases[phase_id],
+                wish,
+                second if second != wish else None,
+                join_waiting_list is True or phase_id in (join_waiting_list or ()),
             )
         _fill_seats(freed, locked)
     return list(WorkshopBooking.objects.filter(registration=registration).select_related("workshop"))
@@ -261,9 +270,12 @@ def choose_workshops(
 def _as_id(value):
     if value in (None, ""):
         return None
-    if isinstance(value, Workshop):
+    if isinstance(value, (Workshop, WorkshopPhase)):
         return value.pk
-    return int(value)
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise RegistrationError(_("Diese Auswahl ist ungültig.")) from None
 
 
 def _workshop_of(locked, phase, workshop_id):
