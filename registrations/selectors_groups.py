@@ -10,54 +10,45 @@ from django.db.models import Prefetch
 
 from programme.models import WorkshopPhase
 
-from .models import GroupMembership, WorkshopBooking
+from .models import GroupMembership
 from .services.groups import group_source_phase
 
 
 @dataclass
-class PersonalPhase:
-    """What one workshop phase holds for one participant: a group, workshop bookings, or nothing yet."""
+class PersonalGroup:
+    """A participant's discussion group in one phase in 'groups' mode, or None when not (yet) in one."""
 
     phase: WorkshopPhase
     group: object = None  # DiscussionGroup (moderators prefetched) or None
     source_phase: WorkshopPhase | None = None  # the phase whose groups are reused
     is_assigned: bool = False  # the phase's groups have been drawn
-    bookings: tuple = ()  # WorkshopBooking rows of a choice phase (seated or waiting)
-
-    @property
-    def is_groups(self):
-        return self.phase.mode == WorkshopPhase.Mode.GROUPS
 
 
-def personal_phases(registration):
-    """Every workshop phase of the registration's conference with the person's group or workshops.
+def personal_groups(registration):
+    """The person's group in every group phase of the conference (workshops: see services.workshops).
 
-    Four queries, however many phases, groups and moderators there are.
+    Three queries, however many phases, groups and moderators there are.
     """
     phases = list(
-        WorkshopPhase.objects.filter(conference_id=registration.conference_id)
+        WorkshopPhase.objects.filter(conference_id=registration.conference_id, mode=WorkshopPhase.Mode.GROUPS)
         .select_related("reuses_groups_of__reuses_groups_of", "group_assignment")
         .order_by("number")
     )
+    if not phases:
+        return []
     memberships = {
         membership.phase_id: membership
         for membership in GroupMembership.objects.filter(registration=registration)
         .select_related("group")
         .prefetch_related("group__moderators")
     }
-    bookings = {}
-    for booking in WorkshopBooking.objects.filter(registration=registration).select_related("workshop"):
-        bookings.setdefault(booking.phase_id, []).append(booking)
     by_pk = {phase.pk: phase for phase in phases}
     result = []
     for phase in phases:
-        if phase.mode != WorkshopPhase.Mode.GROUPS:
-            result.append(PersonalPhase(phase=phase, bookings=tuple(bookings.get(phase.pk, ()))))
-            continue
         source = by_pk.get(group_source_phase(phase).pk, phase)
         membership = memberships.get(source.pk)
         result.append(
-            PersonalPhase(
+            PersonalGroup(
                 phase=phase,
                 group=membership.group if membership else None,
                 source_phase=source if source.pk != phase.pk else None,

@@ -1,4 +1,4 @@
-"""The personal page's view of discussion groups and workshops, as an inclusion tag.
+"""The personal page's discussion groups, as an inclusion tag (workshops: vsop_workshops).
 
 personal.html only says `{% personal_groups registration %}`; the queries live in
 selectors_groups.py, so the view stays untouched.
@@ -6,12 +6,11 @@ selectors_groups.py, so the view stays untouched.
 
 from django import template
 
-from ..selectors_groups import personal_phases
+from ..selectors_groups import personal_groups as personal_groups_of
 
 register = template.Library()
 
 
 @register.inclusion_tag("registrations/_personal_groups.html")
 def personal_groups(registration):
-    phases = personal_phases(registration)
-    return {"registration": registration, "phases": phases}
+    return {"registration": registration, "phases": personal_groups_of(registration)}

@@ -5,7 +5,7 @@ from django.db import transaction
 
 from programme.models import WorkshopPhase
 from registrations.models import DiscussionGroup, GroupAssignment, GroupMembership, Registration
-from registrations.selectors_groups import personal_phases
+from registrations.selectors_groups import personal_groups
 from registrations.services import groups, hooks, places
 from registrations.services.locking import lock_conference
 from registrations.services.places import RegistrationError
@@ -197,7 +197,7 @@ def test_a_phase_that_reuses_groups_shows_the_same_people(conference):
     groups.assign_discussion_groups(phase=first, group_count=4, seed=5)
 
     for registration in people:
-        by_phase = {entry.phase.number: entry for entry in personal_phases(registration)}
+        by_phase = {entry.phase.number: entry for entry in personal_groups(registration)}
         assert by_phase[4].group == by_phase[1].group
         assert by_phase[4].source_phase == first
         assert by_phase[1].group.memberships.filter(registration=registration).exists()
@@ -220,7 +220,7 @@ def test_a_late_binding_registration_joins_the_smallest_group_without_a_colleagu
     assert membership.group.number == smallest[1]
     assert sorted(len(m) for m in members_by_group(first).values()) == [3, 4, 4]
     assert not GroupMembership.objects.filter(phase=last).exists()
-    assert {e.phase.number: e.group for e in personal_phases(late)}[4] == membership.group
+    assert {e.phase.number: e.group for e in personal_groups(late)}[4] == membership.group
 
 
 def test_a_binding_registration_that_moves_up_joins_a_group(conference):
@@ -278,7 +278,7 @@ def test_the_office_moves_a_person_to_another_group(conference, django_user_mode
     assert moved.pk == membership.pk
     assert GroupMembership.objects.get(registration=people[0]).group == target
     assert GroupMembership.history.filter(id=membership.pk).latest().history_user == office
-    assert {e.phase.number: e.group for e in personal_phases(people[0])}[4] == target
+    assert {e.phase.number: e.group for e in personal_groups(people[0])}[4] == target
 
 
 def test_the_office_can_add_a_pre_registered_person_to_a_group(conference):
@@ -305,3 +305,87 @@ def test_moving_is_refused_across_conferences_and_for_cancelled_people(conferenc
         groups.move_to_group(registration=stranger, group=group)
     with pytest.raises(RegistrationError, match="storniert"):
         groups.move_to_group(registration=cancelled, group=group)
+
+
+# Where people see their groups
+
+
+def test_the_personal_page_shows_the_group_with_room_and_moderators_in_both_phases(client, conference):
+    first, last = group_phases(conference)
+    people = participants(conference, organisations=4, per_organisation=1)
+    groups.assign_discussion_groups(phase=first, group_count=2, seed=1)
+    membership = GroupMembership.objects.select_related("group").get(registration=people[0])
+    group = membership.group
+    group.name = "Nordlicht"
+    group.room = "Raum 2.14"
+    group.save()
+    groups.set_group_moderators(
+        group=group, people=[PersonFactory(first_name="Käthe", last_name="Jäger", organisation="Stadt Jena")]
+    )
+
+    response = client.get(people[0].get_absolute_url())
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert content.count(f"Gruppe {group.number}: Nordlicht") == 2
+    assert "dieselbe Gruppe wie in der 1. Arbeitsphase" in content
+    assert content.count("Raum 2.14") == 2
+    assert "Käthe Jäger, Stadt Jena" in content
+
+
+def test_the_personal_page_says_when_groups_are_not_drawn_yet(client, conference):
+    group_phases(conference)
+    registration = RegistrationFactory(conference=conference, stage=Registration.Stage.BINDING)
+
+    content = client.get(registration.get_absolute_url()).content.decode()
+
+    assert "Die Diskussionsgruppen werden vor Beginn der Tagung zufällig zugeteilt" in content
+
+
+def test_the_personal_page_runs_a_constant_number_of_queries(
+    client, conference, django_assert_max_num_queries
+):
+    first, _ = group_phases(conference)
+    people = participants(conference, organisations=10, per_organisation=3)
+    groups.assign_discussion_groups(phase=first, group_count=3, seed=1)
+    for group in DiscussionGroup.objects.filter(phase=first):
+        groups.set_group_moderators(group=group, people=PersonFactory.create_batch(3))
+    with django_assert_max_num_queries(30) as few:
+        client.get(people[0].get_absolute_url())
+    for number in (2, 3, 5, 6):
+        WorkshopPhaseFactory(conference=conference, number=number)
+
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(people[0].get_absolute_url()).status_code == 200
+
+
+def test_the_programme_page_shows_who_moderates_which_group_but_no_participants(client, conference):
+    from django.urls import reverse
+
+    from tests.factories import ProgrammeItemFactory
+
+    first, last = group_phases(conference)
+    for phase in (first, last):
+        ProgrammeItemFactory(
+            conference=conference, kind="workshop_phase", workshop_phase=phase, title=f"Phase {phase.number}"
+        )
+    people = participants(conference, organisations=4, per_organisation=1)
+    groups.assign_discussion_groups(phase=first, group_count=2, seed=1)
+    group = DiscussionGroup.objects.get(phase=first, number=2)
+    group.room = "Raum Elbe"
+    group.save()
+    groups.set_group_moderators(
+        group=group,
+        people=[
+            PersonFactory(first_name="Friederike", last_name="Haubold", organisation="Hochschule Mittweida")
+        ],
+    )
+
+    content = client.get(reverse("programme:programme", kwargs={"slug": conference.slug})).content.decode()
+
+    assert content.count("Friederike Haubold, Hochschule Mittweida") == 2  # phase 1 and phase 4
+    assert content.count("Raum Elbe") == 2
+    assert "Gruppe 1" not in content  # no moderator, nothing to say
+    for registration in people:
+        assert registration.last_name not in content
+        assert registration.email not in content

@@ -1,0 +1,326 @@
+import pytest
+from django.urls import reverse
+
+from programme.models import WorkshopPhase
+from registrations.models import DiscussionGroup, GroupAssignment, GroupMembership, Registration
+from registrations.services import groups
+from tests.factories import (
+    ConferenceFactory,
+    PersonFactory,
+    RegistrationFactory,
+    WorkshopBookingFactory,
+    WorkshopFactory,
+    WorkshopPhaseFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def binding(conference, count, *, organisations=40):
+    return [
+        RegistrationFactory(
+            conference=conference, stage=Registration.Stage.BINDING, organisation=f"Kreis {n % organisations}"
+        )
+        for n in range(count)
+    ]
+
+
+@pytest.fixture
+def conference():
+    return ConferenceFactory(places=500)
+
+
+@pytest.fixture
+def phases(conference):
+    first = WorkshopPhaseFactory(conference=conference, number=1, mode=WorkshopPhase.Mode.GROUPS)
+    last = WorkshopPhaseFactory(
+        conference=conference, number=4, mode=WorkshopPhase.Mode.GROUPS, reuses_groups_of=first
+    )
+    return first, last
+
+
+def assign_url(phase):
+    return reverse("admin:registrations_phase_assign", kwargs={"phase_id": phase.pk})
+
+
+def lists_url(phase):
+    return reverse("admin:registrations_phase_lists", kwargs={"phase_id": phase.pk})
+
+
+def test_assign_page_previews_eight_groups_of_fifteen_for_120_participants(admin_client, conference, phases):
+    binding(conference, 120)
+    RegistrationFactory(conference=conference)  # pre-registered: not counted
+
+    response = admin_client.get(assign_url(phases[0]))
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Zugeteilt werden 120 verbindlich angemeldete Personen" in content
+    assert "8 Gruppen: 8 × 15 Personen" in content
+    assert response.context["form"].initial["value"] == 8
+    assert "ersetzt die bisherige" not in content
+
+
+def test_preview_with_a_target_size_does_not_assign(admin_client, conference, phases):
+    binding(conference, 121)
+
+    response = admin_client.post(assign_url(phases[0]), {"basis": "size", "value": "20", "preview": "1"})
+
+    assert response.status_code == 200
+    assert "6 Gruppen: 1 × 21, 5 × 20 Personen" in response.content.decode()
+    assert not GroupAssignment.objects.exists()
+
+
+def test_one_click_assigns_the_groups_and_shows_the_lists(admin_client, admin_user, conference, phases):
+    first, _ = phases
+    binding(conference, 120)
+
+    response = admin_client.post(
+        assign_url(first), {"basis": "count", "value": "8", "assign": "1"}, follow=True
+    )
+
+    assert response.redirect_chain[-1][0] == lists_url(first)
+    assignment = GroupAssignment.objects.get(phase=first)
+    assert assignment.group_count == 8
+    assert assignment.created_by == admin_user
+    sizes = [len(group.members) for group in response.context["lists"].lists]
+    assert sizes == [15] * 8
+    content = response.content.decode()
+    assert f"8 Gruppen zugeteilt (Seed {assignment.seed})" in content
+    history = GroupMembership.history.filter(history_type="+")
+    assert history.count() == 120
+    assert set(history.values_list("history_user", flat=True)) == {admin_user.pk}
+
+
+def test_a_given_seed_is_used(admin_client, conference, phases):
+    first, _ = phases
+    binding(conference, 20)
+
+    admin_client.post(assign_url(first), {"basis": "count", "value": "4", "seed": "12345", "assign": "1"})
+
+    assert GroupAssignment.objects.get(phase=first).seed == 12345
+
+
+def test_a_second_assignment_needs_the_confirmation(admin_client, conference, phases):
+    first, _ = phases
+    binding(conference, 20)
+    groups.assign_discussion_groups(phase=first, group_count=4, seed=1)
+
+    page = admin_client.get(assign_url(first)).content.decode()
+    refused = admin_client.post(assign_url(first), {"basis": "count", "value": "5", "assign": "1"})
+
+    assert "Eine neue Zuteilung ersetzt die bisherige Zuteilung" in page
+    assert refused.status_code == 200
+    assert refused.context["form"].errors["confirm_replace"] == [
+        "Bitte bestätigen Sie, dass die neue Zuteilung die bisherige ersetzt."
+    ]
+    assert GroupAssignment.objects.get(phase=first).group_count == 4
+
+    confirmed = admin_client.post(
+        assign_url(first), {"basis": "count", "value": "5", "confirm_replace": "on", "assign": "1"}
+    )
+
+    assert confirmed.status_code == 302
+    assert GroupAssignment.objects.get(phase=first).group_count == 5
+    assert DiscussionGroup.objects.filter(phase=first).count() == 5
+
+
+def test_a_reusing_phase_has_no_assign_page_but_shows_the_same_lists(admin_client, conference, phases):
+    first, last = phases
+    binding(conference, 12)
+    groups.assign_discussion_groups(phase=first, group_count=3, seed=1)
+
+    redirected = admin_client.get(assign_url(last))
+    response = admin_client.get(lists_url(last))
+
+    assert redirected.status_code == 302
+    assert redirected["Location"] == lists_url(last)
+    content = response.content.decode()
+    assert "Diese Arbeitsphase findet in den Gruppen der 1. Arbeitsphase statt" in content
+    assert assign_url(last) not in content
+    assert [g.members for g in response.context["lists"].lists] == [
+        g.members for g in admin_client.get(lists_url(first)).context["lists"].lists
+    ]
+
+
+def test_assigning_without_participants_shows_the_reason(admin_client, phases):
+    response = admin_client.post(assign_url(phases[0]), {"basis": "count", "value": "8", "assign": "1"})
+
+    assert response.status_code == 200
+    assert "keine verbindlich angemeldeten Teilnehmenden" in response.content.decode()
+
+
+def test_group_pages_are_for_staff_only(client, django_user_model, phases):
+    user = django_user_model.objects.create_user("gast", password="x")
+    client.force_login(user)
+
+    for url in (
+        assign_url(phases[0]),
+        lists_url(phases[0]),
+        lists_url(phases[0]).replace("/listen/", "/listen.pdf"),
+    ):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_lists_page_links_the_pdf_and_the_pdf_is_served(admin_client, conference, phases):
+    first, _ = phases
+    binding(conference, 6)
+    groups.assign_discussion_groups(phase=first, group_count=2, seed=1)
+    pdf_url = reverse("admin:registrations_phase_lists_pdf", kwargs={"phase_id": first.pk})
+
+    page = admin_client.get(lists_url(first)).content.decode()
+    response = admin_client.get(pdf_url)
+
+    assert pdf_url in page
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == (
+        f'inline; filename="Gruppenlisten_{conference.slug}_Phase-1.pdf"'
+    )
+    assert response.content.startswith(b"%PDF")
+
+
+def test_workshop_lists_page_for_a_choice_phase(admin_client, conference):
+    phase = WorkshopPhaseFactory(conference=conference, number=2)
+    workshop = WorkshopFactory(phase=phase, title="Sozialdaten in der Quartiersarbeit")
+    booking = WorkshopBookingFactory(workshop=workshop, registration__last_name="Förg")
+
+    response = admin_client.get(lists_url(phase))
+
+    content = response.content.decode()
+    assert response.context["title"] == "Workshoplisten"
+    assert "Sozialdaten in der Quartiersarbeit" in content
+    assert booking.registration.full_name in content
+    assert reverse("admin:registrations_phase_assign", kwargs={"phase_id": phase.pk}) not in content
+
+
+def test_workshop_phase_admin_links_to_the_group_pages(admin_client, phases):
+    first, last = phases
+    change = admin_client.get(
+        reverse("admin:programme_workshopphase_change", args=[first.pk])
+    ).content.decode()
+    reused = admin_client.get(
+        reverse("admin:programme_workshopphase_change", args=[last.pk])
+    ).content.decode()
+
+    assert assign_url(first) in change
+    assert lists_url(first) in change
+    assert assign_url(last) not in reused
+    assert lists_url(last) in reused
+
+
+def test_the_office_edits_room_and_moderators_of_a_group(admin_client, conference, phases):
+    first, _ = phases
+    people = binding(conference, 4)
+    groups.assign_discussion_groups(phase=first, group_count=2, seed=1)
+    group = DiscussionGroup.objects.get(phase=first, number=1)
+    moderator = PersonFactory(first_name="Anke", last_name="Niederschulte")
+    url = reverse("admin:registrations_discussiongroup_change", args=[group.pk])
+
+    page = admin_client.get(url)
+    response = admin_client.post(
+        url,
+        {
+            "name": "Nordlicht",
+            "room": "Raum 2.14",
+            "moderators": [moderator.pk],
+            "memberships-TOTAL_FORMS": "2",
+            "memberships-INITIAL_FORMS": "2",
+            "memberships-MIN_NUM_FORMS": "0",
+            "memberships-MAX_NUM_FORMS": "1000",
+            **{
+                f"memberships-{i}-id": str(m.pk)
+                for i, m in enumerate(
+                    group.memberships.order_by("registration__last_name", "registration__first_name")
+                )
+            },
+            **{f"memberships-{i}-group": str(group.pk) for i in range(2)},
+        },
+    )
+
+    assert page.status_code == 200
+    member_names = {r.full_name for r in people if GroupMembership.objects.get(registration=r).group == group}
+    assert all(name in page.content.decode() for name in member_names)
+    assert response.status_code == 302, response.context["errors"] if response.context else ""
+    group.refresh_from_db()
+    assert (group.name, group.room) == ("Nordlicht", "Raum 2.14")
+    assert list(group.moderators.all()) == [moderator]
+
+
+def test_the_office_moves_a_person_with_the_membership_form(admin_client, admin_user, conference, phases):
+    first, _ = phases
+    people = binding(conference, 4)
+    groups.assign_discussion_groups(phase=first, group_count=2, seed=1)
+    membership = GroupMembership.objects.get(registration=people[0])
+    other = DiscussionGroup.objects.filter(phase=first).exclude(pk=membership.group_id).get()
+    url = reverse("admin:registrations_groupmembership_change", args=[membership.pk])
+
+    response = admin_client.post(url, {"registration": people[0].pk, "group": other.pk})
+
+    assert response.status_code == 302
+    membership.refresh_from_db()
+    assert membership.group == other
+    assert GroupMembership.history.filter(id=membership.pk).latest().history_user == admin_user
+    history = admin_client.get(reverse("admin:registrations_groupmembership_history", args=[membership.pk]))
+    assert history.status_code == 200
+
+
+def test_the_membership_form_offers_only_groups_of_the_same_phase(admin_client, conference, phases):
+    first, _ = phases
+    people = binding(conference, 4)
+    groups.assign_discussion_groups(phase=first, group_count=2, seed=1)
+    elsewhere = WorkshopPhaseFactory(conference=conference, number=5, mode=WorkshopPhase.Mode.GROUPS)
+    RegistrationFactory(conference=conference, stage="binding")
+    groups.assign_discussion_groups(phase=elsewhere, group_count=1, seed=1)
+    membership = GroupMembership.objects.get(registration=people[0], phase=first)
+
+    response = admin_client.get(reverse("admin:registrations_groupmembership_change", args=[membership.pk]))
+
+    offered = set(response.context["adminform"].form.fields["group"].queryset)
+    assert offered == set(DiscussionGroup.objects.filter(phase=first))
+
+
+@pytest.mark.parametrize(
+    "url_name",
+    [
+        "admin:registrations_discussiongroup_changelist",
+        "admin:registrations_groupmembership_changelist",
+        "admin:registrations_groupassignment_changelist",
+        "admin:programme_workshopphase_changelist",
+    ],
+)
+def test_change_lists_run_a_constant_number_of_queries(
+    admin_client, conference, phases, url_name, django_assert_max_num_queries
+):
+    first, _ = phases
+    binding(conference, 10)
+    groups.assign_discussion_groups(phase=first, group_count=2, seed=1)
+    for group in first.discussion_groups.all():
+        groups.set_group_moderators(group=group, people=PersonFactory.create_batch(2))
+    with django_assert_max_num_queries(12) as small:
+        assert admin_client.get(reverse(url_name)).status_code == 200
+
+    other = ConferenceFactory(places=500)
+    other_first = WorkshopPhaseFactory(conference=other, number=1, mode=WorkshopPhase.Mode.GROUPS)
+    WorkshopPhaseFactory.create_batch(3, conference=other)
+    binding(other, 90)
+    groups.assign_discussion_groups(phase=other_first, group_count=9, seed=1)
+    for group in other_first.discussion_groups.all():
+        groups.set_group_moderators(group=group, people=PersonFactory.create_batch(2))
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert admin_client.get(reverse(url_name)).status_code == 200
+
+
+@pytest.mark.parametrize("count", [10, 100])
+def test_lists_page_runs_a_constant_number_of_queries(
+    admin_client, conference, phases, count, django_assert_max_num_queries
+):
+    first, last = phases
+    binding(conference, count, organisations=9)
+    groups.assign_discussion_groups(phase=first, group_count=5, seed=1)
+
+    with django_assert_max_num_queries(14):
+        response = admin_client.get(lists_url(last))
+    assert response.context["lists"].member_count == count
