@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_binding, views_workshops
+from . import views, views_binding, views_privacy, views_workshops
 
 app_name = "registrations"
 
@@ -15,5 +15,15 @@ urlpatterns = [
     path("anmeldung/<str:token>/workshops/", views_workshops.personal_workshops, name="personal_workshops"),
     path("anmeldung/<str:token>/daten/", views.personal_edit, name="personal_edit"),
     path("anmeldung/<str:token>/stornieren/", views.personal_cancel, name="personal_cancel"),
+    path(
+        "anmeldung/<str:token>/meine-daten.json",
+        views_privacy.personal_data_export,
+        name="personal_data_export",
+    ),
+    path(
+        "anmeldung/<str:token>/loeschung/",
+        views_privacy.personal_deletion_request,
+        name="personal_deletion_request",
+    ),
     path("anmeldung/<str:token>/bestaetigung.pdf", views.personal_confirmation_pdf, name="personal_confirmation_pdf"),
 ]
