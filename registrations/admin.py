@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .admin_history import ReadOnlyHistoryAdmin
+from .admin_money import MoneyRegistrationMixin, OverdueFilter
 from .admin_privacy import DeletionRequestFilter, anonymise_action
 from .models import ConsentText, OutgoingMail, Registration
 from .selectors import place_counts
@@ -35,7 +36,7 @@ class OfficeRegistrationForm(forms.ModelForm):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(ReadOnlyHistoryAdmin):
+class RegistrationAdmin(MoneyRegistrationMixin, ReadOnlyHistoryAdmin):
     """The history button shows who changed what and when (django-simple-history)."""
 
     form = OfficeRegistrationForm
@@ -49,19 +50,32 @@ class RegistrationAdmin(ReadOnlyHistoryAdmin):
         "status",
         "waiting_since",
         "is_member",
+        "payment_status",
+        "last_reminder",
         "created_at",
     ]
-    list_filter = ["conference", "stage", "status", "is_member", "source", DeletionRequestFilter]
+    list_filter = [
+        "conference",
+        "stage",
+        "status",
+        "is_member",
+        "source",
+        "payment_status",
+        OverdueFilter,
+        DeletionRequestFilter,
+    ]
     search_fields = ["last_name", "first_name", "email", "organisation", "member_number"]
     list_select_related = ["conference"]
     date_hierarchy = "created_at"
     ordering = ["-created_at"]
+    inlines = MoneyRegistrationMixin.money_inlines
     actions = [
         "move_up_action",
         "cancel_action",
         "resend_link_action",
         "programme_mailing_action",
         anonymise_action,
+        *MoneyRegistrationMixin.money_actions,
     ]
     readonly_fields = [
         "stage",
@@ -77,6 +91,9 @@ class RegistrationAdmin(ReadOnlyHistoryAdmin):
         "personal_link",
         "deletion_requested_at",
         "anonymised_at",
+        "payment_status",
+        "open_amount",
+        "last_reminder",
     ]
     add_fieldsets = (
         (
@@ -127,6 +144,7 @@ class RegistrationAdmin(ReadOnlyHistoryAdmin):
                     ("privacy_consent", "privacy_consented_at"),
                     ("created_at", "updated_at"),
                     ("deletion_requested_at", "anonymised_at"),
+                    ("payment_status", "open_amount", "last_reminder"),
                 ]
             },
         ),

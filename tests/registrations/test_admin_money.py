@@ -1,0 +1,267 @@
+"""The office's money tools in the admin: invoices, payments, reminders, permissions."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.urls import reverse
+from django.utils import timezone
+
+from registrations.models import Invoice, OutgoingMail, Payment, Registration
+from registrations.services import invoices, payments
+from tests.factories import ConferenceFactory
+
+from .money_helpers import binding_registration
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = "admin:registrations_registration_changelist"
+
+
+def invoiced(conference, n, **kwargs):
+    registration = binding_registration(
+        conference=conference, email=f"p{n}@example.org", last_name=f"Person{n}", **kwargs
+    )
+    invoices.issue_invoice(registration=registration)
+    registration.refresh_from_db()
+    return registration
+
+
+@pytest.fixture
+def conference():
+    return ConferenceFactory(title="VSOP-Jahrestagung 2025")
+
+
+@pytest.fixture
+def office_without_payment_rights(django_user_model, client):
+    """Like the coming "Organisation" role: may work on registrations, not on money."""
+    user = django_user_model.objects.create_user("orga", password="x", is_staff=True)
+    user.user_permissions.set(
+        Permission.objects.filter(
+            content_type__app_label="registrations",
+            codename__in=["view_registration", "change_registration", "view_invoice", "view_payment"],
+        )
+    )
+    client.force_login(user)
+    return client
+
+
+def run_action(client, action, registrations, **extra):
+    return client.post(
+        reverse(CHANGELIST),
+        {"action": action, "_selected_action": [r.pk for r in registrations], **extra},
+        follow=True,
+    )
+
+
+def messages_of(response):
+    return [str(m) for m in response.context["messages"]]
+
+
+def test_invoice_changelist_runs_constant_queries_and_filters(
+    admin_client, conference, django_assert_max_num_queries
+):
+    first = invoiced(conference, 0)
+    invoices.cancel_invoice(registration=first, reason="Test")
+    url = reverse("admin:registrations_invoice_changelist")
+    with django_assert_max_num_queries(12):
+        assert admin_client.get(url).status_code == 200
+    for n in range(1, 15):
+        invoiced(conference, n)
+    with django_assert_max_num_queries(12):
+        response = admin_client.get(url)
+    assert response.status_code == 200
+    assert response.context["cl"].result_count == 16
+
+    response = admin_client.get(url, {"kind__exact": "cancellation"})
+    assert [i.number for i in response.context["cl"].result_list] == [first.invoices.get(kind="cancellation").number]
+    year = timezone.localdate().year
+    assert admin_client.get(url, {"year": year}).context["cl"].result_count == 16
+    other = ConferenceFactory()
+    assert admin_client.get(url, {"registration__conference__id__exact": other.pk}).context["cl"].result_count == 0
+
+
+def test_invoices_are_read_only_in_the_admin(admin_client, conference):
+    invoice = invoices.current_invoice(invoiced(conference, 1))
+    change_url = reverse("admin:registrations_invoice_change", args=[invoice.pk])
+    response = admin_client.get(change_url)
+    assert response.status_code == 200
+    assert b'name="_save"' not in response.content
+    assert invoice.number.encode() in response.content
+    assert admin_client.post(change_url, {"amount": "1.00"}).status_code == 403
+    assert admin_client.get(reverse("admin:registrations_invoice_add")).status_code == 403
+    invoice.refresh_from_db()
+    assert invoice.amount == Decimal("250.00")
+
+
+def test_invoice_pdf_download(admin_client, conference):
+    invoice = invoices.current_invoice(invoiced(conference, 1))
+    response = admin_client.get(reverse("admin:registrations_invoice_pdf", args=[invoice.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == f'attachment; filename="Rechnung_{invoice.number}.pdf"'
+    assert response.content.startswith(b"%PDF")
+
+
+def test_invoice_pdf_needs_the_view_permission(django_user_model, client, conference):
+    invoice = invoices.current_invoice(invoiced(conference, 1))
+    user = django_user_model.objects.create_user("gast", password="x", is_staff=True)
+    client.force_login(user)
+    assert client.get(reverse("admin:registrations_invoice_pdf", args=[invoice.pk])).status_code == 403
+
+
+def test_registration_changelist_with_money_columns_runs_constant_queries(
+    admin_client, conference, django_assert_max_num_queries
+):
+    url = reverse(CHANGELIST)
+    registration = invoiced(conference, 0)
+    payments.send_payment_reminder(registration=registration)
+    with django_assert_max_num_queries(18):
+        assert admin_client.get(url).status_code == 200
+    for n in range(1, 12):
+        payments.send_payment_reminder(registration=invoiced(conference, n))
+    with django_assert_max_num_queries(18):
+        response = admin_client.get(url)
+    assert response.status_code == 200
+    assert "Letzte Zahlungserinnerung" in response.content.decode()
+
+
+def test_overdue_filter_lists_only_overdue_registrations(admin_client, conference, time_machine):
+    now = timezone.now()
+    time_machine.move_to(now - dt.timedelta(days=conference.payment_due_days + 1))
+    late = invoiced(conference, 1)
+    paid = invoiced(conference, 2)
+    payments.record_payment(registration=paid, amount=Decimal("250.00"), received_on=timezone.localdate())
+    time_machine.move_to(now)
+    fresh = invoiced(conference, 3)
+
+    response = admin_client.get(reverse(CHANGELIST), {"overdue": "yes"})
+
+    assert list(response.context["cl"].result_list) == [late]
+    assert fresh.payment_status == Registration.PaymentStatus.OPEN
+
+
+def test_registration_change_page_shows_invoices_and_payments(admin_client, conference):
+    registration = invoiced(conference, 1)
+    payments.record_payment(registration=registration, amount=Decimal("100.00"), received_on=timezone.localdate())
+    response = admin_client.get(reverse("admin:registrations_registration_change", args=[registration.pk]))
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert invoices.current_invoice(registration).number in content
+    assert "150,00\u00a0€" in content  # open amount
+    assert "teilweise bezahlt" in content
+
+
+def test_mark_paid_asks_the_date_then_records_the_open_amounts(admin_client, conference):
+    first, second = invoiced(conference, 1), invoiced(conference, 2)
+    payments.record_payment(registration=second, amount=Decimal("50.00"), received_on=timezone.localdate())
+
+    page = admin_client.post(
+        reverse(CHANGELIST), {"action": "mark_paid_action", "_selected_action": [first.pk, second.pk]}
+    )
+    assert page.status_code == 200
+    assert "Zahlungseingang am" in page.content.decode()
+    assert Payment.objects.count() == 1
+
+    response = run_action(
+        admin_client,
+        "mark_paid_action",
+        [first, second],
+        apply="1",
+        received_on="2025-07-10",
+        note="Kontoauszug 12",
+    )
+
+    assert "Zahlungen für 2 Anmeldungen erfasst." in messages_of(response)
+    recorded = Payment.objects.filter(note="Kontoauszug 12").order_by("registration__last_name")
+    assert [(p.amount, p.received_on) for p in recorded] == [
+        (Decimal("250.00"), dt.date(2025, 7, 10)),
+        (Decimal("200.00"), dt.date(2025, 7, 10)),
+    ]
+    assert {r.payment_status for r in Registration.objects.all()} == {Registration.PaymentStatus.PAID}
+
+
+def test_mark_paid_with_an_invalid_date_shows_the_form_again(admin_client, conference):
+    registration = invoiced(conference, 1)
+    response = run_action(admin_client, "mark_paid_action", [registration], apply="1", received_on="gestern")
+    assert response.status_code == 200
+    assert "Zahlungseingang am" in response.content.decode()
+    assert Payment.objects.count() == 0
+
+
+def test_reminder_action_sends_and_records_and_never_fails(admin_client, conference):
+    open_one = invoiced(conference, 1)
+    paid = invoiced(conference, 2)
+    payments.record_payment(registration=paid, amount=Decimal("250.00"), received_on=timezone.localdate())
+    no_invoice = binding_registration(conference=conference, email="ohne@example.org")
+
+    response = run_action(admin_client, "payment_reminder_action", [open_one, paid, no_invoice])
+
+    assert response.status_code == 200
+    assert "Zahlungserinnerung an 1 Person verschickt." in messages_of(response)
+    assert sum("kein Betrag offen" in m for m in messages_of(response)) == 2
+    assert list(OutgoingMail.objects.filter(kind="payment_reminder").values_list("registration", flat=True)) == [
+        open_one.pk
+    ]
+
+
+def test_reissue_action_cancels_and_issues_with_the_current_fee(admin_client, conference):
+    registration = invoiced(conference, 1)
+    Registration.objects.filter(pk=registration.pk).update(fee=Decimal("300.00"), fee_category="non_member")
+
+    response = run_action(admin_client, "reissue_invoice_action", [registration])
+
+    assert "Rechnung für 1 Anmeldung neu ausgestellt und verschickt." in messages_of(response)
+    assert sorted(Invoice.objects.values_list("kind", "amount")) == [
+        ("cancellation", Decimal("-250.00")),
+        ("invoice", Decimal("250.00")),
+        ("invoice", Decimal("300.00")),
+    ]
+    assert invoices.current_invoice(registration).amount == Decimal("300.00")
+
+
+def test_payment_admin_add_goes_through_the_service(admin_client, admin_user, conference):
+    registration = invoiced(conference, 1)
+    response = admin_client.post(
+        reverse("admin:registrations_payment_add"),
+        {"registration": registration.pk, "amount": "100,00", "received_on": "2025-07-01", "note": "Teil"},
+    )
+    assert response.status_code == 302
+    payment = Payment.objects.get()
+    assert (payment.amount, payment.recorded_by) == (Decimal("100.00"), admin_user)
+    registration.refresh_from_db()
+    assert registration.payment_status == Registration.PaymentStatus.PARTLY_PAID
+
+
+def test_money_actions_need_payment_permissions(office_without_payment_rights, conference):
+    client = office_without_payment_rights
+    registration = invoiced(conference, 1)
+
+    response = client.get(reverse(CHANGELIST))
+    assert response.status_code == 200
+    actions = [name for name, _ in response.context["action_form"].fields["action"].choices]
+    assert "cancel_action" in actions
+    assert not {"mark_paid_action", "payment_reminder_action", "reissue_invoice_action"} & set(actions)
+
+    for action in ("mark_paid_action", "payment_reminder_action", "reissue_invoice_action"):
+        response = run_action(client, action, [registration], apply="1", received_on="2025-07-10")
+        assert response.status_code == 200
+    assert Payment.objects.count() == 0
+    assert Invoice.objects.count() == 1
+    assert not OutgoingMail.objects.filter(kind="payment_reminder").exists()
+    assert client.get(reverse("admin:registrations_payment_add")).status_code == 403
+
+
+def test_money_actions_are_offered_with_payment_permissions(django_user_model, client, conference):
+    user = django_user_model.objects.create_user("kasse", password="x", is_staff=True)
+    user.user_permissions.set(
+        Permission.objects.filter(
+            content_type__app_label="registrations",
+            codename__in=["view_registration", "change_registration", "add_payment", "change_payment"],
+        )
+    )
+    client.force_login(user)
+    registration = invoiced(conference, 1)
+    response = run_action(client, "payment_reminder_action", [registration])
+    assert "Zahlungserinnerung an 1 Person verschickt." in messages_of(response)
