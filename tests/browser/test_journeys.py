@@ -1,0 +1,156 @@
+"""End-to-end journeys in a real browser: a participant, the waiting list, the office.
+
+Data the browser adds nothing to (the demo conference, people who registered
+earlier) is set up through the services; everything a person does is done in
+Chromium. Screenshots of the key screens land in test-artifacts/<test name>/.
+"""
+
+import io
+import re
+
+import pytest
+from playwright.sync_api import expect
+from pypdf import PdfReader
+
+from programme.demo import DEMO_SLUG, load_demo
+from registrations.models import OutgoingMail, Registration
+from registrations.services import places
+from tests.browser.helpers import fill_pre_registration_with_keyboard, pdf_to_png
+from tests.factories import ConferenceFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+ANNA = {
+    "salutation": "Frau",
+    "academic_title": "Dr.",
+    "first_name": "Anna-Lena",
+    "last_name": "Müller-Lüdenscheidt",
+    "email": "anna.mueller@landkreis-beispiel.de",
+    "organisation": "Landkreis Beispiel",
+    "position": "Sozialplanerin",
+    "is_member": True,
+    "member_number": "1234",
+}
+
+
+def test_participant_pre_registers_and_uses_the_personal_link(page, site, mailbox, shot, tmp_path):
+    load_demo()
+
+    page.goto(site + "/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Tagungen des VSOP e.V.")
+    shot(page, "home")
+
+    page.get_by_role("link", name="Zur Tagung").first.click()
+    expect(page).to_have_url(re.compile(f"/tagungen/{DEMO_SLUG}/$"))
+    shot(page, "conference")
+
+    page.get_by_role("link", name="Zum Programm").click()
+    expect(page).to_have_url(re.compile(f"/tagungen/{DEMO_SLUG}/programm/$"))
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    shot(page, "programme")
+
+    page.goto(f"{site}/tagungen/{DEMO_SLUG}/voranmeldung/")
+    fill_pre_registration_with_keyboard(page, ANNA)
+    expect(page).to_have_url(re.compile(f"/tagungen/{DEMO_SLUG}/voranmeldung/danke/$"))
+    expect(page.locator("main")).to_contain_text("ein Platz ist für Sie reserviert")
+    shot(page, "pre-registration-done")
+
+    registration = Registration.objects.get(email=ANNA["email"])
+    assert (registration.first_name, registration.last_name, registration.salutation) == (
+        "Anna-Lena",
+        "Müller-Lüdenscheidt",
+        Registration.Salutation.FRAU,
+    )
+    assert (registration.is_member, registration.member_number) == (True, "1234")
+    assert registration.status == Registration.Status.HOLDS_PLACE
+
+    message = mailbox.last_to(ANNA["email"])
+    assert len(mailbox.messages) == 1
+    assert "Voranmeldung" in message["Subject"]
+    link = mailbox.personal_link(message, site)
+    assert link == site + registration.get_absolute_url()
+
+    page.goto(link)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Meine Anmeldung")
+    expect(page.locator("main")).to_contain_text("Müller-Lüdenscheidt")
+    shot(page, "personal-page")
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name=re.compile("Bestätigung für die Dienstreisegenehmigung")).click()
+    download = download_info.value
+    assert download.suggested_filename == f"Voranmeldung_{DEMO_SLUG}.pdf"
+    pdf_path = tmp_path / download.suggested_filename
+    download.save_as(pdf_path)
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf_path.read_bytes())).pages)
+    assert "Müller-Lüdenscheidt" in text
+    assert pdf_to_png(pdf_path, shot.folder / "pdf-confirmation")
+
+
+def test_waiting_list_moves_up_when_someone_cancels(page, site, mailbox, shot):
+    conference = ConferenceFactory(places=2, title="Jahrestagung Warteliste", slug="warteliste")
+    first, _ = places.pre_register(
+        conference=conference,
+        data={
+            "first_name": "Erika",
+            "last_name": "Erste",
+            "email": "erika@example.org",
+            "organisation": "Stadt A",
+        },
+    )
+    places.pre_register(
+        conference=conference,
+        data={
+            "first_name": "Zora",
+            "last_name": "Zweite",
+            "email": "zora@example.org",
+            "organisation": "Stadt B",
+        },
+    )
+    mailbox.messages.clear()
+
+    page.goto(f"{site}/tagungen/warteliste/")
+    expect(page.locator("main")).to_contain_text("Alle Plätze sind vergeben")
+    shot(page, "conference-full")
+
+    page.goto(f"{site}/tagungen/warteliste/voranmeldung/")
+    page.get_by_label("Vorname").fill("Wanda")
+    page.get_by_label("Nachname").fill("Wartend")
+    page.get_by_label("E-Mail").fill("wanda@example.org")
+    page.get_by_label("Organisation").fill("Landkreis C")
+    page.get_by_label(re.compile("Datenschutzhinweis gelesen")).check()
+    page.get_by_role("button", name="Unverbindlich voranmelden").click()
+    expect(page.locator("main")).to_contain_text("Warteliste auf Platz 1")
+    shot(page, "waiting-list-done")
+
+    wanda = Registration.objects.get(email="wanda@example.org")
+    assert wanda.status == Registration.Status.WAITING
+    wanda_link = mailbox.personal_link(mailbox.last_to("wanda@example.org"), site)
+
+    page.goto(wanda_link)
+    expect(page.locator("main")).to_contain_text("Warteliste auf Platz 1")
+    shot(page, "waiting-personal-page")
+
+    # Erika cancels through her personal link.
+    page.goto(site + first.get_absolute_url())
+    page.get_by_role("link", name="Anmeldung stornieren").click()
+    shot(page, "cancel-form")
+    page.get_by_label("Ja, ich möchte meine Anmeldung stornieren.").check()
+    page.get_by_role("button", name=re.compile("stornieren", re.IGNORECASE)).click()
+    expect(page.locator("main")).to_contain_text("storniert")
+    shot(page, "cancelled")
+
+    first.refresh_from_db()
+    wanda.refresh_from_db()
+    assert first.status == Registration.Status.CANCELLED
+    assert wanda.status == Registration.Status.HOLDS_PLACE
+    assert [m["Subject"] for m in mailbox.to("erika@example.org")] == [
+        OutgoingMail.objects.get(registration=first, kind="cancelled").subject
+    ]
+    moved_up = mailbox.last_to("wanda@example.org")
+    assert moved_up["Subject"] == OutgoingMail.objects.get(registration=wanda, kind="moved_up").subject
+    assert mailbox.personal_link(moved_up, site) == wanda_link
+
+    page.goto(wanda_link)
+    expect(page.locator("main")).to_contain_text("ein Platz ist für Sie reserviert")
+    shot(page, "moved-up-personal-page")
