@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from registrations.documents import render_pdf
 
-from . import lists
+from . import lists, pdf
 
 # Badge sheet for standard badge holders: A4, 2 × 4 cards of 90 × 55 mm, centred.
 PAGE_WIDTH, PAGE_HEIGHT = 210, 297
@@ -20,37 +20,86 @@ BADGE_TOP = (PAGE_HEIGHT - BADGE_ROWS * BADGE_HEIGHT) / 2
 CUT_MARK_GAP, CUT_MARK_LENGTH = 3, 7
 
 
+LIST_MARGIN = "15mm 12mm 18mm 12mm"
+SIGN_IN_MARGIN = "15mm 15mm 18mm 18mm"
+LETTER_MARGIN = "22mm 18mm 22mm 22mm"
+
+
+def _render_rows_in_chunks(template, rows, context, *, orientation, margin, chunk_size=None):
+    """Render a table template once per chunk of rows and join the parts (see exports/pdf.py)."""
+    parts = pdf.chunks(rows, chunk_size or pdf.CHUNK_ROWS)
+    rendered = []
+    offset = 0
+    for index, part in enumerate(parts):
+        rendered.append(
+            render_pdf(
+                template,
+                {
+                    **context,
+                    "rows": part,
+                    "row_offset": offset,
+                    "row_count": len(rows),
+                    "first_chunk": index == 0,
+                    "chunked": len(parts) > 1,
+                },
+            )
+        )
+        offset += len(part)
+    return pdf.join_pdfs(rendered, orientation=orientation, margin=margin)
+
+
+def _column_widths(columns):
+    """Percent widths from the columns' width hints; a fixed table layout is faster and equal in every chunk."""
+    number = 4
+    total = sum(c.width for c in columns) or 1
+    return [f"{number}%", *(f"{(100 - number) * c.width / total:.1f}%" for c in columns)]
+
+
 def participant_list_pdf(table, *, filters_text=""):
     """The office's list with the chosen columns; landscape when the columns need the width."""
-    landscape = sum(c.width for c in table.columns) > 140
-    return render_pdf(
+    orientation = "landscape" if sum(c.width for c in table.columns) > 140 else "portrait"
+    return _render_rows_in_chunks(
         "documents/lists/participants.html",
+        list(table.text_rows()),
         {
             "conference": table.conference,
             "headers": table.headers,
-            "rows": list(table.text_rows()),
-            "landscape": landscape,
+            "widths": _column_widths(table.columns),
+            "landscape": orientation == "landscape",
             "filters_text": filters_text,
         },
+        orientation=orientation,
+        margin=LIST_MARGIN,
     )
 
 
 def consent_list_pdf(table):
     """The list handed out to all participants: only people who agreed to be on it."""
-    return render_pdf(
+    return _render_rows_in_chunks(
         "documents/lists/consent.html",
-        {"conference": table.conference, "headers": table.headers, "rows": list(table.text_rows())},
+        list(table.text_rows()),
+        {"conference": table.conference, "headers": table.headers},
+        orientation="portrait",
+        margin=LETTER_MARGIN,
+        chunk_size=2 * pdf.CHUNK_ROWS,  # two short columns: cheap rows
     )
 
 
 def sign_in_sheets_pdf(table, *, days=None):
     """One sign-in sheet (Unterschriftenliste) per conference day, with a signature column."""
     days = days or lists.conference_days(table.conference)
-    people = [(lists.display(lists.STATIC_KEYS["name"].get(r)), r.organisation) for r in table.registrations]
-    return render_pdf(
-        "documents/lists/sign_in.html",
-        {"conference": table.conference, "days": days, "people": people},
-    )
+    name = lists.STATIC_KEYS["name"].get
+    parts = pdf.chunks([(name(r), r.organisation) for r in table.registrations])
+    chunked = len(days) * len(parts) > 1
+    rendered = []
+    for day in days:
+        offset = 0
+        for part in parts:
+            context = {"conference": table.conference, "day": day, "people": part}
+            context |= {"row_offset": offset, "first_chunk": offset == 0, "chunked": chunked}
+            rendered.append(render_pdf("documents/lists/sign_in.html", context))
+            offset += len(part)
+    return pdf.join_pdfs(rendered, margin=SIGN_IN_MARGIN)
 
 
 def _cut_marks():
@@ -92,18 +141,30 @@ def badge_sheets(registrations):
     return sheets
 
 
+BADGE_SHEETS_PER_CHUNK = 30
+CERTIFICATES_PER_CHUNK = 60
+
+
 def badges_pdf(table):
     """Name badges on A4 sheets for standard badge holders, with cut marks."""
-    return render_pdf(
-        "documents/lists/badges.html",
-        {
-            "conference": table.conference,
-            "sheets": badge_sheets(table.registrations),
-            "marks": _cut_marks(),
-            "badge_width": BADGE_WIDTH,
-            "badge_height": BADGE_HEIGHT,
-        },
-    )
+    sheets = badge_sheets(table.registrations)
+    numbered = [{"number": n, "cards": cards} for n, cards in enumerate(sheets, start=1)]
+    rendered = [
+        render_pdf(
+            "documents/lists/badges.html",
+            {
+                "conference": table.conference,
+                "sheets": part,
+                "sheet_count": len(sheets),
+                "marks": _cut_marks(),
+                "badge_width": BADGE_WIDTH,
+                "badge_height": BADGE_HEIGHT,
+            },
+        )
+        for part in pdf.chunks(numbered, BADGE_SHEETS_PER_CHUNK)
+    ]
+    # Each sheet prints its own number; no stamped page numbers on badge sheets.
+    return pdf.join_pdfs(rendered, number_pages=False)
 
 
 def certificates_pdf(table):
@@ -117,7 +178,12 @@ def certificates_pdf(table):
         }
         for r in table.registrations
     ]
-    return render_pdf(
-        "documents/lists/certificates.html",
-        {"conference": table.conference, "people": people, "title": _("Teilnahmebescheinigung")},
-    )
+    # A certificate stands alone: no "Seite n von N" across the batch.
+    rendered = [
+        render_pdf(
+            "documents/lists/certificates.html",
+            {"conference": table.conference, "people": part, "title": _("Teilnahmebescheinigung")},
+        )
+        for part in pdf.chunks(people, CERTIFICATES_PER_CHUNK)
+    ]
+    return pdf.join_pdfs(rendered, number_pages=False)

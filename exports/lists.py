@@ -65,14 +65,14 @@ STATIC_COLUMNS = [
     Column("last_name", gettext_lazy("Nachname"), lambda r: r.last_name),
     Column("organisation", gettext_lazy("Organisation"), lambda r: r.organisation, width=35),
     Column("position", gettext_lazy("Funktion / Stelle"), lambda r: r.position, width=25),
-    Column("email", gettext_lazy("E-Mail"), lambda r: r.email, width=32),
+    Column("email", gettext_lazy("E-Mail"), lambda r: r.email, width=36),
     Column("city", gettext_lazy("Ort"), lambda r: r.billing_city, width=18),
-    Column("is_member", gettext_lazy("Mitglied"), lambda r: r.is_member, BOOL, width=9),
+    Column("is_member", gettext_lazy("Mitglied"), lambda r: r.is_member, BOOL, width=12),
     Column("member_number", gettext_lazy("Mitgliedsnummer"), lambda r: r.member_number, width=14),
     Column("stage", gettext_lazy("Stufe"), _choice("stage"), width=22),
     Column("status", gettext_lazy("Status"), _choice("status"), width=16),
-    Column("fee", gettext_lazy("Gebühr"), lambda r: r.fee, MONEY, width=11),
-    Column("payment_status", gettext_lazy("Zahlung"), _choice("payment_status"), width=16),
+    Column("fee", gettext_lazy("Gebühr"), lambda r: r.fee, MONEY, width=14),
+    Column("payment_status", gettext_lazy("Zahlung"), _choice("payment_status"), width=15),
     Column(
         "registered_at",
         gettext_lazy("angemeldet am"),
@@ -91,7 +91,7 @@ STATIC_COLUMNS = [
         width=30,
         needs=frozenset({EVENING}),
     ),
-    Column("list_consent", gettext_lazy("auf Aushangliste"), lambda r: r.list_consent, BOOL, width=9),
+    Column("list_consent", gettext_lazy("auf Aushangliste"), lambda r: r.list_consent, BOOL, width=12),
     Column("note", gettext_lazy("Anmerkung"), lambda r: r.note, width=30),
 ]
 STATIC_KEYS = {c.key: c for c in STATIC_COLUMNS}

@@ -1,0 +1,219 @@
+"""Benchmark: the office participant list as PDF against a bare WeasyPrint table of the same rows.
+
+    .venv/bin/python bench/export_bench.py                 # 1,000 rows, scratch SQLite in /tmp
+    .venv/bin/python bench/export_bench.py --rows 5000
+    .venv/bin/python bench/export_bench.py --database-url postgres://postgres@127.0.0.1:5432/vsop_bench
+
+The parent process creates a scratch database with N registrations (bulk
+inserts, no application services), then runs each measurement in its own
+subprocess so that peak memory (getrusage maxrss) belongs to that measurement
+alone. Both subprocesses first render a one-line PDF untimed, so loading fonts
+and Pango is not counted against either side.
+
+- app:  exports.services.export_file(kind="participants", format="pdf"):
+        queries, column getters, Django template, letterhead, WeasyPrint.
+- bare: the same rows read with one values_list() query, an HTML table built
+        with f-strings and html.escape, WeasyPrint with a minimal stylesheet.
+"""
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DEFAULT_DB = "sqlite:////tmp/vsop_export_bench.sqlite3"
+COLUMNS = ["name", "organisation", "email", "is_member", "status", "payment_status", "phase_1", "phase_2"]
+
+
+def setup_django(database_url):
+    sys.path.insert(0, str(BASE_DIR))
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("SECRET_KEY", "bench-only-not-a-secret")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vsop_events.settings")
+    import django
+
+    django.setup()
+
+
+def create_data(rows):
+    """A conference with two phases (workshops, groups) and `rows` participants holding a place."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from programme.models import Conference, Workshop, WorkshopPhase
+    from registrations.models import DiscussionGroup, GroupMembership, Registration, WorkshopBooking
+
+    call_command("migrate", verbosity=0)
+    Conference.objects.filter(slug="bench-jahrestagung").delete()
+    starts = timezone.now() + dt.timedelta(days=60)
+    conference = Conference.objects.create(
+        title="Jahrestagung 2025",
+        slug="bench-jahrestagung",
+        city="Köln",
+        starts_at=starts,
+        ends_at=starts + dt.timedelta(days=1, hours=4),
+        places=rows,
+        member_fee=Decimal("250.00"),
+        non_member_fee=Decimal("300.00"),
+    )
+    phase = WorkshopPhase.objects.create(conference=conference, number=1, title="Workshops")
+    workshops = [Workshop.objects.create(phase=phase, title=f"Workshop {n}: Sozialplanung im Quartier") for n in range(1, 7)]
+    group_phase = WorkshopPhase.objects.create(
+        conference=conference, number=2, title="Diskussion", mode=WorkshopPhase.Mode.GROUPS
+    )
+    groups = [DiscussionGroup.objects.create(phase=group_phase, number=n) for n in range(1, 11)]
+    first_names = ["Anna", "Jörg", "Mehmet", "Sabine", "Lukas", "Özlem", "Friederike", "Paul"]
+    last_names = ["Müller", "Schmidt", "Yılmaz", "Weber", "Becker", "Hoffmann", "Schäfer", "Koch", "Richter"]
+    registrations = Registration.objects.bulk_create(
+        Registration(
+            conference=conference,
+            stage=Registration.Stage.BINDING if i % 3 else Registration.Stage.PRE,
+            status=Registration.Status.HOLDS_PLACE,
+            first_name=first_names[i % len(first_names)],
+            last_name=f"{last_names[i % len(last_names)]}-{i}",
+            email=f"person{i}@landkreis-beispiel.de",
+            organisation=f"Landkreis Beispiel {i % 97}, Amt für Soziales und Senioren",
+            position="Sozialplanerin",
+            is_member=i % 2 == 0,
+            fee=Decimal("250.00"),
+            payment_status=Registration.PaymentStatus.PAID if i % 4 else Registration.PaymentStatus.OPEN,
+            billing_city="Köln",
+            list_consent=i % 5 != 0,
+        )
+        for i in range(rows)
+    )
+    WorkshopBooking.objects.bulk_create(
+        WorkshopBooking(registration=r, phase=phase, workshop=workshops[i % len(workshops)])
+        for i, r in enumerate(registrations)
+    )
+    GroupMembership.objects.bulk_create(
+        GroupMembership(registration=r, phase=group_phase, group=groups[i % len(groups)])
+        for i, r in enumerate(registrations)
+    )
+    return conference
+
+
+def _warm_up():
+    from weasyprint import HTML
+
+    HTML(string="<p>warm</p>").write_pdf()
+
+
+def measure_app(conference_slug):
+    from programme.models import Conference
+
+    from exports import services
+
+    conference = Conference.objects.get(slug=conference_slug)
+    _warm_up()
+    start = time.perf_counter()
+    result = services.export_file(
+        conference=conference, kind="participants", format="pdf", params={"columns": COLUMNS}
+    )
+    return time.perf_counter() - start, result.content
+
+
+BARE_CSS = """
+@page { size: A4 landscape; margin: 15mm 12mm 18mm 12mm; }
+body { font-family: "DejaVu Sans", sans-serif; font-size: 8pt; }
+table { width: 100%; border-collapse: collapse; }
+th, td { text-align: left; vertical-align: top; padding: 1mm 1.5mm; border-bottom: 0.5pt solid #bbb; }
+thead { display: table-header-group; }
+"""
+
+
+def measure_bare(conference_slug):
+    from html import escape
+
+    from django.db.models.functions import Lower
+
+    from registrations.models import GroupMembership, Registration, WorkshopBooking
+
+    _warm_up()
+    from weasyprint import HTML
+
+    start = time.perf_counter()
+    people = list(
+        Registration.objects.filter(conference__slug=conference_slug, status="holds_place")
+        .order_by(Lower("last_name"), Lower("first_name"))
+        .values_list("pk", "last_name", "first_name", "organisation", "email", "is_member", "status", "payment_status")
+    )
+    workshop = dict(
+        WorkshopBooking.objects.filter(registration__conference__slug=conference_slug).values_list(
+            "registration_id", "workshop__title"
+        )
+    )
+    group = dict(
+        GroupMembership.objects.filter(registration__conference__slug=conference_slug).values_list(
+            "registration_id", "group__number"
+        )
+    )
+    head = "".join(f"<th>{h}</th>" for h in ["Nr.", "Name", "Organisation", "E-Mail", "Mitglied", "Status", "Zahlung", "AP 1", "AP 2"])
+    body = "".join(
+        f"<tr><td>{n}</td><td>{escape(last)}, {escape(first)}</td><td>{escape(org)}</td><td>{escape(email)}</td>"
+        f"<td>{'ja' if member else 'nein'}</td><td>{status}</td><td>{paid}</td>"
+        f"<td>{escape(workshop.get(pk, ''))}</td><td>Gruppe {group.get(pk, '')}</td></tr>"
+        for n, (pk, last, first, org, email, member, status, paid) in enumerate(people, start=1)
+    )
+    html = f"<html><head><style>{BARE_CSS}</style></head><body><h1>Teilnehmerliste</h1><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></body></html>"
+    content = HTML(string=html).write_pdf()
+    return time.perf_counter() - start, content
+
+
+def child(which, database_url, slug):
+    setup_django(database_url)
+    seconds, content = (measure_app if which == "app" else measure_bare)(slug)
+    from pypdf import PdfReader
+    import io
+
+    pages = len(PdfReader(io.BytesIO(content)).pages)
+    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+    print(json.dumps({"seconds": seconds, "peak_mib": peak_mib, "pages": pages, "bytes": len(content)}))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1000)
+    parser.add_argument("--database-url", default=None, help=f"default: fresh {DEFAULT_DB}")
+    parser.add_argument("--child", choices=["app", "bare"], help=argparse.SUPPRESS)
+    parser.add_argument("--slug", default="bench-jahrestagung", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    if args.child:
+        child(args.child, args.database_url, args.slug)
+        return
+
+    database_url = args.database_url or DEFAULT_DB
+    if args.database_url is None:
+        Path(DEFAULT_DB.removeprefix("sqlite:///")).unlink(missing_ok=True)
+    setup_django(database_url)
+    start = time.perf_counter()
+    create_data(args.rows)
+    print(f"created {args.rows} registrations in {time.perf_counter() - start:.1f} s ({database_url})")
+
+    results = {}
+    for which in ("app", "bare"):
+        output = subprocess.run(
+            [sys.executable, __file__, "--child", which, "--database-url", database_url],
+            check=True,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONWARNINGS": "ignore"},
+        ).stdout
+        results[which] = json.loads(output.strip().splitlines()[-1])
+        r = results[which]
+        print(f"{which:5} {r['seconds']:7.2f} s  peak {r['peak_mib']:6.1f} MiB  {r['pages']} pages  {r['bytes'] / 1024:.0f} KiB")
+    ratio = results["app"]["seconds"] / results["bare"]["seconds"]
+    print(f"ratio app/bare: {ratio:.2f} (target ≤ 1.2); app peak memory {results['app']['peak_mib']:.0f} MiB (target ≤ 250 MiB for 1,000 rows)")
+
+
+if __name__ == "__main__":
+    main()
