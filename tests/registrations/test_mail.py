@@ -51,7 +51,12 @@ def smtp_server(smtp_port):
 
 
 def data(n):
-    return {"first_name": f"Person{n}", "last_name": "Test", "email": f"p{n}@example.org", "organisation": "Stadt"}
+    return {
+        "first_name": f"Person{n}",
+        "last_name": "Test",
+        "email": f"p{n}@example.org",
+        "organisation": "Stadt",
+    }
 
 
 def test_confirmation_is_delivered_through_a_real_smtp_server(smtp_server):
@@ -130,3 +135,25 @@ def test_line_breaks_never_reach_a_mail_header(smtp_server):
     assert "\nBcc:" not in headers
     assert "Tagung Bcc: evil@example.org" in OutgoingMail.objects.get().subject
     assert smtp_server.messages[0].rcpt_tos == ["p1@example.org"]
+
+
+def test_after_a_day_down_the_office_sees_every_undelivered_mail_with_its_error(
+    smtp_port, time_machine, admin_client
+):
+    from django.urls import reverse
+
+    time_machine.move_to(timezone.now(), tick=False)
+    conference = ConferenceFactory(places=5)
+    for n in range(3):
+        places.pre_register(conference=conference, data=data(n))
+    for _ in range(24):  # a day of hourly retries with the server still down
+        time_machine.shift(mail_service.RETRY_DELAYS[-1])
+        mail_service.deliver_due_mails()
+    response = admin_client.get(
+        reverse("admin:registrations_outgoingmail_changelist") + "?status__exact=failed"
+    )
+    assert response.status_code == 200
+    failed = list(response.context["cl"].result_list)
+    assert sorted(mail.to for mail in failed) == ["p0@example.org", "p1@example.org", "p2@example.org"]
+    assert all(mail.attempts == 25 and "ConnectionRefusedError" in mail.last_error for mail in failed)
+    assert Registration.objects.count() == 3
