@@ -5,6 +5,12 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from .admin_binding import (
+    BindingRegistrationMixin,
+    bill_as_non_member_action,
+    confirm_membership_action,
+    office_binding_action,
+)
 from .admin_history import ReadOnlyHistoryAdmin
 from .admin_money import MoneyRegistrationMixin, OverdueFilter
 from .admin_privacy import DeletionRequestFilter, anonymise_action
@@ -36,7 +42,7 @@ class OfficeRegistrationForm(forms.ModelForm):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(MoneyRegistrationMixin, ReadOnlyHistoryAdmin):
+class RegistrationAdmin(BindingRegistrationMixin, MoneyRegistrationMixin, ReadOnlyHistoryAdmin):
     """The history button shows who changed what and when (django-simple-history)."""
 
     form = OfficeRegistrationForm
@@ -50,6 +56,7 @@ class RegistrationAdmin(MoneyRegistrationMixin, ReadOnlyHistoryAdmin):
         "status",
         "waiting_since",
         "is_member",
+        "membership_check",
         "payment_status",
         "last_reminder",
         "created_at",
@@ -59,6 +66,7 @@ class RegistrationAdmin(MoneyRegistrationMixin, ReadOnlyHistoryAdmin):
         "stage",
         "status",
         "is_member",
+        "membership_check",
         "source",
         "payment_status",
         OverdueFilter,
@@ -76,6 +84,9 @@ class RegistrationAdmin(MoneyRegistrationMixin, ReadOnlyHistoryAdmin):
         "programme_mailing_action",
         anonymise_action,
         *MoneyRegistrationMixin.money_actions,
+        office_binding_action,
+        confirm_membership_action,
+        bill_as_non_member_action,
     ]
     readonly_fields = [
         "stage",

@@ -400,7 +400,12 @@ class BindingRegistrationForm(PersonalDataForm):
 class SubstituteForm(CleanTextMixin, forms.Form):
     """Personal data of the person who takes over the place (Ersatzperson)."""
 
-    salutation = forms.ChoiceField(label=_("Anrede"), choices=Registration.Salutation.choices, required=False)
+    salutation = forms.ChoiceField(
+        label=_("Anrede"),
+        choices=Registration.Salutation.choices,
+        required=False,
+        initial=Registration.Salutation.NONE,
+    )
     academic_title = forms.CharField(label=_("Titel"), max_length=50, required=False)
     first_name = forms.CharField(label=_("Vorname"), max_length=100)
     last_name = forms.CharField(label=_("Nachname"), max_length=100)
