@@ -190,15 +190,35 @@ class WorkshopModeratorInline(admin.TabularInline):
 
 @admin.register(Workshop)
 class WorkshopAdmin(admin.ModelAdmin):
-    list_display = ["title", "phase", "conference_display", "room", "seat_limit", "moderator_names"]
+    list_display = [
+        "title",
+        "phase",
+        "conference_display",
+        "room",
+        "seat_limit",
+        "seat_fill",
+        "moderator_names",
+    ]
     list_select_related = ["phase__conference"]
     list_filter = ["phase__conference", "phase"]
     search_fields = ["title", "description", "moderators__first_name", "moderators__last_name"]
     inlines = [WorkshopModeratorInline]
 
     def get_queryset(self, request):
+        # Seats taken and waiting are counted by the registrations app (registrations/admin_workshops.py).
+        from registrations.admin_workshops import seat_fill_counts
+
         moderations = WorkshopModerator.objects.select_related("person")
-        return super().get_queryset(request).prefetch_related(Prefetch("workshopmoderator_set", moderations))
+        queryset = (
+            super().get_queryset(request).prefetch_related(Prefetch("workshopmoderator_set", moderations))
+        )
+        return seat_fill_counts(queryset)
+
+    @admin.display(description=_("Belegung"), ordering="seated_count")
+    def seat_fill(self, obj):
+        from registrations.admin_workshops import seat_fill_display
+
+        return seat_fill_display(obj)
 
     @admin.display(description=_("Tagung"), ordering="phase__conference__starts_at")
     def conference_display(self, obj):

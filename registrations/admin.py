@@ -303,3 +303,6 @@ class ConsentTextAdmin(admin.ModelAdmin):
 
 # Discussion groups and the per-group / per-workshop lists.
 from . import admin_groups  # noqa: E402,F401
+
+# Workshop seats: fill per workshop, waiting lists, moving people.
+from . import admin_workshops  # noqa: E402,F401

@@ -554,3 +554,15 @@ def seat_waiting_after_workshop_save(sender, instance, created, raw=False, **kwa
             seat_waiting(workshop=workshop)
 
     transaction.on_commit(fill)
+
+
+def remove_booking(*, booking):
+    """The office removes a seat or a waiting-list wish; a freed seat goes to the first person waiting."""
+    with transaction.atomic():
+        locked = locking.lock_workshops_of_phases([booking.phase_id])
+        booking = WorkshopBooking.objects.filter(pk=booking.pk).first()
+        if booking is None:
+            return []
+        was_seated = booking.status == SEATED
+        booking.delete()
+        return _fill_seats([booking.workshop_id] if was_seated else [], locked)
