@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from programme.models import Conference, ProgrammeItem
 
 from ..models import ConsentText, OutgoingMailAttachment, Registration
-from . import fees, mail
+from . import fees, hooks, mail
 from .consent import current_consent_text, current_privacy_text
 from .hooks import run_binding_hooks
 from .locking import lock_conference
@@ -333,6 +333,7 @@ def register_binding(*, conference, data, registration=None, source=Registration
                     check_deadline=source == Registration.Source.WEB,
                 )
             if registration.holds_place:
+                registration._confirmed_here = True  # the confirmation below; see confirm_after_move_up
                 run_binding_hooks(registration)
             queue_confirmation(registration)
     except IntegrityError:
@@ -347,6 +348,20 @@ def register_binding(*, conference, data, registration=None, source=Registration
         mail.queue_mail(registration=existing, template="link_resent")
         return existing, False
     return registration, True
+
+
+@hooks.on_binding
+def confirm_after_move_up(registration):
+    """A binding registration that moves up from the waiting list gets its confirmation with the invoice.
+
+    The invoice is issued here first (idempotent, the invoices hook may run before or after this one).
+    """
+    if getattr(registration, "_confirmed_here", False) or not registration.holds_place:
+        return
+    invoices = _invoices_service()
+    if invoices is not None and hasattr(invoices, "invoice_binding_registration"):
+        invoices.invoice_binding_registration(registration)
+    queue_confirmation(registration, context={"moved_up": True})
 
 
 SUBSTITUTE_FIELDS = (

@@ -416,3 +416,33 @@ def test_pre_registration_cannot_name_a_substitute(conference):
 
     with pytest.raises(RegistrationError, match="nach der verbindlichen Anmeldung"):
         substitute(registration=pre(conference), data=SUBSTITUTE)
+
+
+def test_binding_registration_moving_up_gets_the_confirmation_with_its_invoice(
+    conference, django_capture_on_commit_callbacks
+):
+    holder = pre(conference, 1)
+    pre(conference, 2)
+    waiting, _ = register_binding(
+        conference=conference, registration=pre(conference, 3), data=binding_data(3)
+    )
+    places.cancel(registration=holder)
+    waiting.refresh_from_db()
+    invoice = Invoice.objects.get(registration=waiting)
+    confirmed = OutgoingMail.objects.get(registration=waiting, kind="registration_confirmed")
+    assert "Ihre verbindliche Anmeldung von der Warteliste gilt jetzt" in confirmed.body_text
+    assert [a.invoice for a in confirmed.attachments.all() if a.invoice_id] == [invoice]
+    moved = OutgoingMail.objects.get(registration=waiting, kind="moved_up")
+    assert "Ihre verbindliche Anmeldung gilt damit" in moved.body_text
+    assert "Bitte melden Sie sich" not in moved.body_text
+
+
+def test_pre_registration_moving_up_gets_no_binding_confirmation(conference):
+    holder = pre(conference, 1)
+    pre(conference, 2)
+    waiting = pre(conference, 3)
+    places.cancel(registration=holder)
+    assert not OutgoingMail.objects.filter(registration=waiting, kind="registration_confirmed").exists()
+    assert (
+        "Bitte melden Sie sich" in OutgoingMail.objects.get(registration=waiting, kind="moved_up").body_text
+    )
