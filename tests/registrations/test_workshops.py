@@ -390,3 +390,64 @@ def test_bookings_of_runs_two_queries(phase, django_assert_num_queries):
             for e in entries
         ]
     assert summary == [(2, "B", "A", 1), (5, "C", None, None)]
+
+
+def test_move_up_to_a_conference_place_seats_the_second_choice_when_the_wish_is_full():
+    conference = ConferenceFactory(places=2)
+    phase = WorkshopPhaseFactory(conference=conference)
+    wish = WorkshopFactory(phase=phase, title="A", seat_limit=1)
+    second = WorkshopFactory(phase=phase, title="B", seat_limit=3)
+    leaving = person(conference)
+    workshops.choose_workshops(registration=person(conference), choices={phase.pk: wish.pk})
+    waiting = person(conference, status=Registration.Status.WAITING, waiting_since=timezone.now())
+    workshops.choose_workshops(
+        registration=waiting,
+        choices={phase.pk: wish.pk},
+        second_choices={phase.pk: second.pk},
+        join_waiting_list=True,
+    )
+    assert bookings(waiting) == [("A", WAITING, "B")]
+    places.cancel(registration=leaving)
+    assert bookings(waiting) == [("A", WAITING, "B"), ("B", SEATED, None)]
+
+
+def test_office_removes_a_seat_and_the_first_waiting_moves_up(phase):
+    workshop = WorkshopFactory(phase=phase, seat_limit=1)
+    holder = person(phase.conference)
+    workshops.choose_workshops(registration=holder, choices={phase.pk: workshop.pk})
+    waiting = person(phase.conference, last_name="Wartend")
+    workshops.choose_workshops(registration=waiting, choices={phase.pk: workshop.pk}, join_waiting_list=True)
+    moved = workshops.remove_booking(booking=WorkshopBooking.objects.get(registration=holder))
+    assert [b.registration for b in moved] == [waiting]
+    assert seated_names(workshop) == ["Wartend"]
+
+
+def test_removing_a_waiting_wish_moves_nobody(phase):
+    workshop = WorkshopFactory(phase=phase, seat_limit=1)
+    workshops.choose_workshops(registration=person(phase.conference), choices={phase.pk: workshop.pk})
+    waiting = person(phase.conference)
+    workshops.choose_workshops(registration=waiting, choices={phase.pk: workshop.pk}, join_waiting_list=True)
+    assert workshops.remove_booking(booking=WorkshopBooking.objects.get(registration=waiting)) == []
+    assert bookings(waiting) == []
+
+
+def test_join_waiting_list_can_be_limited_to_some_phases(phase):
+    other_phase = WorkshopPhaseFactory(conference=phase.conference, number=3)
+    full_here = WorkshopFactory(phase=phase, title="A", seat_limit=1)
+    full_there = WorkshopFactory(phase=other_phase, title="C", seat_limit=1)
+    workshops.choose_workshops(
+        registration=person(phase.conference), choices={phase.pk: full_here.pk, other_phase.pk: full_there.pk}
+    )
+    registration = person(phase.conference)
+    with pytest.raises(RegistrationError, match="„C“ ist leider ausgebucht"):
+        workshops.choose_workshops(
+            registration=registration,
+            choices={phase.pk: full_here.pk, other_phase.pk: full_there.pk},
+            join_waiting_list={phase.pk},
+        )
+    assert bookings(registration) == []  # one transaction: nothing of the refused change is kept
+
+
+def test_garbage_ids_are_refused_in_german(phase):
+    with pytest.raises(RegistrationError, match="Diese Auswahl ist ungültig."):
+        workshops.choose_workshops(registration=person(phase.conference), choices={phase.pk: "abc"})
