@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_binding, views_privacy, views_workshops
+from . import views, views_binding, views_money, views_privacy, views_workshops
 
 app_name = "registrations"
 
@@ -15,6 +15,16 @@ urlpatterns = [
     path("anmeldung/<str:token>/workshops/", views_workshops.personal_workshops, name="personal_workshops"),
     path("anmeldung/<str:token>/daten/", views.personal_edit, name="personal_edit"),
     path("anmeldung/<str:token>/stornieren/", views.personal_cancel, name="personal_cancel"),
+    path(
+        "anmeldung/<str:token>/rechnung/<str:number>.pdf",
+        views_money.personal_invoice_pdf,
+        name="personal_invoice_pdf",
+    ),
+    path(
+        "anmeldung/<str:token>/rechnung/<str:number>/girocode.svg",
+        views_money.personal_girocode,
+        name="personal_girocode",
+    ),
     path(
         "anmeldung/<str:token>/meine-daten.json",
         views_privacy.personal_data_export,

@@ -304,18 +304,22 @@ def format_iban(iban):
     return " ".join(compact[i : i + 4] for i in range(0, len(compact), 4))
 
 
-def girocode(invoice):
-    """The EPC QR code (GiroCode) that fills in the transfer in a banking app; None for a Storno."""
+def girocode(invoice, *, amount=None):
+    """The EPC QR code (GiroCode) that fills in the transfer in a banking app; None for a Storno.
+
+    `amount` defaults to the invoice amount (the personal page passes what is still open).
+    """
     import segno.helpers
 
-    if invoice.kind != Invoice.Kind.INVOICE or invoice.amount <= 0:
+    amount = invoice.amount if amount is None else amount
+    if invoice.kind != Invoice.Kind.INVOICE or amount <= 0:
         return None
     association = settings.ASSOCIATION
     return segno.helpers.make_epc_qr(
         name=association["name"][:70],
         iban="".join(association["iban"].split()),
         bic=association["bic"] or None,
-        amount=invoice.amount,
+        amount=amount,
         text=payment_reference(invoice),
     )
 

@@ -39,6 +39,11 @@ class Balance:
         """What is still to pay; negative when more was paid than is owed (to be refunded)."""
         return self.invoiced - self.paid
 
+    @property
+    def credit(self):
+        """More paid than owed (e.g. after a Storno): the amount to refund, else 0."""
+        return max(self.paid - self.invoiced, ZERO)
+
 
 def balance(registration):
     """Invoiced and paid sums of a registration (two queries)."""
