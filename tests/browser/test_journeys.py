@@ -5,7 +5,6 @@ earlier) is set up through the services; everything a person does is done in
 Chromium. Screenshots of the key screens land in test-artifacts/<test name>/.
 """
 
-import io
 import re
 
 import pytest
@@ -13,8 +12,10 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from programme.demo import DEMO_SLUG, load_demo
-from registrations.models import OutgoingMail, Registration
+from programme.models import WorkshopPhase
+from registrations.models import Invoice, OutgoingMail, Registration
 from registrations.services import places
+from registrations.services.groups import assign_discussion_groups
 from tests.browser.helpers import fill_pre_registration_with_keyboard, pdf_to_png
 from tests.factories import ConferenceFactory
 
@@ -82,9 +83,72 @@ def test_participant_pre_registers_and_uses_the_personal_link(page, site, mailbo
     assert download.suggested_filename == f"Voranmeldung_{DEMO_SLUG}.pdf"
     pdf_path = tmp_path / download.suggested_filename
     download.save_as(pdf_path)
-    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf_path.read_bytes())).pages)
+    text = "".join(p.extract_text() for p in PdfReader(pdf_path).pages)
     assert "Müller-Lüdenscheidt" in text
     assert pdf_to_png(pdf_path, shot.folder / "pdf-confirmation")
+
+    # The office sends the programme; its mail leads to the binding form.
+    conference = registration.conference
+    assert places.send_programme_mailing(conference=conference) == 1
+    programme_mail = mailbox.last_to(ANNA["email"])
+    assert mailbox.personal_link(programme_mail, site) == link
+    page.goto(link)
+    page.get_by_role("link", name="Zum Anmeldeformular").click()
+    expect(page).to_have_url(re.compile(r"/anmeldung/[\w-]+/verbindlich/$"))
+    expect(page.get_by_label("Nachname")).to_have_value("Müller-Lüdenscheidt")
+    expect(page.get_by_label("Ich bin Mitglied im VSOP e.V.")).to_be_checked()
+    shot(page, "binding-form")
+
+    page.get_by_label("Arbeitgeber / Dienststelle").check()
+    page.get_by_label("Rechnungsempfänger (Dienststelle, Organisation)").fill("Landkreis Beispiel")
+    page.get_by_label("Abteilung / Amt").fill("Sozialamt")
+    page.get_by_label("Straße und Hausnummer").fill("Kreishausstraße 1")
+    page.get_by_label("PLZ").fill("50667")
+    page.get_by_label("Ort", exact=True).fill("Köln")
+    page.get_by_role("radio", name=re.compile("^Digitale Werkzeuge für die Sozialplanung")).check()
+    page.get_by_role("radio", name=re.compile("^Sozialdaten in der Quartiersarbeit")).check()
+    page.get_by_label(re.compile("Mitgliederabend des VSOP")).check()
+    page.get_by_label(re.compile("Ich melde mich verbindlich an")).check()
+    page.get_by_role("button", name="Verbindlich anmelden").click()
+
+    expect(page).to_have_url(link)
+    expect(page.locator("main")).to_contain_text("Sie sind verbindlich angemeldet")
+    shot(page, "binding-done")
+
+    registration.refresh_from_db()
+    assert registration.stage == Registration.Stage.BINDING
+    assert registration.fee == conference.member_fee
+    invoice = Invoice.objects.get(registration=registration)
+    assert invoice.amount == conference.member_fee
+
+    confirmation = mailbox.last_to(ANNA["email"])
+    assert (
+        confirmation["Subject"] == OutgoingMail.objects.filter(registration=registration).latest("pk").subject
+    )
+    attachments = dict(mailbox.attachments(confirmation))
+    invoice_name = f"Rechnung_{invoice.number}.pdf"
+    assert invoice_name in attachments, list(attachments)
+    assert attachments[invoice_name].startswith(b"%PDF")
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name=f"Rechnung {invoice.number} (PDF)").click()
+    invoice_path = tmp_path / "invoice.pdf"
+    download_info.value.save_as(invoice_path)
+    invoice_text = "".join(p.extract_text() for p in PdfReader(invoice_path).pages)
+    assert invoice.number in invoice_text
+    assert "250,00" in invoice_text
+    assert pdf_to_png(invoice_path, shot.folder / "pdf-invoice")
+
+    # Before the conference the office draws the discussion groups.
+    for phase in conference.workshop_phases.filter(mode=WorkshopPhase.Mode.GROUPS, reuses_groups_of=None):
+        assign_discussion_groups(phase=phase, group_count=1, seed=7)
+    page.reload()
+    groups = page.locator("section", has=page.get_by_role("heading", name="Meine Diskussionsgruppen"))
+    expect(groups).to_contain_text("Gruppe 1")
+    main = page.locator("main")
+    expect(main).to_contain_text("Digitale Werkzeuge für die Sozialplanung")
+    expect(main).to_contain_text("Sozialdaten in der Quartiersarbeit")
+    shot(page, "personal-page-groups-and-workshops")
 
 
 def test_waiting_list_moves_up_when_someone_cancels(page, site, mailbox, shot):
