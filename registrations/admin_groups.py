@@ -16,8 +16,8 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -84,39 +84,6 @@ def _phase_or_404(phase_id):
     )
 
 
-class GroupMembershipInline(admin.TabularInline):
-    model = GroupMembership
-    fields = ["participant", "organisation", "move_link"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-    verbose_name_plural = _("Mitglieder")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("registration")
-            .order_by("registration__last_name", "registration__first_name")
-        )
-
-    @admin.display(description=_("Name"))
-    def participant(self, obj):
-        return obj.registration.full_name
-
-    @admin.display(description=_("Organisation"))
-    def organisation(self, obj):
-        return obj.registration.organisation
-
-    @admin.display(description=_("Gruppe wechseln"))
-    def move_link(self, obj):
-        url = reverse("admin:registrations_groupmembership_change", args=[obj.pk])
-        return format_html('<a href="{}">{}</a>', url, gettext("in andere Gruppe verschieben"))
-
-
 @admin.register(DiscussionGroup)
 class DiscussionGroupAdmin(admin.ModelAdmin):
     list_display = ["__str__", "number", "phase", "room", "moderator_names", "member_count"]
@@ -124,10 +91,12 @@ class DiscussionGroupAdmin(admin.ModelAdmin):
     list_filter = ["phase__conference", "phase"]
     list_select_related = ["phase"]
     search_fields = ["name", "room", "phase__title", "moderators__last_name"]
-    fields = ["phase", "number", "name", "room", "moderators"]
-    readonly_fields = ["phase", "number"]
+    fieldsets = [
+        (None, {"fields": ["phase", "number", "name", "room", "moderators"]}),
+        (_("Mitglieder"), {"fields": ["member_table"]}),
+    ]
+    readonly_fields = ["phase", "number", "member_table"]
     autocomplete_fields = ["moderators"]
-    inlines = [GroupMembershipInline]
     ordering = ["phase__conference", "phase__number", "number"]
 
     def get_queryset(self, request):
@@ -141,6 +110,44 @@ class DiscussionGroupAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         # Groups are created by the assignment ("Gruppen zuteilen" on the workshop phase).
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting a group would silently drop its members; a new assignment replaces groups.
+        return False
+
+    @admin.display(description=_("Mitglieder"))
+    def member_table(self, obj):
+        memberships = sorted(
+            obj.memberships.select_related("registration"),
+            key=lambda m: (
+                lists.collation_key(m.registration.last_name),
+                lists.collation_key(m.registration.first_name),
+            ),
+        )
+        rows = format_html_join(
+            "",
+            '<tr><td>{}</td><td>{}</td><td>{}</td><td><a href="{}">{}</a></td></tr>',
+            (
+                (
+                    number,
+                    membership.registration.full_name,
+                    membership.registration.organisation,
+                    reverse("admin:registrations_groupmembership_change", args=[membership.pk]),
+                    gettext("in andere Gruppe verschieben"),
+                )
+                for number, membership in enumerate(memberships, start=1)
+            ),
+        )
+        if not rows:
+            return gettext("Noch niemand in dieser Gruppe.")
+        return format_html(
+            '<table class="group-members"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th></th></tr></thead>'
+            "<tbody>{}</tbody></table>",
+            gettext("Nr."),
+            gettext("Name"),
+            gettext("Organisation"),
+            rows,
+        )
 
     @admin.display(description=_("Moderation"))
     def moderator_names(self, obj):
@@ -294,17 +301,34 @@ class GroupMembershipForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        groups = DiscussionGroup.objects.filter(
-            phase__mode=WorkshopPhase.Mode.GROUPS, phase__reuses_groups_of__isnull=True
-        ).select_related("phase__conference")
+        groups = (
+            DiscussionGroup.objects.filter(
+                phase__mode=WorkshopPhase.Mode.GROUPS, phase__reuses_groups_of__isnull=True
+            )
+            .select_related("phase__conference")
+            .annotate(size=Count("memberships"))
+            .order_by("phase__conference", "phase__number", "number")
+        )
         if self.instance.pk:
             groups = groups.filter(phase_id=self.instance.phase_id)
             self.fields["registration"].disabled = True
         self.fields["group"].queryset = groups
-        self.fields["group"].label_from_instance = lambda group: (
-            f"{group} ({group.phase}, {group.phase.conference})"
-        )
+        self.fields["group"].label_from_instance = self._group_label
+        self.fields["group"].help_text = _("In Klammern: Raum und jetzige Größe der Gruppe.")
         self.fields["registration"].queryset = Registration.objects.active().select_related("conference")
+
+    def _group_label(self, group):
+        details = ", ".join(
+            part
+            for part in (
+                group.room,
+                ngettext("%(n)d Person", "%(n)d Personen", group.size) % {"n": group.size},
+            )
+            if part
+        )
+        if self.instance.pk:
+            return f"{group} ({details})"
+        return f"{group} ({details}) – {group.phase}, {group.phase.conference.title}"
 
     def clean(self):
         cleaned = super().clean()
