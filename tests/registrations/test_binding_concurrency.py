@@ -1,0 +1,107 @@
+"""Binding registrations never oversell places and never duplicate a person (PostgreSQL only)."""
+
+import threading
+
+import pytest
+from django.db import connection, connections
+
+from registrations.models import Invoice, Registration
+from registrations.services import registration as binding
+from tests.factories import ConferenceFactory
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.postgres,
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="SQLite serialises writers; the row-lock race needs PostgreSQL",
+    ),
+]
+
+PLACES = 4
+PEOPLE = 16
+
+
+def data(n, **extra):
+    return {
+        "first_name": "P",
+        "last_name": f"N{n}",
+        "email": f"p{n}@example.org",
+        "organisation": "X",
+        "is_member": n % 2 == 0,
+        "billing_recipient": "person",
+        "billing_street": "Weg 1",
+        "billing_postcode": "50667",
+        "billing_city": "Köln",
+        "terms_accepted": True,
+        **extra,
+    }
+
+
+def fire(conference, payloads):
+    barrier = threading.Barrier(len(payloads))
+    errors = []
+
+    def worker(payload):
+        try:
+            barrier.wait()
+            binding.register_binding(conference=conference, data=payload)
+        except Exception as error:  # pragma: no cover - reported below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(payload,)) for payload in payloads]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return errors
+
+
+def test_concurrent_binding_registrations_never_oversell():
+    conference = ConferenceFactory(places=PLACES)
+    binding.current_terms(conference)  # version 1 exists before the race
+    errors = fire(conference, [data(n) for n in range(PEOPLE)])
+    assert errors == []
+    assert Registration.objects.filter(status="holds_place", stage="binding").count() == PLACES
+    assert Registration.objects.filter(status="waiting", stage="binding").count() == PEOPLE - PLACES
+    assert Invoice.objects.count() == PLACES
+    assert sorted(Invoice.objects.values_list("sequence", flat=True)) == list(range(1, PLACES + 1))
+
+
+def test_concurrent_double_submit_makes_one_registration():
+    conference = ConferenceFactory(places=PLACES)
+    binding.current_terms(conference)
+    errors = fire(conference, [data(1) for _ in range(8)])
+    assert errors == []
+    assert Registration.objects.count() == 1
+    assert Invoice.objects.count() == 1
+
+
+def test_control_without_the_lock_oversells(monkeypatch):
+    """Shows the race the lock prevents: without it, everyone counts a free place before anyone inserts."""
+    from programme.models import Conference
+    from registrations.services import places
+
+    barrier = threading.Barrier(PEOPLE)
+    original_places_left = places.places_left
+
+    def unlocked(conference_id):
+        return Conference.objects.get(pk=conference_id)
+
+    def slow_places_left(conference):
+        left = original_places_left(conference)
+        try:
+            barrier.wait(timeout=10)
+        except threading.BrokenBarrierError:
+            pass
+        return left
+
+    monkeypatch.setattr(binding, "lock_conference", unlocked)
+    monkeypatch.setattr(binding, "places_left", slow_places_left)
+    monkeypatch.setattr(binding, "run_binding_hooks", lambda registration: None)  # invoices lock on their own
+    conference = ConferenceFactory(places=PLACES)
+    binding.current_terms(conference)
+    fire(conference, [data(n) for n in range(PEOPLE)])
+    assert Registration.objects.filter(status="holds_place").count() > PLACES
