@@ -117,8 +117,9 @@ def test_personal_page_of_a_conference_waiting_registration_shows_wishes(client,
     )
     response = client.post(url(waiting), {f"phase_{phase.pk}": full.pk})
     assert response.status_code == 302
-    page = client.get(waiting.get_absolute_url()).content.decode()
-    assert "Wunsch: „Sozialraum &lt;b&gt;“" in page
+    page = " ".join(client.get(waiting.get_absolute_url()).content.decode().split())
+    assert "Wunsch</span> „Sozialraum &lt;b&gt;“" in page
+    assert "auf der Warteliste" not in page.split("Meine Workshops")[1].split("</section>")[0]
 
 
 def test_personal_page_without_choose_phases_has_no_workshop_box(client):
