@@ -181,7 +181,7 @@ def _add_activity(figures, ids):
         .only(
             "amount",
             "created_at",
-            "registration__pk",
+            "registration__id",
             "registration__conference_id",
             "registration__first_name",
             "registration__last_name",
