@@ -105,6 +105,7 @@ class OfficeBindingForm(BindingRegistrationForm):
         for name in self.workshop_field_names:
             # The office may fill a full workshop only through the workshop admin (move_booking).
             self.fields[name].required = False
+        self.order_fields([name for name in self.fields if name != "terms_accepted"] + ["terms_accepted"])
 
 
 def binding_urls(model_admin):

@@ -68,6 +68,20 @@ class WorkshopChoiceWidget(forms.RadioSelect):
         return option
 
 
+class EveningEventsWidget(forms.CheckboxSelectMultiple):
+    """Checkboxes that mark members-only events, so the page can hide them for non-members."""
+
+    def __init__(self, *args, members_only_values=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.members_only_values = {str(value) for value in members_only_values}
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if str(value) in self.members_only_values:
+            option["attrs"]["data-members-only"] = "1"
+        return option
+
+
 class BindingRegistrationForm(PersonalDataForm):
     """Personal data, billing, workshops, evening events, consents – one form, one submit.
 
@@ -173,6 +187,10 @@ class BindingRegistrationForm(PersonalDataForm):
         self.fields["evening_events"].choices = [
             (item.pk, self._evening_label(item)) for item in self.evening_event_items.values()
         ]
+        self.fields["evening_events"].widget = EveningEventsWidget(
+            members_only_values=[pk for pk, item in self.evening_event_items.items() if item.members_only]
+        )
+        self.fields["evening_events"].widget.choices = self.fields["evening_events"].choices
         if not self.evening_event_items:
             del self.fields["evening_events"]
         elif self.instance.pk and not self.is_bound:
