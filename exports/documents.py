@@ -48,23 +48,34 @@ def _render_rows_in_chunks(template, rows, context, *, orientation, margin, chun
     return pdf.join_pdfs(rendered, orientation=orientation, margin=margin)
 
 
-def _column_widths(columns):
-    """Percent widths from the columns' width hints; a fixed table layout is faster and equal in every chunk."""
+def _column_widths(headers, rows):
+    """Percent widths from what the columns hold (90th percentile of the text length).
+
+    The table layout is fixed, which WeasyPrint lays out faster than an automatic
+    one and which keeps the columns equal in every chunk of a long list.
+    """
     number = 4
-    total = sum(c.width for c in columns) or 1
-    return [f"{number}%", *(f"{(100 - number) * c.width / total:.1f}%" for c in columns)]
+    wanted = []
+    for index, header in enumerate(headers):
+        lengths = sorted(len(row[index]) for row in rows) or [0]
+        typical = lengths[int(0.9 * (len(lengths) - 1))]
+        longest_word = max((len(word) for word in header.split()), default=0)
+        wanted.append(min(max(typical, longest_word, 4), 45))
+    total = sum(wanted) or 1
+    return [f"{number}%", *(f"{(100 - number) * w / total:.1f}%" for w in wanted)]
 
 
 def participant_list_pdf(table, *, filters_text=""):
     """The office's list with the chosen columns; landscape when the columns need the width."""
     orientation = "landscape" if sum(c.width for c in table.columns) > 140 else "portrait"
+    rows = list(table.text_rows())
     return _render_rows_in_chunks(
         "documents/lists/participants.html",
-        list(table.text_rows()),
+        rows,
         {
             "conference": table.conference,
             "headers": table.headers,
-            "widths": _column_widths(table.columns),
+            "widths": _column_widths(table.headers, rows),
             "landscape": orientation == "landscape",
             "filters_text": filters_text,
         },

@@ -36,6 +36,7 @@ def join_pdfs(parts, *, orientation="portrait", margin="22mm 18mm 22mm 22mm", nu
         )
         for page, stamp in zip(writer.pages, PdfReader(io.BytesIO(overlay)).pages, strict=True):
             page.merge_page(stamp)
+            page.compress_content_streams()  # merge_page leaves the joined stream uncompressed
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()

@@ -144,7 +144,7 @@ def export_file(*, conference, kind, format, params=None, progress=_noop):
     prefix = FILE_PREFIXES[kind]
     if kind == ExportKind.CERTIFICATES and len(table.registrations) == 1:
         only = table.registrations[0]
-        prefix = f"Teilnahmebescheinigung_{only.last_name}-{only.first_name}"
+        prefix = f"Teilnahmebescheinigung-{only.last_name}-{only.first_name}"
     return ExportFile(
         filename=export_filename(prefix, conference, format),
         content_type=CONTENT_TYPES[format],

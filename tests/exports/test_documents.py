@@ -1,0 +1,161 @@
+import datetime as dt
+import io
+
+import pytest
+import time_machine
+from pypdf import PdfReader
+
+from exports import documents, pdf, services
+from exports.models import ExportKind
+
+pytestmark = pytest.mark.django_db
+
+
+def _text(content):
+    reader = PdfReader(io.BytesIO(content))
+    return "\n".join(page.extract_text() for page in reader.pages), len(reader.pages)
+
+
+def _export(conference, kind, **params):
+    return services.export_file(conference=conference, kind=kind, format="pdf", params=params)
+
+
+def test_office_list_shows_chosen_columns_and_filters(conference, populate):
+    people = populate(3)
+    people[0].last_name = "Müller-Lüdenscheidt"
+    people[0].save()
+
+    result = _export(conference, ExportKind.PARTICIPANTS, columns=["name", "organisation", "phase_1"])
+
+    text, pages = _text(result.content)
+    assert pages == 1
+    assert "Teilnehmerliste: Jahrestagung 2025" in text
+    assert "Müller-Lüdenscheidt" in text
+    assert "AP 1: Workshop" in text
+    assert "Workshop A" in text
+    assert "3 Personen · Platz gesichert" in text
+    assert "Seite 1 von 1" in text
+    assert "E-Mail" not in text
+
+
+def test_consent_list_leaves_out_people_who_did_not_agree(conference, populate):
+    people = populate(4)  # the fixture: every fourth person (index 0) did not agree
+    people[0].last_name = "Ohnezustimmung"
+    people[0].save()
+    people[1].last_name = "Mitzustimmung"
+    people[1].save()
+
+    text, _pages = _text(_export(conference, ExportKind.CONSENT, options={"with_city": True}).content)
+
+    assert "Mitzustimmung" in text
+    assert "Ohnezustimmung" not in text
+    assert "Ort" in text
+    assert "Köln" in text
+    assert "person1@example.org" not in text
+
+
+def test_consent_list_ignores_the_office_columns_and_filters(conference, populate):
+    populate(2)
+
+    table = services.normalise_params(
+        ExportKind.CONSENT, {"columns": ["email", "fee"], "filters": {"status": ["cancelled"]}}
+    )
+
+    assert table["columns"] == ["name", "organisation"]
+    assert table["filters"] == {"status": ["holds_place"], "list_consent": True}
+
+
+def test_sign_in_sheet_has_one_section_per_day_with_a_signature_column(conference, populate):
+    populate(2)
+
+    text, pages = _text(_export(conference, ExportKind.SIGN_IN).content)
+
+    days = [d.strftime("%d.%m.%Y") for d in (conference.starts_at.date(), conference.ends_at.date())]
+    assert pages == 2
+    assert all("Unterschriftenliste · " in text and day in text for day in days)
+    assert text.count("Unterschrift\n") + text.count("Unterschrift ") >= 2
+
+
+def test_sign_in_sheet_for_one_chosen_day(conference, populate):
+    populate(2)
+    day = conference.ends_at.date()
+
+    text, pages = _text(_export(conference, ExportKind.SIGN_IN, options={"day": day.isoformat()}).content)
+
+    assert pages == 1
+    assert day.strftime("%d.%m.%Y") in text
+
+
+def test_badges_show_name_organisation_and_assignments(conference, populate):
+    person = populate(9)[0]
+    person.first_name, person.last_name, person.organisation = "Anna", "Schmidt", "Landkreis Beispiel"
+    person.save()
+
+    text, pages = _text(_export(conference, ExportKind.BADGES).content)
+
+    assert pages == 2  # 8 badges per sheet
+    assert "Anna Schmidt" in text
+    assert "Landkreis Beispiel" in text
+    assert "AP 1: Workshop A · AP 2: Gruppe 1" in text
+    assert "Blatt 2 von 2" in text
+
+
+def test_badge_layout_fits_standard_holders_on_a4():
+    sheets = documents.badge_sheets([])
+    assert sheets == []
+    assert documents.BADGE_LEFT == 15
+    assert documents.BADGE_TOP == 38.5
+    assert documents.BADGE_LEFT * 2 + 2 * documents.BADGE_WIDTH == 210
+
+
+def test_certificates_one_page_per_participant(conference, populate):
+    people = populate(2)
+    people[0].salutation = "frau"
+    people[0].academic_title = "Dr."
+    people[0].first_name, people[0].last_name = "Eva", "Abel"
+    people[0].save()
+
+    result = _export(conference, ExportKind.CERTIFICATES)
+
+    text, pages = _text(result.content)
+    assert pages == 2
+    assert "Teilnahmebescheinigung" in text
+    assert "Frau Dr. Eva Abel" in text
+    assert "teilgenommen hat" in text
+
+
+def test_single_certificate_is_named_after_the_person(conference, populate):
+    person = populate(1)[0]
+    person.first_name, person.last_name = "Jörg", "Weiß"
+    person.save()
+
+    with time_machine.travel(dt.datetime(2025, 9, 20, 12, tzinfo=dt.UTC)):
+        result = _export(conference, ExportKind.CERTIFICATES)
+
+    assert result.filename == "Teilnahmebescheinigung-Weiss-Joerg_Jahrestagung-2025_2025-09-20.pdf"
+
+
+def test_filenames_say_what_and_when(conference):
+    with time_machine.travel(dt.datetime(2025, 9, 20, 12, tzinfo=dt.UTC)):
+        result = services.export_file(conference=conference, kind="participants", format="xlsx")
+        badges = _export(conference, ExportKind.BADGES)
+
+    assert result.filename == "Teilnehmerliste_Jahrestagung-2025_2025-09-20.xlsx"
+    assert badges.filename == "Namensschilder_Jahrestagung-2025_2025-09-20.pdf"
+
+
+def test_long_list_is_rendered_in_chunks_with_continuous_numbers(conference, populate, monkeypatch):
+    monkeypatch.setattr(pdf, "CHUNK_ROWS", 3)
+    populate(7)
+
+    text, pages = _text(_export(conference, ExportKind.PARTICIPANTS, columns=["name"]).content)
+
+    assert pages == 3
+    assert "Seite 1 von 3" in text and "Seite 3 von 3" in text
+    assert "7 Personen" in text
+    assert text.count("Teilnehmerliste: Jahrestagung 2025") == 1
+
+
+def test_badges_are_pdf_only(conference):
+    with pytest.raises(services.ExportError, match="nur als PDF"):
+        services.export_file(conference=conference, kind="badges", format="xlsx")

@@ -1,0 +1,186 @@
+import io
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import override_settings
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from exports.models import ExportJob, ExportLayout
+
+pytestmark = pytest.mark.django_db
+
+
+def _page(conference):
+    return reverse("admin:exports_conference", args=[conference.pk])
+
+
+def _post(client, conference, **data):
+    payload = {"kind": "participants", "format": "xlsx", "status": ["holds_place"], "action": "export"}
+    payload.update(data)
+    return client.post(_page(conference), payload)
+
+
+def test_anonymous_visitor_is_sent_to_the_login(client, conference):
+    response = client.get(_page(conference))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_non_staff_user_is_sent_to_the_login(client, conference):
+    client.force_login(User.objects.create_user("gast", password="pw"))
+
+    response = client.get(_page(conference))
+
+    assert response.status_code == 302
+
+
+def test_staff_without_the_export_permission_is_refused(client, conference):
+    client.force_login(User.objects.create_user("aushilfe", password="pw", is_staff=True))
+
+    assert client.get(_page(conference)).status_code == 403
+    assert _post(client, conference).status_code == 403
+
+
+def test_office_sees_the_export_page_with_columns_and_filters(client, conference, populate, office_user):
+    populate(1)
+    client.force_login(office_user)
+
+    response = client.get(_page(conference))
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Listen und Exporte: Jahrestagung 2025" in content
+    assert 'value="phase_1"' in content
+    assert "AP 1: Workshop A" in content
+    assert "Workshoplisten" in content
+
+
+def test_office_downloads_an_excel_file(client, conference, populate, office_user):
+    people = populate(2)
+    client.force_login(office_user)
+
+    response = _post(client, conference, columns=["last_name", "organisation"])
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert "Teilnehmerliste_Jahrestagung-2025_" in response["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sorted(row[0] for row in sheet.iter_rows(min_row=2, values_only=True)) == sorted(
+        p.last_name for p in people
+    )
+
+
+def test_badges_as_excel_are_refused_with_a_message(client, conference, office_user):
+    client.force_login(office_user)
+
+    response = _post(client, conference, kind="badges", format="xlsx")
+
+    assert response.status_code == 200
+    assert "Diese Liste gibt es nur als PDF." in response.content.decode()
+
+
+def test_layout_is_saved_and_fills_the_form_next_time(client, conference, populate, office_user):
+    populate(1)
+    client.force_login(office_user)
+
+    response = _post(
+        client,
+        conference,
+        action="save_layout",
+        layout_name="Küche",
+        columns=["name", "dietary_needs"],
+        member="yes",
+    )
+
+    layout = ExportLayout.objects.get()
+    assert (layout.name, layout.columns, layout.filters) == (
+        "Küche",
+        ["name", "dietary_needs"],
+        {"status": ["holds_place"], "member": "yes"},
+    )
+    assert response.status_code == 302
+    form = client.get(response["Location"]).context["form"]
+    assert form.initial["columns"] == ["name", "dietary_needs"]
+    assert form.initial["member"] == "yes"
+
+
+@override_settings(EXPORTS_BACKGROUND_THRESHOLD=2)
+def test_long_export_runs_as_a_job_and_the_file_is_downloaded_when_done(
+    client, conference, populate, office_user, django_capture_on_commit_callbacks
+):
+    populate(3)
+    client.force_login(office_user)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _post(client, conference, format="csv", columns=["last_name"])
+
+    job = ExportJob.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:exports_job_status", args=[job.pk])
+    assert (job.status, job.percent, job.created_by) == ("done", 100, office_user)
+    assert job.filename.startswith("Teilnehmerliste_Jahrestagung-2025_")
+    status_page = client.get(response["Location"]).content.decode()
+    assert "herunterladen" in status_page
+    assert 'http-equiv="refresh"' not in status_page
+    download = client.get(reverse("admin:exports_job_download", args=[job.pk]))
+    assert download.status_code == 200
+    assert download.content.decode("utf-8-sig").splitlines()[0] == "Nachname"
+    assert len(download.content.decode("utf-8-sig").splitlines()) == 4
+
+
+def test_running_job_page_refreshes_itself(client, conference, office_user):
+    job = ExportJob.objects.create(conference=conference, kind="participants", format="pdf", progress_total=3)
+    client.force_login(office_user)
+
+    page = client.get(reverse("admin:exports_job_status", args=[job.pk])).content.decode()
+
+    assert '<meta http-equiv="refresh" content="2">' in page
+    assert client.get(reverse("admin:exports_job_download", args=[job.pk])).status_code == 404
+
+
+def test_failed_job_shows_the_error(conference):
+    from exports.services import run_job
+
+    job = ExportJob.objects.create(conference=conference, kind="badges", format="csv")
+
+    job = run_job(job.pk)
+
+    assert job.status == "failed"
+    assert "nur als PDF" in job.error
+
+
+def test_staff_without_permission_cannot_download_a_job(client, conference):
+    job = ExportJob.objects.create(
+        conference=conference,
+        kind="participants",
+        format="csv",
+        status="done",
+        content=b"x",
+        filename="a.csv",
+    )
+    client.force_login(User.objects.create_user("aushilfe", password="pw", is_staff=True))
+
+    assert client.get(reverse("admin:exports_job_download", args=[job.pk])).status_code == 403
+
+
+def test_workshop_lists_of_a_phase_come_from_the_groups_module(client, conference, populate, office_user):
+    populate(2)
+    client.force_login(office_user)
+
+    response = client.get(reverse("admin:exports_phase_lists", args=[populate.phase.pk]))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert "Workshoplisten-AP1_Jahrestagung-2025_" in response["Content-Disposition"]
+
+
+def test_conference_change_page_links_to_the_export_page(client, conference, office_user):
+    office_user.is_superuser = True
+    office_user.save()
+    client.force_login(office_user)
+
+    page = client.get(reverse("admin:programme_conference_change", args=[conference.pk])).content.decode()
+
+    assert _page(conference) in page
