@@ -5,6 +5,8 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from exports.admin_actions import EXPORT_ACTIONS
+
 from .admin_binding import (
     BindingRegistrationMixin,
     bill_as_non_member_action,
@@ -87,6 +89,7 @@ class RegistrationAdmin(BindingRegistrationMixin, MoneyRegistrationMixin, ReadOn
         office_binding_action,
         confirm_membership_action,
         bill_as_non_member_action,
+        *EXPORT_ACTIONS,
     ]
     readonly_fields = [
         "stage",
