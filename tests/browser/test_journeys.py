@@ -8,14 +8,16 @@ Chromium. Screenshots of the key screens land in test-artifacts/<test name>/.
 import re
 
 import pytest
+from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from programme.demo import DEMO_SLUG, load_demo
-from programme.models import WorkshopPhase
-from registrations.models import Invoice, OutgoingMail, Registration
-from registrations.services import places
+from programme.models import Conference, WorkshopPhase
+from registrations.models import GroupMembership, Invoice, OutgoingMail, Registration
+from registrations.services import payments, places
 from registrations.services.groups import assign_discussion_groups
+from registrations.services.registration import register_binding
 from tests.browser.helpers import fill_pre_registration_with_keyboard, pdf_to_png
 from tests.factories import ConferenceFactory
 
@@ -218,3 +220,104 @@ def test_waiting_list_moves_up_when_someone_cancels(page, site, mailbox, shot):
     page.goto(wanda_link)
     expect(page.locator("main")).to_contain_text("ein Platz ist für Sie reserviert")
     shot(page, "moved-up-personal-page")
+
+
+def binding_data(n, **extra):
+    return {
+        "salutation": Registration.Salutation.NONE,
+        "first_name": f"Person{n}",
+        "last_name": f"Nachname{n}",
+        "email": f"person{n}@example.org",
+        "organisation": f"Stadt {n % 3}",
+        "is_member": False,
+        "billing_recipient": Registration.BillingRecipient.EMPLOYER,
+        "billing_organisation": f"Stadt {n % 3}",
+        "billing_street": "Rathausplatz 1",
+        "billing_postcode": "50667",
+        "billing_city": "Köln",
+        "terms_accepted": True,
+        **extra,
+    }
+
+
+def run_admin_action(page, names, action):
+    """Tick the rows of the given people in an admin change list and run an action on them."""
+    for name in names:
+        page.get_by_role("row", name=re.compile(name)).get_by_role("checkbox").check()
+    page.locator("select[name=action]").select_option(label=action)
+    page.locator("button[name=index]").click()  # "Run"; Django 6.1 has no German for it yet
+
+
+def test_office_verifies_membership_marks_paid_assigns_groups_and_exports(
+    page, site, mailbox, shot, tmp_path
+):
+    load_demo()
+    conference = Conference.objects.get(slug=DEMO_SLUG)
+    member, _ = register_binding(
+        conference=conference, data=binding_data(1, is_member=True, member_number="4711")
+    )
+    others = [register_binding(conference=conference, data=binding_data(n))[0] for n in (2, 3, 4)]
+    assert member.membership_check == Registration.MembershipCheck.UNVERIFIED
+    get_user_model().objects.create_superuser("buero", "buero@example.org", "ein-langes-passwort-2025")
+
+    page.goto(site + "/admin/")
+    page.get_by_label("Benutzername").fill("buero")
+    page.get_by_label("Passwort").fill("ein-langes-passwort-2025")
+    page.get_by_role("button", name="Anmelden").click()
+    dashboard = page.locator("#office-dashboard")
+    expect(dashboard).to_contain_text(conference.title)
+    expect(dashboard.get_by_role("row", name="verbindliche Anmeldungen")).to_contain_text("4")
+    shot(page, "dashboard")
+
+    # Verify the membership of the person who claims it.
+    page.locator("#registrations-registration").get_by_role("link", name="Anmeldungen").click()
+    page.get_by_role("link", name="noch nicht geprüft").click()
+    shot(page, "membership-to-check")
+    run_admin_action(page, ["Nachname1"], "Mitgliedschaft bestätigen (Gebühr für Mitglieder)")
+    expect(page.locator(".messagelist")).to_contain_text("Mitgliedschaft von 1 Person bestätigt")
+    shot(page, "membership-confirmed")
+    member.refresh_from_db()
+    assert member.membership_check == Registration.MembershipCheck.VERIFIED
+    assert member.fee == conference.member_fee
+
+    # Mark the payments of all four as received.
+    page.goto(site + f"/admin/registrations/registration/?conference__id__exact={conference.pk}")
+    run_admin_action(
+        page,
+        ["Nachname1", "Nachname2", "Nachname3", "Nachname4"],
+        "Zahlung als eingegangen markieren (offener Betrag)",
+    )
+    expect(page.get_by_label("Zahlungseingang am")).not_to_have_value("")
+    shot(page, "mark-paid-form")
+    page.get_by_role("button", name="Zahlungen erfassen").click()
+    expect(page.locator(".messagelist")).to_contain_text("Zahlungen für 4 Anmeldungen erfasst.")
+    shot(page, "marked-paid")
+    for registration in (member, *others):
+        assert payments.balance(registration).open_amount == 0
+
+    # Assign the discussion groups of the first group phase: preview, then assign.
+    phase = conference.workshop_phases.filter(mode=WorkshopPhase.Mode.GROUPS, reuses_groups_of=None).first()
+    page.goto(site + f"/admin/programme/workshopphase/{phase.pk}/change/")
+    page.get_by_role("link", name="Gruppen zuteilen").click()
+    page.get_by_label("Anzahl bzw. Gruppengröße").fill("2")
+    page.get_by_role("button", name="Vorschau aktualisieren").click()
+    shot(page, "groups-preview")
+    page.get_by_role("button", name="Gruppen zuteilen").click()
+    expect(page.locator(".messagelist")).to_contain_text("2 Gruppen zugeteilt")
+    shot(page, "group-lists")
+    assert GroupMembership.objects.filter(phase=phase).count() == 4
+
+    # Export the participant list as PDF and open it.
+    page.goto(site + f"/admin/programme/conference/{conference.pk}/change/")
+    page.locator("#content").get_by_role("link", name=re.compile("Listen und Exporte", re.IGNORECASE)).click()
+    page.get_by_label("Teilnehmerliste (Geschäftsstelle)").check()
+    page.get_by_label("PDF").check()
+    shot(page, "export-page")
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Exportieren").click()
+    pdf_path = tmp_path / "teilnehmer.pdf"
+    download_info.value.save_as(pdf_path)
+    text = "".join(p.extract_text() for p in PdfReader(pdf_path).pages)
+    for n in (1, 2, 3, 4):
+        assert f"Nachname{n}" in text
+    assert pdf_to_png(pdf_path, shot.folder / "pdf-participants")
