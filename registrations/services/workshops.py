@@ -7,9 +7,13 @@ The rules, in one place:
   workshop may sit in their second choice meanwhile; the waiting booking names
   it in `second_choice`.
 - Seats are counted from SEATED bookings and never exceed a workshop's
-  `seat_limit`. Every change locks all workshops of the phases it touches, in
-  ascending id order (services/locking.py), after the conference row when the
-  caller holds that one.
+  `seat_limit`. Every change locks the conference row and then all workshops
+  of the phases it touches, in ascending id order (services/locking.py); the
+  hooks run inside places.cancel/move_up, which hold the conference already.
+  Taking the conference first matters: a freed seat moves someone else up and
+  writes rows that reference their registration, which a concurrent
+  cancellation of that person holds FOR UPDATE while it waits for the
+  workshops; with both behind the conference lock they cannot deadlock.
 - A freed seat goes to the first person on that workshop's waiting list (in
   the order they joined it) who holds a conference place. They give up the
   seat they held meanwhile in the same phase, which in turn goes to the first
@@ -248,6 +252,7 @@ def choose_workshops(
     if set(phases) != set(choices):
         raise RegistrationError(_("Diese Arbeitsphase gehört nicht zu Ihrer Tagung."))
     with transaction.atomic():
+        locking.lock_conference(registration.conference_id)
         locked = locking.lock_workshops_of_phases(sorted(phases))
         registration = Registration.objects.select_related("conference").get(pk=registration.pk)
         if registration.is_cancelled:
@@ -485,6 +490,7 @@ def move_booking(*, booking, workshop):
     seat held meanwhile is passed on, and the person gets the move-up mail).
     """
     with transaction.atomic():
+        locking.lock_conference(booking.phase.conference_id)
         locked = locking.lock_workshops_of_phases([booking.phase_id])
         booking = WorkshopBooking.objects.select_related("registration__conference", "phase").get(
             pk=booking.pk
@@ -537,6 +543,7 @@ def move_booking(*, booking, workshop):
 def seat_waiting(*, workshop):
     """Give the free seats of a workshop to the people waiting, e.g. after the office raised its limit."""
     with transaction.atomic():
+        locking.lock_conference(workshop.phase.conference_id)
         locked = locking.lock_workshops_of_phases([workshop.phase_id])
         return _fill_seats([workshop.pk], locked)
 
@@ -559,6 +566,7 @@ def seat_waiting_after_workshop_save(sender, instance, created, raw=False, **kwa
 def remove_booking(*, booking):
     """The office removes a seat or a waiting-list wish; a freed seat goes to the first person waiting."""
     with transaction.atomic():
+        locking.lock_conference(booking.phase.conference_id)
         locked = locking.lock_workshops_of_phases([booking.phase_id])
         booking = WorkshopBooking.objects.filter(pk=booking.pk).first()
         if booking is None:

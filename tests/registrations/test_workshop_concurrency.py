@@ -102,6 +102,7 @@ def test_control_without_the_lock_oversells(monkeypatch):
             pass
         return free
 
+    monkeypatch.setattr(locking, "lock_conference", lambda conference_id: None)
     monkeypatch.setattr(locking, "lock_workshops_of_phases", unlocked)
     monkeypatch.setattr(workshops, "_has_free_seat", slow_has_free_seat)
     phase, workshop, registrations = setup_race()
@@ -157,3 +158,59 @@ def test_concurrent_changes_across_workshops_keep_every_invariant():
         "registration", flat=True
     )
     assert len(wishes_per_person) == len(set(wishes_per_person))
+
+
+def test_cancellations_racing_workshop_changes_neither_deadlock_nor_oversell():
+    """Cancelling frees seats (conference → registration → workshops) while others change their
+    choices and move people up; both take the conference lock first, so no deadlock."""
+    from registrations.services import places
+
+    conference = ConferenceFactory(places=100)
+    phase = WorkshopPhaseFactory(conference=conference)
+    first = WorkshopFactory(phase=phase, seat_limit=4)
+    second = WorkshopFactory(phase=phase, seat_limit=4)
+    holders = [RegistrationFactory(conference=conference) for _ in range(4)]
+    for registration in holders:
+        workshops.choose_workshops(registration=registration, choices={phase.pk: first.pk})
+    waiting = [RegistrationFactory(conference=conference) for _ in range(4)]
+    for registration in waiting:
+        workshops.choose_workshops(
+            registration=registration,
+            choices={phase.pk: first.pk},
+            second_choices={phase.pk: second.pk},
+            join_waiting_list=True,
+        )
+    barrier = threading.Barrier(8)
+    errors = []
+
+    def worker(action, registration):
+        try:
+            barrier.wait()
+            action(registration)
+        except Exception as error:  # pragma: no cover - reported below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    def cancel(registration):
+        places.cancel(registration=registration, notify=False)
+
+    def switch(registration):
+        try:
+            workshops.choose_workshops(registration=registration, choices={phase.pk: second.pk})
+        except RegistrationError:
+            pass  # the second workshop may still be full at that moment
+
+    jobs = [(cancel, r) for r in holders[:2] + waiting[:2]] + [(switch, r) for r in holders[2:] + waiting[2:]]
+    threads = [threading.Thread(target=worker, args=job) for job in jobs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []  # a deadlock would show up here as a DatabaseError
+    assert WorkshopBooking.objects.filter(registration__status="cancelled").count() == 0
+    for workshop in (first, second):
+        seated = count(workshop, WorkshopBooking.Status.SEATED)
+        assert seated <= 4
+        if seated < 4:
+            assert count(workshop, WorkshopBooking.Status.WAITING) == 0
