@@ -7,8 +7,11 @@ import pytest
 from playwright.sync_api import expect
 
 from programme.demo import DEMO_SLUG, LEIPZIG_SLUG, load_demo
+from programme.models import Conference
 from registrations.models import Registration
 from registrations.services import places
+from registrations.services.registration import register_binding
+from registrations.services.workshops import workshop_choices
 from tests.browser.helpers import fill_pre_registration_with_keyboard, focused_name, serious_axe_violations
 from tests.factories import ConferenceFactory
 
@@ -46,6 +49,7 @@ def test_public_pages_have_no_serious_axe_violations(page, site, shot):
         ("past-conference", f"{site}/tagungen/{LEIPZIG_SLUG}/"),
         ("past-programme", f"{site}/tagungen/{LEIPZIG_SLUG}/programm/"),
         ("pre-registration", f"{site}/tagungen/{DEMO_SLUG}/voranmeldung/"),
+        ("binding-registration", f"{site}/tagungen/{DEMO_SLUG}/anmeldung/"),
         ("full-conference", f"{site}/tagungen/ausgebucht/"),
         ("privacy", f"{site}/seiten/datenschutz/"),
         ("imprint", f"{site}/seiten/impressum/"),
@@ -72,6 +76,13 @@ def test_forms_with_errors_have_no_serious_axe_violations(page, site, shot):
     shot(page, "edit-errors")
     problems += serious_axe_violations(page)
 
+    page.goto(f"{site}/tagungen/{DEMO_SLUG}/anmeldung/")
+    page.get_by_label("PLZ").fill("5")
+    page.get_by_role("button", name="Verbindlich anmelden").click()
+    expect(page.locator("main")).to_contain_text("Bitte akzeptieren Sie die Zahlungsvereinbarung")
+    shot(page, "binding-errors")
+    problems += serious_axe_violations(page)
+
     page.goto(site + registration.get_absolute_url() + "stornieren/")
     page.get_by_role("button", name="Verbindlich stornieren").click()
     expect(page.locator("main")).to_contain_text("Bitte bestätigen Sie die Stornierung.")
@@ -87,12 +98,33 @@ def test_personal_pages_have_no_serious_axe_violations(page, site, shot):
     cancelled, _ = places.pre_register(conference=ConferenceFactory(slug="storniert"), data=person(3))
     places.cancel(registration=cancelled)
     assert waiting.status == Registration.Status.WAITING
+    load_demo()
+    demo = Conference.objects.get(slug=DEMO_SLUG)
+    pre, _ = places.pre_register(conference=demo, data=person(4, is_member=True, member_number="8"))
+    workshops = {choice.phase.pk: choice.workshops[0].workshop.pk for choice in workshop_choices(demo)}
+    bound, _ = register_binding(
+        conference=demo,
+        data={
+            **person(5),
+            "billing_recipient": Registration.BillingRecipient.PERSON,
+            "billing_street": "Am Markt 2",
+            "billing_postcode": "04109",
+            "billing_city": "Leipzig",
+            "terms_accepted": True,
+            "workshop_choices": workshops,
+        },
+    )
     pages = [
         ("personal-holds-place", site + holder.get_absolute_url()),
         ("personal-waiting", site + waiting.get_absolute_url()),
         ("personal-cancelled", site + cancelled.get_absolute_url()),
         ("personal-edit", site + holder.get_absolute_url() + "daten/"),
         ("personal-cancel", site + holder.get_absolute_url() + "stornieren/"),
+        ("binding-form-with-link", site + pre.get_absolute_url() + "verbindlich/"),
+        ("personal-binding", site + bound.get_absolute_url()),
+        ("personal-workshops", site + bound.get_absolute_url() + "workshops/"),
+        ("personal-substitute", site + bound.get_absolute_url() + "ersatzperson/"),
+        ("personal-deletion", site + bound.get_absolute_url() + "loeschung/"),
     ]
     assert check_pages(page, shot, pages) == []
 
