@@ -232,6 +232,12 @@ class MoneyRegistrationMixin:
     money_inlines = [InvoiceInline, PaymentInline]
     money_actions = ["mark_paid_action", "payment_reminder_action", "reissue_invoice_action"]
 
+    def get_inlines(self, request, obj):
+        inlines = super().get_inlines(request, obj)
+        if obj is None:  # a new registration has no invoices or payments yet
+            return [inline for inline in inlines if inline not in self.money_inlines]
+        return inlines
+
     def get_queryset(self, request):
         return (
             super()
@@ -260,13 +266,15 @@ class MoneyRegistrationMixin:
     def save_formset(self, request, form, formset, change):
         if formset.model is not Payment:
             return super().save_formset(request, form, formset, change)
-        if not self.has_record_payment_permission(request):
-            raise PermissionDenied
+        # The admin's change message reads these; recorded payments are never changed or deleted.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         for payment_form in formset.forms:
-            if payment_form in formset.deleted_forms or not payment_form.has_changed():
+            if payment_form.instance.pk is not None or not payment_form.has_changed():
                 continue
-            if payment_form.instance.pk is None:
-                data = payment_form.cleaned_data
+            if not self.has_record_payment_permission(request):
+                raise PermissionDenied
+            data = payment_form.cleaned_data
+            formset.new_objects.append(
                 payments.record_payment(
                     registration=form.instance,
                     amount=data["amount"],
@@ -274,6 +282,7 @@ class MoneyRegistrationMixin:
                     note=data.get("note", ""),
                     by=request.user,
                 )
+            )
 
     @admin.action(
         description=_("Zahlung als eingegangen markieren (offener Betrag)"),
@@ -296,7 +305,9 @@ class MoneyRegistrationMixin:
             self.message_user(
                 request,
                 ngettext(
-                    "Zahlung für %(n)d Anmeldung erfasst.", "Zahlungen für %(n)d Anmeldungen erfasst.", len(recorded)
+                    "Zahlung für %(n)d Anmeldung erfasst.",
+                    "Zahlungen für %(n)d Anmeldungen erfasst.",
+                    len(recorded),
                 )
                 % {"n": len(recorded)},
                 messages.SUCCESS,
@@ -333,12 +344,14 @@ class MoneyRegistrationMixin:
             request,
             queryset,
             lambda registration: payments.send_payment_reminder(registration=registration, by=request.user),
-            lambda n: ngettext(
-                "Zahlungserinnerung an %(n)d Person verschickt.",
-                "Zahlungserinnerungen an %(n)d Personen verschickt.",
-                n,
-            )
-            % {"n": n},
+            lambda n: (
+                ngettext(
+                    "Zahlungserinnerung an %(n)d Person verschickt.",
+                    "Zahlungserinnerungen an %(n)d Personen verschickt.",
+                    n,
+                )
+                % {"n": n}
+            ),
         )
 
     @admin.action(
@@ -349,12 +362,14 @@ class MoneyRegistrationMixin:
             request,
             queryset,
             lambda registration: invoices.reissue_invoice(registration=registration),
-            lambda n: ngettext(
-                "Rechnung für %(n)d Anmeldung neu ausgestellt und verschickt.",
-                "Rechnungen für %(n)d Anmeldungen neu ausgestellt und verschickt.",
-                n,
-            )
-            % {"n": n},
+            lambda n: (
+                ngettext(
+                    "Rechnung für %(n)d Anmeldung neu ausgestellt und verschickt.",
+                    "Rechnungen für %(n)d Anmeldungen neu ausgestellt und verschickt.",
+                    n,
+                )
+                % {"n": n}
+            ),
         )
 
     def _run_money(self, request, queryset, service, success):

@@ -75,11 +75,16 @@ def test_invoice_changelist_runs_constant_queries_and_filters(
     assert response.context["cl"].result_count == 16
 
     response = admin_client.get(url, {"kind__exact": "cancellation"})
-    assert [i.number for i in response.context["cl"].result_list] == [first.invoices.get(kind="cancellation").number]
+    assert [i.number for i in response.context["cl"].result_list] == [
+        first.invoices.get(kind="cancellation").number
+    ]
     year = timezone.localdate().year
     assert admin_client.get(url, {"year": year}).context["cl"].result_count == 16
     other = ConferenceFactory()
-    assert admin_client.get(url, {"registration__conference__id__exact": other.pk}).context["cl"].result_count == 0
+    assert (
+        admin_client.get(url, {"registration__conference__id__exact": other.pk}).context["cl"].result_count
+        == 0
+    )
 
 
 def test_invoices_are_read_only_in_the_admin(admin_client, conference):
@@ -144,7 +149,9 @@ def test_overdue_filter_lists_only_overdue_registrations(admin_client, conferenc
 
 def test_registration_change_page_shows_invoices_and_payments(admin_client, conference):
     registration = invoiced(conference, 1)
-    payments.record_payment(registration=registration, amount=Decimal("100.00"), received_on=timezone.localdate())
+    payments.record_payment(
+        registration=registration, amount=Decimal("100.00"), received_on=timezone.localdate()
+    )
     response = admin_client.get(reverse("admin:registrations_registration_change", args=[registration.pk]))
     assert response.status_code == 200
     content = response.content.decode()
@@ -201,9 +208,9 @@ def test_reminder_action_sends_and_records_and_never_fails(admin_client, confere
     assert response.status_code == 200
     assert "Zahlungserinnerung an 1 Person verschickt." in messages_of(response)
     assert sum("kein Betrag offen" in m for m in messages_of(response)) == 2
-    assert list(OutgoingMail.objects.filter(kind="payment_reminder").values_list("registration", flat=True)) == [
-        open_one.pk
-    ]
+    assert list(
+        OutgoingMail.objects.filter(kind="payment_reminder").values_list("registration", flat=True)
+    ) == [open_one.pk]
 
 
 def test_reissue_action_cancels_and_issues_with_the_current_fee(admin_client, conference):
@@ -265,3 +272,72 @@ def test_money_actions_are_offered_with_payment_permissions(django_user_model, c
     registration = invoiced(conference, 1)
     response = run_action(client, "payment_reminder_action", [registration])
     assert "Zahlungserinnerung an 1 Person verschickt." in messages_of(response)
+
+
+def form_data(response):
+    """The change form's current values as the browser would post them (main form and all inlines)."""
+    data = {}
+
+    def add(form):
+        for name in form.fields:
+            value = form[name].value()
+            key = form.add_prefix(name)
+            if isinstance(value, bool):
+                if value:
+                    data[key] = "on"
+            elif isinstance(value, (list, tuple)):
+                data[key] = [str(v) for v in value]
+            elif value is not None:
+                data[key] = str(value)
+
+    add(response.context["adminform"].form)
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        for key, value in formset.management_form.initial.items():
+            data[f"{formset.prefix}-{key}"] = value
+        for form in formset.initial_forms:
+            add(form)
+    return data
+
+
+def test_payment_added_in_the_inline_goes_through_the_service(admin_client, admin_user, conference):
+    registration = invoiced(conference, 1)
+    url = reverse("admin:registrations_registration_change", args=[registration.pk])
+    data = form_data(admin_client.get(url))
+    prefix = "payments"
+    data.update(
+        {
+            f"{prefix}-TOTAL_FORMS": "1",
+            f"{prefix}-0-amount": "100,00",
+            f"{prefix}-0-received_on": "2025-07-01",
+            f"{prefix}-0-note": "Überweisung",
+        }
+    )
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 302, response.context["errors"] if response.context else response
+    payment = Payment.objects.get()
+    assert (payment.amount, payment.received_on, payment.recorded_by) == (
+        Decimal("100.00"),
+        dt.date(2025, 7, 1),
+        admin_user,
+    )
+    registration.refresh_from_db()
+    assert registration.payment_status == Registration.PaymentStatus.PARTLY_PAID
+
+
+def test_saving_a_registration_without_payment_rights_works(office_without_payment_rights, conference):
+    client = office_without_payment_rights
+    registration = invoiced(conference, 1)
+    payments.record_payment(
+        registration=registration, amount=Decimal("10.00"), received_on=timezone.localdate()
+    )
+    url = reverse("admin:registrations_registration_change", args=[registration.pk])
+    data = form_data(client.get(url))
+    data["note"] = "Rückruf erbeten"
+
+    assert client.post(url, data).status_code == 302
+    registration.refresh_from_db()
+    assert registration.note == "Rückruf erbeten"
+    assert Payment.objects.count() == 1
