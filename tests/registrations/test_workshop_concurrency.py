@@ -214,3 +214,74 @@ def test_cancellations_racing_workshop_changes_neither_deadlock_nor_oversell():
         assert seated <= 4
         if seated < 4:
             assert count(workshop, WorkshopBooking.Status.WAITING) == 0
+
+
+def race_cancel_against_seat_release(monkeypatch):
+    """Y waits for X's seat. One thread cancels Y (conference → Y's row → workshops), the other
+    frees X's seat (workshops → mail to Y, which needs Y's row). Both are stopped right where
+    they hold their first locks, then released together."""
+    from registrations.services import places
+
+    conference = ConferenceFactory(places=10)
+    phase = WorkshopPhaseFactory(conference=conference)
+    workshop = WorkshopFactory(phase=phase, seat_limit=1)
+    x, y = RegistrationFactory(conference=conference), RegistrationFactory(conference=conference)
+    workshops.choose_workshops(registration=x, choices={phase.pk: workshop.pk})
+    workshops.choose_workshops(registration=y, choices={phase.pk: workshop.pk}, join_waiting_list=True)
+
+    barrier = threading.Barrier(2, timeout=3)
+    original = locking.lock_workshops_of_phases
+
+    def meet():
+        try:
+            barrier.wait()
+        except threading.BrokenBarrierError:
+            pass  # the other thread is blocked behind a lock we hold: go on alone
+
+    def lock_workshops(phase_ids):
+        if threading.current_thread().name == "cancel":
+            meet()  # holds the conference and Y's row
+            return original(phase_ids)
+        locked = original(phase_ids)
+        meet()  # holds the workshops
+        return locked
+
+    monkeypatch.setattr(locking, "lock_workshops_of_phases", lock_workshops)
+    errors = []
+
+    def run(job):
+        try:
+            job()
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    cancelling = threading.Thread(name="cancel", target=run, args=(lambda: places.cancel(registration=y),))
+    leaving = threading.Thread(
+        name="leave",
+        target=run,
+        args=(lambda: workshops.choose_workshops(registration=x, choices={phase.pk: None}),),
+    )
+    cancelling.start()
+    leaving.start()
+    cancelling.join()
+    leaving.join()
+    return errors, workshop
+
+
+def test_cancellation_racing_a_freed_seat_does_not_deadlock(monkeypatch):
+    errors, workshop = race_cancel_against_seat_release(monkeypatch)
+    assert errors == []
+    assert WorkshopBooking.objects.filter(workshop=workshop).count() == 0
+
+
+def test_control_without_the_conference_lock_deadlocks(monkeypatch):
+    """Shows why workshop changes take the conference lock first."""
+    from django.db import OperationalError
+
+    monkeypatch.setattr(locking, "lock_conference", lambda conference_id: None)
+    errors, _ = race_cancel_against_seat_release(monkeypatch)
+    assert len(errors) == 1
+    assert isinstance(errors[0], OperationalError)
+    assert "deadlock detected" in str(errors[0])
