@@ -22,10 +22,10 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from programme.models import Conference, Workshop, WorkshopPhase
 
+from .admin_history import ReadOnlyHistoryAdmin
 from .models import WorkshopBooking
 from .services import workshops as workshop_service
 from .services.places import RegistrationError
@@ -45,7 +45,9 @@ class MoveActionForm(forms.Form):
 
 
 @admin.register(WorkshopBooking)
-class WorkshopBookingAdmin(SimpleHistoryAdmin):
+class WorkshopBookingAdmin(ReadOnlyHistoryAdmin):
+    """Bookings with their audit trail (read-only: a revert would bypass the seat limit)."""
+
     list_display = [
         "participant",
         "organisation",
@@ -65,7 +67,15 @@ class WorkshopBookingAdmin(SimpleHistoryAdmin):
         "registration__email",
         "workshop__title",
     ]
-    readonly_fields = ["registration", "phase", "workshop", "status", "second_choice", "created_at"]
+    readonly_fields = [
+        "registration",
+        "phase",
+        "workshop",
+        "status",
+        "second_choice",
+        "created_at",
+        "fill_link",
+    ]
     fields = readonly_fields
     actions = ["move_action", "remove_action"]
     ordering = [
@@ -88,6 +98,23 @@ class WorkshopBookingAdmin(SimpleHistoryAdmin):
     def has_delete_permission(self, request, obj=None):
         # Removing goes through the service (action below) so that a freed seat is passed on.
         return False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # Everything is read-only here; moves happen on the fill page or through the actions.
+        extra_context = {
+            **(extra_context or {}),
+            "show_save": False,
+            "show_save_and_continue": False,
+            "show_save_and_add_another": False,
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    @admin.display(description=_("Verschieben"))
+    def fill_link(self, obj):
+        url = reverse("admin:registrations_workshop_fill", args=[obj.phase.conference_id])
+        return format_html(
+            '<a href="{}#workshop-{}">{}</a>', url, obj.workshop_id, gettext("in der Workshop-Belegung")
+        )
 
     def get_urls(self):
         view = self.admin_site.admin_view

@@ -216,3 +216,15 @@ def test_raising_the_seat_limit_in_the_admin_moves_the_waiting_up(
         )
     assert response.status_code == 302
     assert WorkshopBooking.objects.get(registration=waiting).status == WorkshopBooking.Status.SEATED
+
+
+def test_booking_change_page_is_read_only_with_history(admin_client, phase):
+    workshop = WorkshopFactory(phase=phase)
+    [registration] = book(phase, workshop, 1)
+    booking = WorkshopBooking.objects.get(registration=registration)
+    page = admin_client.get(reverse("admin:registrations_workshopbooking_change", args=[booking.pk]))
+    content = page.content.decode()
+    assert 'name="_save"' not in content
+    assert "in der Workshop-Belegung" in content
+    history = admin_client.get(reverse("admin:registrations_workshopbooking_history", args=[booking.pk]))
+    assert history.status_code == 200
