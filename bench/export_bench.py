@@ -201,6 +201,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1000)
     parser.add_argument("--database-url", default=None, help=f"default: fresh {DEFAULT_DB}")
+    parser.add_argument("--repeat", type=int, default=1, help="runs per side; the fastest run counts")
     parser.add_argument("--child", choices=["app", "bare"], help=argparse.SUPPRESS)
     parser.add_argument("--slug", default="bench-jahrestagung", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -218,19 +219,23 @@ def main():
     print(f"created {args.rows} registrations in {time.perf_counter() - start:.1f} s ({database_url})")
 
     results = {}
-    for which in ("app", "bare"):
-        output = subprocess.run(
-            [sys.executable, __file__, "--child", which, "--database-url", database_url],
-            check=True,
-            capture_output=True,
-            text=True,
-            env={**os.environ, "PYTHONWARNINGS": "ignore"},
-        ).stdout
-        results[which] = json.loads(output.strip().splitlines()[-1])
-        r = results[which]
-        print(
-            f"{which:5} {r['seconds']:7.2f} s wall  {r['cpu_seconds']:7.2f} s CPU  peak {r['peak_mib']:6.1f} MiB  {r['pages']} pages  {r['bytes'] / 1024:.0f} KiB"
-        )
+    for _run in range(args.repeat):
+        for which in ("app", "bare"):
+            output = subprocess.run(
+                [sys.executable, __file__, "--child", which, "--database-url", database_url],
+                check=True,
+                capture_output=True,
+                text=True,
+                env={**os.environ, "PYTHONWARNINGS": "ignore"},
+            ).stdout
+            r = json.loads(output.strip().splitlines()[-1])
+            print(
+                f"{which:5} {r['seconds']:7.2f} s wall  {r['cpu_seconds']:7.2f} s CPU  "
+                f"peak {r['peak_mib']:6.1f} MiB  {r['pages']} pages  {r['bytes'] / 1024:.0f} KiB"
+            )
+            best = results.get(which)
+            if best is None or r["cpu_seconds"] < best["cpu_seconds"]:
+                results[which] = {**r, "peak_mib": max(r["peak_mib"], (best or r)["peak_mib"])}
     ratio = results["app"]["seconds"] / results["bare"]["seconds"]
     cpu_ratio = results["app"]["cpu_seconds"] / results["bare"]["cpu_seconds"]
     print(

@@ -11,7 +11,7 @@ import io
 
 from registrations.documents import render_pdf
 
-CHUNK_ROWS = 250
+CHUNK_ROWS = 350
 
 
 def chunks(items, size=None):

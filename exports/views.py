@@ -58,7 +58,7 @@ def export_page(request, conference_id):
     if request.method == "POST":
         form = ExportForm(request.POST, conference=conference)
         if form.is_valid():
-            if request.POST.get("action") == "save_layout":
+            if "save_layout" in request.POST:
                 name = form.cleaned_data["layout_name"].strip()
                 if not name:
                     form.add_error("layout_name", _("Bitte einen Namen für das Layout angeben."))

@@ -16,7 +16,7 @@ def _page(conference):
 
 
 def _post(client, conference, **data):
-    payload = {"kind": "participants", "format": "xlsx", "status": ["holds_place"], "action": "export"}
+    payload = {"kind": "participants", "format": "xlsx", "status": ["holds_place"], "export": "Exportieren"}
     payload.update(data)
     return client.post(_page(conference), payload)
 
@@ -88,7 +88,7 @@ def test_layout_is_saved_and_fills_the_form_next_time(client, conference, popula
     response = _post(
         client,
         conference,
-        action="save_layout",
+        save_layout="Layout speichern",
         layout_name="Küche",
         columns=["name", "dietary_needs"],
         member="yes",
