@@ -453,3 +453,56 @@ def test_delivery_renders_the_referenced_invoice_pdf(conference, mailoutbox):
     _, text = pdf_text(attachment.content)
     assert "Rechnung 2025-0001" in text
     assert "250,00 €" in text
+
+
+def test_binding_registration_mails_a_correct_invoice_pdf_with_girocode(
+    conference, mailoutbox, django_capture_on_commit_callbacks, tmp_path
+):
+    """The issue's journey: pre-registered, binding as a member, the confirmation carries the invoice."""
+    import shutil
+    import subprocess
+
+    from PIL import Image
+
+    from registrations.services.registration import register_binding
+
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("pdftoppm (poppler-utils) is not installed")
+    pre_registration, _ = places.pre_register(
+        conference=conference,
+        data={"first_name": "Nora", "last_name": "Neu", "email": "nora@example.org", "organisation": "Kreis"},
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        registration, _ = register_binding(
+            conference=conference,
+            registration=pre_registration,
+            data={
+                "salutation": "frau",
+                "first_name": "Nora",
+                "last_name": "Neu",
+                "email": "nora@example.org",
+                "organisation": "Kreis Beispiel",
+                "is_member": True,
+                "member_number": "1001",
+                "billing_recipient": "employer",
+                "billing_organisation": "Kreis Beispiel",
+                "billing_street": "Hauptstraße 1",
+                "billing_postcode": "50667",
+                "billing_city": "Köln",
+                "leitweg_id": "04011000-1234512345-06",
+                "terms_accepted": True,
+            },
+        )
+
+    (confirmation,) = [m for m in mailoutbox if m.subject.startswith("Ihre verbindliche Anmeldung")]
+    (pdf,) = [a for a in confirmation.attachments if a.filename.endswith(".pdf")]
+    assert pdf.filename == "Rechnung_2025-0001.pdf"
+    _, text = pdf_text(pdf.content)
+    assert "Rechnungsbetrag 250,00 €" in text
+    assert "Leitweg-ID 04011000-1234512345-06" in text
+    (tmp_path / "r.pdf").write_bytes(pdf.content)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "200", str(tmp_path / "r.pdf"), str(tmp_path / "p")], check=True
+    )
+    lines = decode_qr(Image.open(tmp_path / "p-1.png"))
+    assert (lines[6], lines[7], lines[10]) == ("DE02120300000000202051", "EUR250", "RE 2025-0001 Nora Neu")
