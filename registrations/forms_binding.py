@@ -240,7 +240,8 @@ class BindingRegistrationForm(PersonalDataForm):
         from django.utils.formats import date_format
 
         when = timezone.localtime(item.starts_at)
-        label = f"{item.title} ({date_format(when, 'D, d.m.')}, {when:%H:%M} Uhr)"
+        moment = _("%(date)s, %(time)s Uhr") % {"date": date_format(when, "D, d.m."), "time": f"{when:%H:%M}"}
+        label = f"{item.title} ({moment})"
         if item.members_only:
             label += " – " + str(_("nur für VSOP-Mitglieder"))
         return label
