@@ -35,4 +35,6 @@ EXPOSE 8000
 ENTRYPOINT ["/app/docker/entrypoint.sh"]
 # gunicorn takes its number of workers from WEB_CONCURRENCY; its control
 # socket is not needed in a container.
-CMD ["gunicorn", "vsop_events.wsgi", "--bind", "0.0.0.0:8000", "--access-logfile", "-", "--no-control-socket"]
+# The access log leaves out personal-link secrets (vsop_events/gunicorn_logging.py).
+CMD ["gunicorn", "vsop_events.wsgi", "--bind", "0.0.0.0:8000", "--access-logfile", "-", "--no-control-socket", \
+     "--logger-class", "vsop_events.gunicorn_logging.RedactingLogger"]

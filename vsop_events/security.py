@@ -1,5 +1,8 @@
 """Small security helpers shared by the login lockout and the form rate limit."""
 
+import logging
+import re
+
 from django.conf import settings
 
 
@@ -26,3 +29,22 @@ def lockout_response(request, original_response=None, credentials=None):
         {"failure_limit": settings.AXES_FAILURE_LIMIT, "minutes": minutes},
         status=429,
     )
+
+
+# /anmeldung/<token>/…: the token is the key to a person's data.
+_PERSONAL_LINK = re.compile(r"(/anmeldung/)[^/\s\"']+")
+
+
+def redact_personal_links(text):
+    return _PERSONAL_LINK.sub(r"\1[…]", text)
+
+
+class RedactPersonalLinks(logging.Filter):
+    """Log lines never carry the secret of a personal link (Django logs the path of 4xx/5xx responses)."""
+
+    def filter(self, record):
+        message = record.getMessage()
+        redacted = redact_personal_links(message)
+        if redacted != message:
+            record.msg, record.args = redacted, None
+        return True

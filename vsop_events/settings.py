@@ -290,10 +290,15 @@ INVOICE_RETENTION_YEARS = env.int("INVOICE_RETENTION_YEARS", default=8)
 # The audit trail is for reading: a revert would bypass the services' rules.
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
+# The audit trail is for reading: a revert would bypass the services' rules.
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Personal-link secrets are cut out of every log line (vsop_events/security.py).
+    "filters": {"redact_personal_links": {"()": "vsop_events.security.RedactPersonalLinks"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_personal_links"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
 
