@@ -24,7 +24,7 @@ def test_participant_waits_for_a_full_workshop_and_moves_up_by_mail(page, site, 
     phase = WorkshopPhaseFactory(conference=conference, number=2, title="Beispiele aus der Praxis")
     monitoring = WorkshopFactory(phase=phase, title="Kleinräumiges Monitoring", seat_limit=1, order=1)
     WorkshopModeratorFactory(workshop=monitoring, person__first_name="Paula", person__last_name="Platz")
-    housing = WorkshopFactory(phase=phase, title="Wohnen und Segregation", seat_limit=10, order=2)
+    WorkshopFactory(phase=phase, title="Wohnen und Segregation", seat_limit=10, order=2)
     holder = RegistrationFactory(conference=conference, first_name="Hanna", last_name="Halter")
     workshops.choose_workshops(registration=holder, choices={phase.pk: monitoring.pk})
     wanda = RegistrationFactory(
@@ -64,9 +64,9 @@ def test_participant_waits_for_a_full_workshop_and_moves_up_by_mail(page, site, 
     expect(page.locator("main")).not_to_contain_text("auf der Warteliste")
     expect(page.locator("main")).to_contain_text("Kleinräumiges Monitoring")
     shot(page, "moved-up")
-    assert list(WorkshopBooking.objects.filter(registration=wanda).values_list("workshop__title", "status")) == [
-        ("Kleinräumiges Monitoring", "seated")
-    ]
+    assert list(
+        WorkshopBooking.objects.filter(registration=wanda).values_list("workshop__title", "status")
+    ) == [("Kleinräumiges Monitoring", "seated")]
 
 
 def test_office_moves_someone_on_the_fill_page(page, site, shot):
