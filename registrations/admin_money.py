@@ -11,6 +11,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Max, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
@@ -18,8 +19,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from programme.templatetags.vsop_format import euro
 
@@ -230,7 +231,12 @@ class MoneyRegistrationMixin:
     """Money columns, inlines and actions for RegistrationAdmin."""
 
     money_inlines = [InvoiceInline, PaymentInline]
-    money_actions = ["mark_paid_action", "payment_reminder_action", "reissue_invoice_action"]
+    money_actions = [
+        "mark_paid_action",
+        "payment_reminder_action",
+        "reissue_invoice_action",
+        "cancel_invoice_action",
+    ]
 
     def get_inlines(self, request, obj):
         inlines = super().get_inlines(request, obj)
@@ -366,6 +372,34 @@ class MoneyRegistrationMixin:
                 ngettext(
                     "Rechnung für %(n)d Anmeldung neu ausgestellt und verschickt.",
                     "Rechnungen für %(n)d Anmeldungen neu ausgestellt und verschickt.",
+                    n,
+                )
+                % {"n": n}
+            ),
+        )
+
+    @admin.action(
+        description=_("Rechnung stornieren (Stornorechnung, keine neue Rechnung)"),
+        permissions=["manage_payment"],
+    )
+    def cancel_invoice_action(self, request, queryset):
+        """For goodwill after the free cancellation period, or an invoice issued by mistake."""
+
+        def cancel(registration):
+            with transaction.atomic():
+                storno = invoices.cancel_invoice(
+                    registration=registration, reason=gettext("Storno durch die Geschäftsstelle")
+                )
+                invoices.queue_invoice_mail(registration=registration, storno=storno)
+
+        self._run_money(
+            request,
+            queryset,
+            cancel,
+            lambda n: (
+                ngettext(
+                    "Rechnung von %(n)d Anmeldung storniert, Stornorechnung verschickt.",
+                    "Rechnungen von %(n)d Anmeldungen storniert, Stornorechnungen verschickt.",
                     n,
                 )
                 % {"n": n}

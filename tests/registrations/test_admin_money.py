@@ -8,6 +8,7 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
+from registrations.admin_money import MoneyRegistrationMixin
 from registrations.models import Invoice, OutgoingMail, Payment, Registration
 from registrations.services import invoices, payments
 from tests.factories import ConferenceFactory
@@ -249,9 +250,9 @@ def test_money_actions_need_payment_permissions(office_without_payment_rights, c
     assert response.status_code == 200
     actions = [name for name, _ in response.context["action_form"].fields["action"].choices]
     assert "cancel_action" in actions
-    assert not {"mark_paid_action", "payment_reminder_action", "reissue_invoice_action"} & set(actions)
+    assert not set(MoneyRegistrationMixin.money_actions) & set(actions)
 
-    for action in ("mark_paid_action", "payment_reminder_action", "reissue_invoice_action"):
+    for action in MoneyRegistrationMixin.money_actions:
         response = run_action(client, action, [registration], apply="1", received_on="2025-07-10")
         assert response.status_code == 200
     assert Payment.objects.count() == 0
@@ -341,3 +342,18 @@ def test_saving_a_registration_without_payment_rights_works(office_without_payme
     registration.refresh_from_db()
     assert registration.note == "Rückruf erbeten"
     assert Payment.objects.count() == 1
+
+
+def test_cancel_invoice_action_issues_and_mails_a_stornorechnung(admin_client, conference):
+    registration = invoiced(conference, 1)
+    without = binding_registration(conference=conference, email="ohne@example.org")
+
+    response = run_action(admin_client, "cancel_invoice_action", [registration, without])
+
+    assert "Rechnung von 1 Anmeldung storniert, Stornorechnung verschickt." in messages_of(response)
+    assert any("keine gültige Rechnung" in m for m in messages_of(response))
+    storno = Invoice.objects.get(kind="cancellation")
+    assert storno.description.endswith("– Storno durch die Geschäftsstelle")
+    assert invoices.current_invoice(registration) is None
+    mail = OutgoingMail.objects.get(kind="invoice_documents")
+    assert [a.invoice for a in mail.attachments.all()] == [storno]
