@@ -48,21 +48,49 @@ def _render_rows_in_chunks(template, rows, context, *, orientation, margin, chun
     return pdf.join_pdfs(rendered, orientation=orientation, margin=margin)
 
 
-def _column_widths(headers, rows):
-    """Percent widths from what the columns hold (90th percentile of the text length).
+CHAR_MM, BOLD_CHAR_MM, CELL_PADDING_MM, NUMBER_COLUMN_MM = 1.75, 1.9, 3.5, 9
+SHORT_TEXT = 10  # values up to this many characters ('250,00 €', 'Gruppe 10') never wrap
 
-    The table layout is fixed, which WeasyPrint lays out faster than an automatic
-    one and which keeps the columns equal in every chunk of a long list.
+
+def _percentile90(values):
+    values = sorted(values) or [0]
+    return values[int(0.9 * (len(values) - 1))]
+
+
+def _column_widths(headers, rows, *, table_mm):
+    """Column widths in percent, as an automatic table layout would share the page.
+
+    Each column wants room for its typical text on one line (90th percentile of
+    the length) and gets at least its longest word (header or typical cell)
+    and room for a short value on one line;
+    when the page is too narrow, the room above that minimum is shared in
+    proportion. A fixed table layout with these widths is faster for WeasyPrint
+    than an automatic one and keeps the columns equal in every chunk.
     """
-    number = 4
-    wanted = []
+    wants, floors = [], []
     for index, header in enumerate(headers):
-        lengths = sorted(len(row[index]) for row in rows) or [0]
-        typical = lengths[int(0.9 * (len(lengths) - 1))]
-        longest_word = max((len(word) for word in header.split()), default=0)
-        wanted.append(min(max(typical, longest_word, 4), 45))
-    total = sum(wanted) or 1
-    return [f"{number}%", *(f"{(100 - number) * w / total:.1f}%" for w in wanted)]
+        typical = min(_percentile90(len(row[index]) for row in rows), 60)
+        longest_cell_word = _percentile90(
+            max((len(w) for w in row[index].split()), default=0) for row in rows
+        )
+        longest_header_word = max((len(word) for word in header.split()), default=0)
+        floor = (
+            max(
+                longest_header_word * BOLD_CHAR_MM, max(longest_cell_word, min(typical, SHORT_TEXT)) * CHAR_MM
+            )
+            + CELL_PADDING_MM
+        )
+        floors.append(floor)
+        wants.append(max(typical * CHAR_MM + CELL_PADDING_MM, floor))
+    available = table_mm - NUMBER_COLUMN_MM
+    if sum(wants) > available:
+        spare = max(available - sum(floors), 0)
+        share = spare / (sum(wants) - sum(floors) or 1)
+        widths = [f + (w - f) * share for w, f in zip(wants, floors, strict=True)]
+    else:
+        widths = [w * available / (sum(wants) or 1) for w in wants]
+    total = NUMBER_COLUMN_MM + sum(widths)
+    return [f"{100 * w / total:.2f}%" for w in (NUMBER_COLUMN_MM, *widths)]
 
 
 def participant_list_pdf(table, *, filters_text=""):
@@ -75,7 +103,9 @@ def participant_list_pdf(table, *, filters_text=""):
         {
             "conference": table.conference,
             "headers": table.headers,
-            "widths": _column_widths(table.headers, rows),
+            "widths": _column_widths(
+                table.headers, rows, table_mm=273 if orientation == "landscape" else 186
+            ),
             "landscape": orientation == "landscape",
             "filters_text": filters_text,
         },
