@@ -181,7 +181,7 @@ class PaymentInline(admin.TabularInline):
         return False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("recorded_by")
+        return super().get_queryset(request).select_related("recorded_by", "registration")
 
 
 class InvoiceInline(admin.TabularInline):

@@ -544,7 +544,9 @@ class Payment(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.amount} € – {self.registration.full_name}"
+        from programme.templatetags.vsop_format import euro
+
+        return f"{euro(self.amount)} – {self.registration.full_name}"
 
 
 class OutgoingMail(models.Model):

@@ -357,3 +357,23 @@ def test_cancel_invoice_action_issues_and_mails_a_stornorechnung(admin_client, c
     assert invoices.current_invoice(registration) is None
     mail = OutgoingMail.objects.get(kind="invoice_documents")
     assert [a.invoice for a in mail.attachments.all()] == [storno]
+
+
+def test_registration_change_page_queries_do_not_grow_with_payments(
+    admin_client, conference, django_assert_max_num_queries
+):
+    registration = invoiced(conference, 1)
+    payments.record_payment(
+        registration=registration, amount=Decimal("10.00"), received_on=timezone.localdate()
+    )
+    url = reverse("admin:registrations_registration_change", args=[registration.pk])
+    with django_assert_max_num_queries(80) as captured:
+        assert admin_client.get(url).status_code == 200
+    for _ in range(5):
+        payments.record_payment(
+            registration=registration, amount=Decimal("10.00"), received_on=timezone.localdate()
+        )
+        invoices.reissue_invoice(registration=registration, notify=False)
+    with django_assert_max_num_queries(len(captured)):
+        response = admin_client.get(url)
+    assert "10,00\u00a0€ – " in response.content.decode()
