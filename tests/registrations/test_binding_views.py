@@ -446,3 +446,33 @@ def test_pre_registered_person_cannot_open_the_substitute_form(client, conferenc
     registration = pre(conference)
     response = client.get(reverse("registrations:personal_substitute", kwargs={"token": registration.token}))
     assert response.status_code == 302
+
+
+def test_programme_mailing_links_the_prefilled_binding_form(conference):
+    registration = pre(conference)
+    places.send_programme_mailing(conference=conference)
+    sent = OutgoingMail.objects.get(registration=registration, kind="programme_mailing")
+    assert personal_binding_url(registration) in sent.body_text
+    assert personal_binding_url(registration) in sent.body_html
+
+
+def test_personal_binding_form_runs_a_constant_number_of_queries(client, conference):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    registration = pre(conference)
+    url = personal_binding_url(registration)
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    WorkshopFactory(phase=WorkshopPhaseFactory(conference=conference, number=1))
+    ProgrammeItemFactory(conference=conference, kind="evening", requires_signup=True)
+    count()
+    small = count()
+    for number in (2, 3):
+        WorkshopFactory.create_batch(3, phase=WorkshopPhaseFactory(conference=conference, number=number))
+    ProgrammeItemFactory.create_batch(3, conference=conference, kind="evening", requires_signup=True)
+    assert count() == small
