@@ -261,6 +261,9 @@ def choose_workshops(
         for phase_id in sorted(phases):
             wish = _workshop_of(locked, phases[phase_id], choices[phase_id])
             second = _workshop_of(locked, phases[phase_id], second_choices.get(phase_id))
+            # People already waiting come first: a seat left free (e.g. a limit raised by a
+            # bulk update, which sends no signal) goes to them before a newcomer.
+            _fill_seats([workshop.pk for workshop in (wish, second) if workshop is not None], locked)
             freed += _apply_choice(
                 registration,
                 phases[phase_id],

@@ -451,3 +451,17 @@ def test_join_waiting_list_can_be_limited_to_some_phases(phase):
 def test_garbage_ids_are_refused_in_german(phase):
     with pytest.raises(RegistrationError, match="Diese Auswahl ist ungültig."):
         workshops.choose_workshops(registration=person(phase.conference), choices={phase.pk: "abc"})
+
+
+def test_a_seat_left_free_goes_to_the_waiting_before_a_newcomer(phase):
+    workshop = WorkshopFactory(phase=phase, seat_limit=1)
+    workshops.choose_workshops(registration=person(phase.conference), choices={phase.pk: workshop.pk})
+    waiting = person(phase.conference, last_name="Wartend")
+    workshops.choose_workshops(registration=waiting, choices={phase.pk: workshop.pk}, join_waiting_list=True)
+    Workshop.objects.filter(pk=workshop.pk).update(seat_limit=2)  # no signal, nobody moved up yet
+    newcomer = person(phase.conference, last_name="Neu")
+    with pytest.raises(RegistrationError, match="ausgebucht"):
+        workshops.choose_workshops(registration=newcomer, choices={phase.pk: workshop.pk})
+    assert bookings(newcomer) == []
+    workshops.seat_waiting(workshop=workshop)
+    assert seated_names(workshop)[1:] == ["Wartend"]
