@@ -77,7 +77,9 @@ def programme_items(conference, *, with_groups=False):
 
     Each item carries `role_groups` (its people grouped by role, see ROLE_ORDER);
     items of a workshop phase come with the phase, the phase whose groups it reuses,
-    and the phase's workshops with their moderators in order.
+    and the phase's workshops with their moderators in order. With `with_groups` a
+    phase also carries `moderated_groups`: the discussion groups (its own or the
+    reused ones) that have moderators, never their participants.
     """
     workshops = Workshop.objects.order_by("order", "pk").prefetch_related(
         Prefetch(
