@@ -38,7 +38,9 @@ def personal_workshops(request, token):
             try:
                 workshops.choose_workshops(registration=registration, **form.service_arguments())
             except RegistrationError as error:
-                form.add_error(None, str(error))
+                # Seats changed since the form was shown: show it again with the current fill.
+                messages.error(request, str(error))
+                return redirect("registrations:personal_workshops", token=registration.token)
             else:
                 messages.success(request, _("Ihre Workshop-Wahl wurde gespeichert."))
                 return redirect(registration)

@@ -75,8 +75,9 @@ def test_post_waiting_list_with_second_choice_shows_position(client, setting):
 def test_posting_a_full_workshop_directly_is_refused_in_german(client, setting):
     registration, phase, full, free = setting
     response = client.post(url(registration), {f"phase_{phase.pk}": full.pk})
-    assert response.status_code == 200
-    assert "ist leider ausgebucht" in response.content.decode()
+    assert response.status_code == 302
+    assert response["Location"] == url(registration)
+    assert "„Sozialraum &lt;b&gt;“ ist leider ausgebucht" in client.get(url(registration)).content.decode()
     assert not WorkshopBooking.objects.filter(registration=registration).exists()
 
 
