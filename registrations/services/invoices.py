@@ -116,7 +116,7 @@ def issue_invoice(*, registration, now=None):
     returned and no number is used.
     """
     now = now or timezone.now()
-    with transaction.atomic(), translation.override("de"):
+    with transaction.atomic():
         conference = lock_conference(registration.conference_id)
         registration = Registration.objects.select_for_update().get(pk=registration.pk)
         registration.conference = conference
@@ -127,9 +127,16 @@ def issue_invoice(*, registration, now=None):
             raise RegistrationError(
                 _("Eine Rechnung gibt es erst für eine verbindliche Anmeldung mit gesichertem Platz.")
             )
-        if registration.fee is None:
-            raise RegistrationError(_("Für diese Anmeldung ist noch keine Teilnahmegebühr festgelegt."))
-        issued_on = timezone.localdate(now)
+        return _issue(registration, now=now)
+
+
+def _issue(registration, *, now):
+    """Create the invoice from the registration's current fee and billing data (rows already locked)."""
+    if registration.fee is None:
+        raise RegistrationError(_("Für diese Anmeldung ist noch keine Teilnahmegebühr festgelegt."))
+    conference = registration.conference
+    issued_on = timezone.localdate(now)
+    with translation.override("de"):
         invoice = _create(
             registration=registration,
             kind=Invoice.Kind.INVOICE,
@@ -146,7 +153,7 @@ def issue_invoice(*, registration, now=None):
             service_period=_service_period(conference),
             service_place=_service_place(conference),
         )
-        update_payment_status(registration)
+    update_payment_status(registration)
     return invoice
 
 
@@ -195,18 +202,21 @@ def reissue_invoice(*, registration, reason=REASON_REISSUED, now=None, notify=Tr
     """
     now = now or timezone.now()
     with transaction.atomic():
-        lock_conference(registration.conference_id)
+        conference = lock_conference(registration.conference_id)
         registration = Registration.objects.select_for_update().get(pk=registration.pk)
-        if not (registration.is_binding and registration.holds_place):
+        registration.conference = conference
+        invoice = current_invoice(registration)
+        # A registration cancelled after the free period keeps its invoice; its
+        # billing data can still be corrected.
+        if invoice is None and not (registration.is_binding and registration.holds_place):
             raise RegistrationError(
                 _("Eine Rechnung gibt es erst für eine verbindliche Anmeldung mit gesichertem Platz.")
             )
         storno = None
-        invoice = current_invoice(registration)
         if invoice is not None:
             invoice.registration = registration
             storno = _cancel(invoice, reason=reason, now=now)
-        new_invoice = issue_invoice(registration=registration, now=now)
+        new_invoice = _issue(registration, now=now)
         if notify:
             queue_invoice_mail(registration=registration, new_invoice=new_invoice, storno=storno)
     return new_invoice

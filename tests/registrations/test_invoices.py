@@ -506,3 +506,22 @@ def test_binding_registration_mails_a_correct_invoice_pdf_with_girocode(
     )
     lines = decode_qr(Image.open(tmp_path / "p-1.png"))
     assert (lines[6], lines[7], lines[10]) == ("DE02120300000000202051", "EUR250", "RE 2025-0001 Nora Neu")
+
+
+def test_invoice_kept_after_a_late_cancellation_can_still_be_corrected(conference, time_machine):
+    registration = binding_registration(conference=conference)
+    invoices.issue_invoice(registration=registration)
+    time_machine.move_to(dt.datetime(2025, 9, 20, 9, 0, tzinfo=BERLIN), tick=False)
+    places.cancel(registration=registration)
+    Registration.objects.filter(pk=registration.pk).update(billing_department="Kämmerei")
+
+    new = invoices.reissue_invoice(registration=registration)
+
+    assert numbers() == [
+        ("2025-0001", "invoice", Decimal("250.00")),
+        ("2025-0002", "cancellation", Decimal("-250.00")),
+        ("2025-0003", "invoice", Decimal("250.00")),
+    ]
+    assert "Kämmerei" in new.recipient
+    with pytest.raises(RegistrationError):
+        invoices.issue_invoice(registration=RegistrationFactory(conference=conference, status="cancelled"))
