@@ -55,7 +55,10 @@ def person_with_everything(conference):
         attachments=[("Bestaetigung.pdf", f"PDF {MARK}".encode(), "application/pdf")],
     )
     Payment.objects.create(
-        registration=registration, amount=Decimal("250.00"), received_on=dt.date(2025, 9, 1), note=f"von {MARK}"
+        registration=registration,
+        amount=Decimal("250.00"),
+        received_on=dt.date(2025, 9, 1),
+        note=f"von {MARK}",
     )
     invoice = Invoice.objects.create(
         number=f"{conference.ends_at.year}-0001",
@@ -89,7 +92,9 @@ def database_dump():
 
 
 def rows_mentioning(mark, dump):
-    return sorted({row["model"] for row in dump if mark.lower() in json.dumps(row, ensure_ascii=False).lower()})
+    return sorted(
+        {row["model"] for row in dump if mark.lower() in json.dumps(row, ensure_ascii=False).lower()}
+    )
 
 
 def test_past_retention_everything_personal_is_gone_but_the_invoice_survives():
@@ -108,7 +113,10 @@ def test_past_retention_everything_personal_is_gone_but_the_invoice_survives():
     plan = retention.run_retention(now=NOW)
 
     assert [r.pk for r in plan.registrations] == [registration.pk]
-    assert rows_mentioning(MARK, database_dump()) == ["registrations.historicalinvoice", "registrations.invoice"]
+    assert rows_mentioning(MARK, database_dump()) == [
+        "registrations.historicalinvoice",
+        "registrations.invoice",
+    ]
     registration.refresh_from_db()
     assert registration.first_name == "anonymisiert"
     assert registration.email == f"anonymisiert-{registration.pk}@example.invalid"
@@ -160,6 +168,7 @@ def test_dry_run_lists_everything_and_changes_nothing():
     assert database_dump() == before
     text = out.getvalue()
     assert "Anmeldungen anonymisieren: 1" in text
+    assert "Anmeldungen behalten (Tagung noch in der Frist): 0" in text
     assert f"Anmeldung #{registration.pk} – {registration.conference.title}" in text
     assert "1 Mails, 1 Zahlungsnotizen" in text
     assert f"Rechnungen behalten (Aufbewahrungspflicht): 1\n  Rechnung {invoice.number}" in text

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from registrations.models import Registration
 from registrations.services import retention
 
 
@@ -44,6 +45,12 @@ class Command(BaseCommand):
                 f"Rechnungsdaten, Anmerkungen; {registration.mail_count} Mails, "
                 f"{registration.payment_count} Zahlungsnotizen, {history} Verlaufseinträge"
             )
+        kept = (
+            Registration.objects.filter(anonymised_at__isnull=True)
+            .exclude(pk__in=[r.pk for r in plan.registrations])
+            .count()
+        )
+        write(f"Anmeldungen behalten (Tagung noch in der Frist): {kept}")
         write(f"Rechnungen behalten (Aufbewahrungspflicht): {len(plan.invoices_kept)}")
         for invoice in plan.invoices_kept:
             write(
