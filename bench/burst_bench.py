@@ -1,0 +1,337 @@
+"""Registration burst: N people pre-register and then register bindingly for 100 places.
+
+    .venv/bin/python bench/burst_bench.py                        # 300 people, 20 at a time
+    .venv/bin/python bench/burst_bench.py --people 300 --concurrency 300   # everybody at once
+
+Each simulated person behaves like a browser, through the real HTML forms of a
+production-like gunicorn on PostgreSQL (bench/common.py): GET the pre-registration
+form (CSRF cookie and token from the page), POST it with the fields a browser would
+send, follow the redirect; read the personal link from their confirmation mail in
+the outbox; GET the binding form behind the link (prefilled), add the billing
+address, pick a workshop that is not full, accept the terms, POST, follow the
+redirect. Then the database is checked: exactly 100 hold places, nobody twice,
+every registration with its mails in the outbox, one invoice per place.
+
+Target: >= 600 registrations per minute, p95 < 300 ms on 2 cores, 0 oversold.
+"""
+
+import argparse
+import asyncio
+import datetime as dt
+import logging
+import os
+import random
+import re
+import sys
+import time
+from collections import Counter
+from html.parser import HTMLParser
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import httpx  # noqa: E402
+
+from bench.common import DEFAULT_DB, Timings, bench_env, gunicorn, machine_facts, ms, prepare, reset_database  # noqa: E402
+
+SLUG = "bench-burst"  # plus the start time, so that --keep-database runs do not collide
+PLACES = 100
+
+
+class FormParser(HTMLParser):
+    """The fields of the page's main form as a browser would submit them."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.forms, self._form, self._select, self._textarea = [], None, None, None
+        self.radios = {}
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form":
+            self._form = {"method": (a.get("method") or "get").lower(), "fields": [], "names": set()}
+            self.forms.append(self._form)
+            self.radios = {}
+            self._form["radios"] = self.radios
+        if self._form is None:
+            return
+        name = a.get("name")
+        if name:
+            self._form["names"].add(name)
+        if tag == "input" and name and "disabled" not in a:
+            kind = (a.get("type") or "text").lower()
+            if kind == "radio":
+                self.radios.setdefault(name, []).append(a.get("value", "on"))
+            if kind in ("checkbox", "radio"):
+                if "checked" in a:
+                    self._form["fields"].append((name, a.get("value", "on")))
+            elif kind not in ("submit", "button", "image", "reset", "file"):
+                self._form["fields"].append((name, a.get("value", "")))
+        elif tag == "select" and name:
+            self._select = {"name": name, "value": None, "first": None}
+        elif tag == "option" and self._select is not None:
+            value = a.get("value", "")
+            if self._select["first"] is None:
+                self._select["first"] = value
+            if "selected" in a:
+                self._select["value"] = value
+        elif tag == "textarea" and name:
+            self._textarea = [name, ""]
+
+    def handle_data(self, data):
+        if self._textarea is not None:
+            self._textarea[1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "select" and self._select is not None:
+            s = self._select
+            self._form["fields"].append(
+                (s["name"], s["value"] if s["value"] is not None else s["first"] or "")
+            )
+            self._select = None
+        elif tag == "textarea" and self._textarea is not None:
+            self._form["fields"].append((self._textarea[0], self._textarea[1].lstrip("\n")))
+            self._textarea = None
+        elif tag == "form":
+            self._form = None
+
+
+def main_form(html):
+    parser = FormParser()
+    parser.feed(html)
+    for form in parser.forms:
+        if form["method"] == "post" and "submit" in form["names"]:
+            return dict(form["fields"]), form["radios"]
+    raise AssertionError("no registration form on the page")
+
+
+def form_errors(html):
+    """The error messages a form page shows (for the failure report)."""
+    found = re.findall(
+        r'class="(?:invalid-feedback|alert alert-danger)[^"]*"[^>]*>(.*?)</(?:div|p|span)>', html, re.S
+    )
+    return [" ".join(re.sub(r"<[^>]+>", " ", text).split()) for text in found]
+
+
+class Person:
+    def __init__(self, n, rng):
+        self.n = n
+        self.rng = rng
+        self.email = f"burst{n:04d}-{int(time.time())}@example.org"
+        self.is_member = n % 3 == 0
+        # Names allow letters only: n written with the letters a-z.
+        letters = ""
+        while True:
+            n, digit = divmod(n, 26)
+            letters = "abcdefghijklmnopqrstuvwxyz"[digit] + letters
+            if not n:
+                break
+        self.first_name = rng.choice(["Anna", "Jonas", "Zoë", "Özlem", "Friedrich", "Marie-Luise"])
+        self.last_name = f"Last{letters}"
+
+
+async def timed(timings, kind, coroutine):
+    started = time.perf_counter()
+    response = await coroutine
+    timings[kind].latencies.append(time.perf_counter() - started)
+    if response.status_code >= 400:
+        timings[kind].errors += 1
+        raise RuntimeError(f"{kind}: HTTP {response.status_code}")
+    return response
+
+
+def read_personal_link(email):
+    """The person reads the confirmation mail (here: from the outbox) and takes the link."""
+    from registrations.models import OutgoingMail
+
+    mail = OutgoingMail.objects.filter(to=email).order_by("pk").first()
+    match = re.search(r"https?://\S+/anmeldung/[\w-]+/", mail.body_text)
+    return match.group(0)
+
+
+async def one_person(base, slug, person, timings, semaphore):
+    async with semaphore, httpx.AsyncClient(base_url=base, timeout=60, follow_redirects=False) as client:
+        page = await timed(
+            timings, "GET pre-registration form", client.get(f"/tagungen/{slug}/voranmeldung/")
+        )
+        data, _radios = main_form(page.text)
+        data.update(
+            first_name=person.first_name,
+            last_name=person.last_name,
+            email=person.email,
+            organisation=f"Landkreis {person.n % 40}",
+            privacy_consent="on",
+            submit="Unverbindlich voranmelden",
+        )
+        if person.is_member:
+            data.update(is_member="on", member_number=str(1000 + person.n))
+        response = await timed(
+            timings, "POST pre-registration", client.post(f"/tagungen/{slug}/voranmeldung/", data=data)
+        )
+        assert response.status_code == 302, (response.status_code, form_errors(response.text))
+        await timed(timings, "GET thank-you page", client.get(response.headers["location"]))
+
+        link = await asyncio.to_thread(read_personal_link, person.email)
+        binding_url = link.split("/anmeldung/", 1)[1]
+        binding_url = f"/anmeldung/{binding_url}verbindlich/"
+        page = await timed(timings, "GET binding form", client.get(binding_url))
+        data, radios = main_form(page.text)
+        data.update(
+            billing_organisation=f"Landkreis {person.n % 40}",
+            billing_street="Kreishausstraße 1",
+            billing_postcode="50667",
+            billing_city="Köln",
+            terms_accepted="on",
+            submit="Verbindlich anmelden",
+        )
+        for name, values in radios.items():
+            if name.startswith("workshop_") and values:
+                data[name] = person.rng.choice(values)
+        response = await timed(timings, "POST binding registration", client.post(binding_url, data=data))
+        assert response.status_code == 302, (response.status_code, form_errors(response.text))
+        await timed(timings, "GET personal page", client.get(response.headers["location"]))
+
+
+def create_conference(slug):
+    from django.utils import timezone
+
+    from programme.models import Conference, Workshop, WorkshopPhase
+
+    now = timezone.localtime()
+    starts = (now + dt.timedelta(days=60)).replace(hour=10, minute=0, second=0, microsecond=0)
+    conference = Conference.objects.create(
+        slug=slug,
+        title="Lasttest-Tagung",
+        city="Köln",
+        starts_at=starts,
+        ends_at=starts + dt.timedelta(days=1, hours=6),
+        places=PLACES,
+        member_fee="250.00",
+        non_member_fee="300.00",
+        pre_registration_deadline=(starts - dt.timedelta(days=30)).date(),
+        registration_deadline=(starts - dt.timedelta(days=10)).date(),
+        programme_published=True,
+        status=Conference.Status.PUBLISHED,
+    )
+    phase = WorkshopPhase.objects.create(
+        conference=conference, number=1, title="Arbeitsphase", mode=WorkshopPhase.Mode.CHOOSE
+    )
+    for n in range(1, 5):
+        Workshop.objects.create(phase=phase, title=f"Workshop {n}", room=f"Raum {n}", seat_limit=30)
+    return conference
+
+
+def check_database(conference, people):
+    from django.db.models import Count
+
+    from registrations.models import Invoice, OutgoingMail, Registration
+
+    registrations = Registration.objects.filter(conference=conference)
+    holding = registrations.filter(status=Registration.Status.HOLDS_PLACE).count()
+    waiting = registrations.filter(status=Registration.Status.WAITING).count()
+    binding = registrations.filter(stage=Registration.Stage.BINDING).count()
+    duplicates = list(
+        registrations.values("email").annotate(n=Count("pk")).filter(n__gt=1).values_list("email", "n")
+    )
+    mails = OutgoingMail.objects.filter(registration__conference=conference)
+    kinds = Counter(mails.values_list("kind", flat=True))
+    without_two_mails = registrations.annotate(n=Count("mails")).filter(n__lt=2).count()
+    invoices = Invoice.objects.filter(registration__conference=conference, kind=Invoice.Kind.INVOICE)
+    places = min(people, PLACES)
+    checks = [
+        (f"exactly {places} hold places", holding == places, f"{holding} hold places, {waiting} waiting"),
+        (f"{people} registrations, nobody twice", registrations.count() == people and not duplicates,
+         f"{registrations.count()} registrations, duplicates: {duplicates or 'none'}"),
+        ("all registered bindingly", binding == people, f"{binding} binding"),
+        ("every registration has its mails in the outbox", without_two_mails == 0,
+         f"{mails.count()} mails ({dict(kinds)}), {without_two_mails} registrations with fewer than 2"),
+        (f"{places} invoices with distinct numbers",
+         invoices.count() == places and invoices.values("number").distinct().count() == places,
+         f"{invoices.count()} invoices"),
+    ]  # fmt: skip
+    return checks
+
+
+def main():
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--database-url", default=DEFAULT_DB)
+    parser.add_argument("--people", type=int, default=300)
+    parser.add_argument(
+        "--concurrency", type=int, default=20, help="people filling in forms at the same time"
+    )
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--port", type=int, default=8197)
+    parser.add_argument("--conn-max-age", type=int, default=0)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--keep-database", action="store_true", help="reuse the database of an earlier run")
+    args = parser.parse_args()
+
+    print(f"Machine: {machine_facts()}")
+    env = bench_env(args.database_url, workers=args.workers, port=args.port, conn_max_age=args.conn_max_age)
+    if not args.keep_database:
+        reset_database(args.database_url)
+        prepare(env)
+    os.environ.update(env)
+    import django
+
+    django.setup()
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    conference = create_conference(f"{SLUG}-{int(time.time())}")
+    rng = random.Random(args.seed)
+    people = [Person(n, random.Random(rng.random())) for n in range(1, args.people + 1)]
+    kinds = [
+        "GET pre-registration form",
+        "POST pre-registration",
+        "GET thank-you page",
+        "GET binding form",
+        "POST binding registration",
+        "GET personal page",
+    ]
+    timings = {kind: Timings() for kind in kinds}
+    print(
+        f"gunicorn: {args.workers} sync workers, CONN_MAX_AGE={args.conn_max_age}; "
+        f"{args.people} people, {args.concurrency} at a time, {PLACES} places\n"
+    )
+
+    async def burst(base):
+        semaphore = asyncio.Semaphore(args.concurrency)
+        results = await asyncio.gather(
+            *(one_person(base, conference.slug, person, timings, semaphore) for person in people),
+            return_exceptions=True,
+        )
+        return [r for r in results if isinstance(r, BaseException)]
+
+    with gunicorn(env, port=args.port, workers=args.workers) as base:
+        started = time.monotonic()
+        failures = asyncio.run(burst(base))
+        elapsed = time.monotonic() - started
+
+    completed = args.people - len(failures)
+    everything = Timings(latencies=[x for t in timings.values() for x in t.latencies])
+    posts = Timings(
+        latencies=timings["POST pre-registration"].latencies + timings["POST binding registration"].latencies
+    )
+    print(f"{'request':<28} {'count':>6} {'p50':>10} {'p95':>10} {'errors':>7}")
+    for kind, t in timings.items():
+        print(f"{kind:<28} {t.count:6d} {ms(t.p50):>10} {ms(t.p95):>10} {t.errors:7d}")
+    print(f"{'all requests':<28} {everything.count:6d} {ms(everything.p50):>10} {ms(everything.p95):>10}")
+    print(f"{'all form POSTs':<28} {posts.count:6d} {ms(posts.p50):>10} {ms(posts.p95):>10}")
+    print(
+        f"\n{completed} of {args.people} people through both steps in {elapsed:.1f} s: "
+        f"{completed / elapsed * 60:.0f} people/min = {2 * completed / elapsed * 60:.0f} registrations/min "
+        f"(pre-registrations + binding registrations), {everything.count / elapsed:.1f} requests/s"
+    )
+    for failure in failures[:5]:
+        print(f"failure: {failure!r}")
+    print()
+    ok = not failures
+    for label, passed, detail in check_database(conference, args.people):
+        ok = ok and passed
+        print(f"[{'ok' if passed else 'FAIL'}] {label}: {detail}")
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()
