@@ -6,7 +6,9 @@ realistic organisations: Kommunen, Landkreise, Hochschulen and freie Träger. Na
 and organisations come from a seeded generator, so every run produces the same
 people; a second run only adds who is missing (people are recognised by their
 e-mail address). No invoices are issued: invoice numbers are gapless per year, and
-demo invoices would use up real numbers. No mails are sent.
+demo invoices would use up real numbers. Each new participant also chooses a
+workshop in every choice phase through the workshops service (the popular ones fill
+up and get waiting lists). No mails are sent.
 """
 
 import random
@@ -14,13 +16,14 @@ import unicodedata
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from programme.demo import DEMO_SLUG
 from programme.models import Conference
 
-from .models import Registration
+from .models import Registration, WorkshopBooking
 from .services.locking import lock_conference
 
 DEMO_EMAIL_DOMAIN = "demo-teilnehmende.example"
@@ -267,7 +270,57 @@ def fill_demo_participants(count=120, *, now=None):
         free = max(conference.places - held, 0)
         registrations = [_registration(conference, person, now) for person in wanted[:free]]
         bulk_create_with_history(registrations, Registration)
+        created = Registration.objects.filter(
+            conference=conference, email__in=[registration.email for registration in registrations]
+        ).order_by("email")
+        _choose_demo_workshops(conference, created)
     return len(registrations), len(wanted) - len(registrations)
+
+
+def _choose_demo_workshops(conference, registrations):
+    """Each new participant picks a workshop per choice phase through the workshops service.
+
+    Wishes are drawn with a fixed seed, weighted so that some workshops fill up and
+    people land on their waiting lists (with a second choice), as at a real conference.
+    """
+    from .services.workshops import choose_workshops
+
+    phases = [
+        (phase, list(phase.workshops.order_by("order", "pk")))
+        for phase in conference.workshop_phases.filter(mode="choose").order_by("number")
+    ]
+    phases = [(phase, workshops) for phase, workshops in phases if workshops]
+    if not phases:
+        return
+    rng = random.Random(f"{conference.pk}-workshops")
+    for registration in registrations:
+        seated = dict(
+            WorkshopBooking.objects.filter(phase__conference=conference, status=WorkshopBooking.Status.SEATED)
+            .values("workshop_id")
+            .annotate(count=Count("pk"))
+            .values_list("workshop_id", "count")
+        )
+        choices, second_choices = {}, {}
+        for phase, workshops in phases:
+            weights = [len(workshops) - index + 1 for index in range(len(workshops))]
+            first = rng.choices(workshops, weights)[0]
+            choices[phase.pk] = first.pk
+            # Like a person looking at the fill: the second choice is one with a free seat.
+            free = [
+                workshop
+                for workshop in workshops
+                if workshop != first
+                and (workshop.seat_limit is None or seated.get(workshop.pk, 0) < workshop.seat_limit)
+            ]
+            if free:
+                second_choices[phase.pk] = rng.choice(free).pk
+        choose_workshops(
+            registration=registration,
+            choices=choices,
+            second_choices=second_choices,
+            join_waiting_list=True,
+            check_deadline=False,
+        )
 
 
 def _registration(conference, person, now):

@@ -9,7 +9,7 @@ from programme.demo import DEMO_SLUG, load_demo
 from programme.models import Conference
 from registrations import lists
 from registrations.demo import DEMO_EMAIL_DOMAIN, demo_participants, fill_demo_participants
-from registrations.models import GroupMembership, Invoice, OutgoingMail, Registration
+from registrations.models import GroupMembership, Invoice, OutgoingMail, Registration, WorkshopBooking
 from registrations.services import groups
 from registrations.services.registration import register_binding
 
@@ -44,6 +44,20 @@ def test_filling_the_demo_conference_is_idempotent_and_sends_nothing(demo):
     assert not Invoice.objects.exists()
     assert not OutgoingMail.objects.exists()
     assert Registration.history.filter(conference_id=demo.pk).count() == 120
+
+
+def test_demo_participants_choose_workshops_and_fill_some_waiting_lists(demo):
+    fill_demo_participants(120)
+
+    for phase in demo.workshop_phases.filter(mode="choose"):
+        bookings = WorkshopBooking.objects.filter(phase=phase)
+        assert set(bookings.values_list("registration_id", flat=True)) == set(
+            Registration.objects.filter(conference=demo).values_list("pk", flat=True)
+        )
+        for workshop in phase.workshops.all():
+            seated = bookings.filter(workshop=workshop, status="seated").count()
+            assert workshop.seat_limit is None or seated <= workshop.seat_limit
+        assert bookings.filter(status="waiting").exists()
 
 
 def test_only_free_places_are_filled(demo):
