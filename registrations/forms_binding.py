@@ -416,6 +416,17 @@ class BindingRegistrationForm(PersonalDataForm):
         return fees.fee_for(conference=self.conference, category=fees.category_for(is_member=is_member))
 
 
+def lock_membership_fields(form):
+    """After the binding registration the fee is frozen: membership changes go through the office."""
+    for name in ("is_member", "member_number"):
+        if name in form.fields:
+            form.fields[name].disabled = True
+    if "is_member" in form.fields:
+        form.fields["is_member"].help_text = _(
+            "Die Teilnahmegebühr ist festgeschrieben. Änderungen der Mitgliedschaft bitte über die Geschäftsstelle."
+        )
+
+
 class SubstituteForm(CleanTextMixin, forms.Form):
     """Personal data of the person who takes over the place (Ersatzperson)."""
 

@@ -11,6 +11,7 @@ from programme.models import Conference
 
 from . import documents
 from .forms import CancelForm, PersonalDataForm, PreRegistrationForm
+from .forms_binding import lock_membership_fields
 from .ratelimit import is_rate_limited
 from .selectors import place_counts, registration_for_token
 from .services import places
@@ -64,7 +65,9 @@ def pre_register_done(request, slug):
     outcome = request.session.get(OUTCOME_SESSION_KEY)
     if not outcome or outcome.get("conference") != conference.pk:
         return redirect(conference.get_absolute_url())
-    return render(request, "registrations/pre_register_done.html", {"conference": conference, "outcome": outcome})
+    return render(
+        request, "registrations/pre_register_done.html", {"conference": conference, "outcome": outcome}
+    )
 
 
 @never_cache
@@ -89,6 +92,8 @@ def personal_edit(request, token):
         messages.error(request, _("Eine stornierte Anmeldung kann nicht mehr geändert werden."))
         return redirect(registration)
     form = PersonalDataForm(request.POST or None, instance=registration)
+    if registration.is_binding:
+        lock_membership_fields(form)
     if request.method == "POST":
         if is_rate_limited(request, "personal"):
             return _too_many_requests(request)
@@ -118,7 +123,9 @@ def personal_cancel(request, token):
         except RegistrationError as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, _("Ihre Anmeldung wurde storniert. Sie erhalten eine Bestätigung per E-Mail."))
+            messages.success(
+                request, _("Ihre Anmeldung wurde storniert. Sie erhalten eine Bestätigung per E-Mail.")
+            )
         return redirect(registration)
     return render(
         request,

@@ -304,7 +304,7 @@ def test_honeypot_and_rate_limit(client, conference, settings):
         {"email": "not-an-email"},
         {"billing_postcode": "<script>"},
         {"evening_events": ["abc", "999999"]},
-        {"workshop_1": "drop table"},
+        {"workshop_PHASE": "drop table"},
         {"terms_version": "x" * 100},
         {"billing_recipient": "nobody"},
         {"salutation": "König"},
@@ -312,9 +312,12 @@ def test_honeypot_and_rate_limit(client, conference, settings):
     ],
 )
 def test_hostile_input_never_gives_a_500(client, conference, hostile):
-    WorkshopPhaseFactory(conference=conference, number=1)
+    phase = WorkshopPhaseFactory(conference=conference, number=1)
+    workshop = WorkshopFactory(phase=phase)
     ProgrammeItemFactory(conference=conference, kind="evening", requires_signup=True)
-    response = client.post(direct_url(conference), form_data(**hostile))
+    hostile = {key.replace("PHASE", str(phase.pk)): value for key, value in hostile.items()}
+    valid = form_data(**{f"workshop_{phase.pk}": workshop.pk})
+    response = client.post(direct_url(conference), {**valid, **hostile})
     assert response.status_code == 200
     assert Registration.objects.count() == 0
 
@@ -476,3 +479,32 @@ def test_personal_binding_form_runs_a_constant_number_of_queries(client, confere
         WorkshopFactory.create_batch(3, phase=WorkshopPhaseFactory(conference=conference, number=number))
     ProgrammeItemFactory.create_batch(3, conference=conference, kind="evening", requires_signup=True)
     assert count() == small
+
+
+def test_membership_cannot_be_changed_on_the_personal_page_after_binding(client, conference):
+    registration, _ = register_binding(
+        conference=conference, data={**form_data(), "is_member": True, "terms_accepted": True}
+    )
+    url = reverse("registrations:personal_edit", kwargs={"token": registration.token})
+    data = {
+        "salutation": "herr",
+        "first_name": "Jörg",
+        "last_name": "Neu",
+        "email": "joerg@example.org",
+        "organisation": "Stadt Köln",
+        "member_number": "",
+    }
+    response = client.post(url, data)  # is_member unticked, member number emptied
+    assert response.status_code == 302
+    registration.refresh_from_db()
+    assert (registration.last_name, registration.is_member, registration.member_number) == ("Neu", True, "42")
+    assert registration.fee == Decimal("250.00")
+
+
+def test_the_baseline_of_the_hostile_inputs_is_valid(client, conference):
+    """Without this, the hostile-input test above could pass because its baseline is refused anyway."""
+    phase = WorkshopPhaseFactory(conference=conference, number=1)
+    workshop = WorkshopFactory(phase=phase)
+    ProgrammeItemFactory(conference=conference, kind="evening", requires_signup=True)
+    response = client.post(direct_url(conference), form_data(**{f"workshop_{phase.pk}": workshop.pk}))
+    assert response.status_code == 302
