@@ -242,3 +242,14 @@ def test_personal_page_link_is_404_for_anonymised_rows(client):
     # Even the new token does not reveal anything personal.
     response = client.get(reverse("registrations:personal", kwargs={"token": registration.token}))
     assert MARK not in response.content.decode()
+
+
+def test_stored_list_exports_of_a_past_conference_are_deleted():
+    from exports.models import ExportJob
+
+    old = conference_ended(days_ago=400)
+    recent = conference_ended(days_ago=30)
+    ExportJob.objects.create(conference=old, kind="participants", format="csv", content=f"{MARK};Anna".encode())
+    kept = ExportJob.objects.create(conference=recent, kind="participants", format="csv", content=b"x")
+    retention.run_retention(now=NOW)
+    assert list(ExportJob.objects.values_list("pk", flat=True)) == [kept.pk]
