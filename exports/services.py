@@ -1,5 +1,6 @@
 """Producing export files: right away for small lists, as a background job for long ones."""
 
+import datetime as dt
 import logging
 import re
 import unicodedata
@@ -152,6 +153,18 @@ def export_file(*, conference, kind, format, params=None, progress=_noop):
     )
 
 
+KEEP_JOBS_DAYS = 7
+
+
+def delete_old_jobs(*, now=None):
+    """Finished export files hold personal data: they are kept for KEEP_JOBS_DAYS days only."""
+    now = now or timezone.now()
+    deleted, _per_model = ExportJob.objects.filter(
+        created_at__lt=now - dt.timedelta(days=KEEP_JOBS_DAYS)
+    ).delete()
+    return deleted
+
+
 def start_export(*, conference, kind, format, params=None, user=None):
     """Small lists come back as a file at once; above the threshold an ExportJob runs as a task.
 
@@ -165,6 +178,7 @@ def start_export(*, conference, kind, format, params=None, user=None):
         return export_file(conference=conference, kind=kind, format=format, params=params)
     from .tasks import run_export_job
 
+    delete_old_jobs()
     job = ExportJob.objects.create(
         conference=conference,
         kind=kind,

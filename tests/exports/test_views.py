@@ -184,3 +184,18 @@ def test_conference_change_page_links_to_the_export_page(client, conference, off
     page = client.get(reverse("admin:programme_conference_change", args=[conference.pk])).content.decode()
 
     assert _page(conference) in page
+
+
+def test_export_jobs_older_than_a_week_are_deleted(conference):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from exports.services import delete_old_jobs
+
+    old = ExportJob.objects.create(conference=conference, kind="participants", format="csv", content=b"x")
+    ExportJob.objects.filter(pk=old.pk).update(created_at=timezone.now() - dt.timedelta(days=8))
+    recent = ExportJob.objects.create(conference=conference, kind="participants", format="csv", content=b"x")
+
+    assert delete_old_jobs() == 1
+    assert list(ExportJob.objects.values_list("pk", flat=True)) == [recent.pk]
