@@ -298,8 +298,57 @@ class MemberAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/registrations/member/upload.html", context)
 
 
+BINDING_READONLY = [
+    "fee_category",
+    "fee",
+    "membership_check",
+    "evening_event_titles",
+    "terms_consent",
+    "terms_accepted_at",
+    "substitution_note",
+]
+
+BINDING_FIELDSET = (
+    _("Verbindliche Anmeldung"),
+    {
+        "description": _(
+            "Gebühr und Mitgliedschaft ändern Sie über die Aktionen „Mitgliedschaft bestätigen“ bzw. „Als "
+            "Nicht-Mitglied abrechnen“. Nach einer Änderung der Rechnungsdaten die Rechnung mit der Aktion "
+            "„Rechnung neu ausstellen“ berichtigen – eine versandte Rechnung wird nie geändert."
+        ),
+        "fields": [
+            ("fee_category", "fee", "membership_check"),
+            "billing_recipient",
+            ("billing_organisation", "billing_department"),
+            "billing_street",
+            ("billing_postcode", "billing_city"),
+            "billing_email",
+            ("order_number", "cost_centre", "leitweg_id"),
+            ("dietary_needs", "accessibility_needs"),
+            "list_consent",
+            "evening_event_titles",
+            ("terms_consent", "terms_accepted_at"),
+            "substitution_note",
+        ],
+    },
+)
+
+
 class BindingRegistrationMixin:
-    """Adds the office's binding-registration pages to the Registration admin."""
+    """Adds the office's binding-registration pages and fields to the Registration admin."""
 
     def get_urls(self):
         return [*binding_urls(self), *super().get_urls()]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # RegistrationAdmin answers get_fieldsets/get_readonly_fields from these attributes.
+        self.fieldsets = (*self.fieldsets, BINDING_FIELDSET)
+        self.readonly_fields = [
+            *self.readonly_fields,
+            *(n for n in BINDING_READONLY if n not in self.readonly_fields),
+        ]
+
+    @admin.display(description=_("Abendveranstaltungen"))
+    def evening_event_titles(self, obj):
+        return ", ".join(item.title for item in obj.evening_events.all()) or "–"

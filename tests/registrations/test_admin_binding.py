@@ -167,3 +167,35 @@ def test_binding_action_needs_exactly_one_registration(admin_client):
         follow=True,
     )
     assert "genau eine Voranmeldung" in response.content.decode()
+
+
+def test_change_page_shows_binding_data_and_saves_billing_corrections(admin_client):
+    conference = ConferenceFactory()
+    registration, _ = register_binding(
+        conference=conference, data={**office_data(), "is_member": True, "terms_accepted": True}
+    )
+    url = reverse("admin:registrations_registration_change", args=[registration.pk])
+    page = admin_client.get(url)
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Verbindliche Anmeldung" in html
+    assert "250,00" in html
+    form = page.context["adminform"].form
+    data = {}
+    for name, field in form.fields.items():
+        value = form.initial.get(name, field.initial)
+        if value is None or value is False:
+            continue
+        data[name] = value
+    for formset in page.context["inline_admin_formsets"]:
+        management = formset.formset.management_form
+        for name in management.fields:
+            data[f"{management.prefix}-{name}"] = management.initial.get(name, 0) or 0
+    data["billing_department"] = "Kämmerei"
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, (
+        response.context["adminform"].form.errors if response.context else None
+    )
+    registration.refresh_from_db()
+    assert registration.billing_department == "Kämmerei"
+    assert registration.fee == Decimal("250.00")
