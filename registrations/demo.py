@@ -249,7 +249,7 @@ def demo_participants(count, *, seed=2025):
     return people
 
 
-def fill_demo_participants(count=120, *, now=None):
+def fill_demo_participants(count=120, *, with_workshops=True, now=None):
     """Give the demo conference up to `count` binding participants; return (created, skipped_full).
 
     Only free places are filled: people who would not find a place are skipped.
@@ -273,7 +273,8 @@ def fill_demo_participants(count=120, *, now=None):
         created = Registration.objects.filter(
             conference=conference, email__in=[registration.email for registration in registrations]
         ).order_by("email")
-        _choose_demo_workshops(conference, created)
+        if with_workshops:
+            _choose_demo_workshops(conference, created)
     return len(registrations), len(wanted) - len(registrations)
 
 

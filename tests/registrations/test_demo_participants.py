@@ -68,10 +68,11 @@ def test_only_free_places_are_filled(demo):
 
 
 def test_the_command_fills_the_demo_conference(demo, capsys):
-    call_command("demo_participants", "--count", "30")
+    call_command("demo_participants", "--count", "30", "--no-workshops")
 
     assert "30 Demo-Teilnehmende angelegt." in capsys.readouterr().out
     assert Registration.objects.filter(conference=demo).count() == 30
+    assert not WorkshopBooking.objects.exists()
 
 
 def test_eight_groups_on_the_demo_conference_as_the_issue_asks(demo, client):

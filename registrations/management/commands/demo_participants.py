@@ -13,12 +13,17 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--count", type=int, default=120, help="Anzahl der Teilnehmenden (Standard: 120)")
+        parser.add_argument(
+            "--no-workshops",
+            action="store_true",
+            help="Keine Workshops wählen lassen (schneller; sonst wählt jede Person einen Workshop je Arbeitsphase)",
+        )
 
-    def handle(self, *args, count, **options):
+    def handle(self, *args, count, no_workshops, **options):
         if count < 0:
             raise CommandError("--count darf nicht negativ sein.")
         try:
-            created, skipped = fill_demo_participants(count)
+            created, skipped = fill_demo_participants(count, with_workshops=not no_workshops)
         except LookupError:
             raise CommandError(
                 f"Die Demo-Tagung ({DEMO_SLUG}) fehlt: bitte zuerst `load_demo` ausführen."
