@@ -98,7 +98,9 @@ def gunicorn(env, *, port, workers):
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"gunicorn did not start, see {log.name}")
             time.sleep(0.3)
-        yield f"http://127.0.0.1:{port}"
+        base = f"http://127.0.0.1:{port}"
+        gunicorn.master_pid = process.pid
+        yield base
     finally:
         process.terminate()
         try:
@@ -108,11 +110,49 @@ def gunicorn(env, *, port, workers):
         log.close()
 
 
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_seconds(pid):
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime + stime
+
+
+def server_cpu_seconds(master_pid, database_name):
+    """CPU seconds used so far by the gunicorn workers and the PostgreSQL backends of the
+    benchmark database (read from /proc). Backends that already exited are not counted,
+    so use persistent connections (CONN_MAX_AGE > 0) when the database share matters.
+
+    CPU time per request hardly depends on how busy the machine is, unlike requests
+    per second, so it is the fairer figure on a shared machine.
+    """
+    app = db = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        parent = int(stat.rsplit(")", 1)[1].split()[1])
+        if parent == master_pid:
+            app += _cpu_seconds(entry.name)
+        elif cmdline.startswith("postgres:") and f" {database_name} " in cmdline:
+            db += _cpu_seconds(entry.name)
+    return app, db
+
+
 @dataclass
 class Timings:
     latencies: list = field(default_factory=list)
     errors: int = 0
     elapsed: float = 0.0
+    app_cpu: float = 0.0  # CPU seconds of the gunicorn workers during the run
+    db_cpu: float = 0.0  # CPU seconds of the (surviving) PostgreSQL backends during the run
 
     @property
     def count(self):

@@ -22,7 +22,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import DEFAULT_DB, bench_env, gunicorn, hammer, machine_facts, ms, prepare, reset_database  # noqa: E402
+from bench.common import (  # noqa: E402
+    DEFAULT_DB,
+    bench_env,
+    gunicorn,
+    hammer,
+    machine_facts,
+    ms,
+    prepare,
+    reset_database,
+    server_cpu_seconds,
+)
 
 PAGES = [
     ("hello-world (ceiling)", "/bench/hello/"),
@@ -56,9 +66,13 @@ def main():
         f"client: {args.concurrency} connections, {args.seconds:g} s per page\n"
     )
     results = []
+    database = args.database_url.rsplit("/", 1)[1]
     with gunicorn(env, port=args.port, workers=args.workers) as base:
         for name, path in PAGES:
+            app_before, db_before = server_cpu_seconds(gunicorn.master_pid, database)
             timings = asyncio.run(hammer(base + path, seconds=args.seconds, concurrency=args.concurrency))
+            app_after, db_after = server_cpu_seconds(gunicorn.master_pid, database)
+            timings.app_cpu, timings.db_cpu = app_after - app_before, db_after - db_before
             results.append((name, path, timings))
     ceiling = results[0][2].rate
     print(f"{'page':<24} {'req/s':>8} {'p50':>10} {'p95':>10} {'errors':>7} {'ratio':>6}")

@@ -32,6 +32,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
+    "--disable-dev-shm-usage",  # containers often have a tiny /dev/shm
 ]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 # Short timeouts: a local page that needs more than this is a bug worth seeing.
