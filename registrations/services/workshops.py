@@ -488,9 +488,10 @@ def seat_wishes_after_move_up(registration):
 def move_booking(*, booking, workshop):
     """The office seats a booking's person in `workshop` of the same phase, within its seat limit.
 
-    Works for a seat (moved to another workshop, the old seat is passed on)
-    and for a waiting-list wish (seated out of turn while a seat is free; the
-    seat held meanwhile is passed on, and the person gets the move-up mail).
+    Works for a seat (moved to another workshop, the old seat is passed on,
+    the person gets the mail `workshop_moved`) and for a waiting-list wish
+    (seated out of turn while a seat is free; the seat held meanwhile is
+    passed on, and the person gets the move-up mail).
     """
     with transaction.atomic():
         locking.lock_conference(booking.phase.conference_id)
@@ -526,6 +527,7 @@ def move_booking(*, booking, workshop):
             )
         freed = []
         was_waiting = booking.status == WAITING
+        previous = locked.get(seat.workshop_id) if seat is not None else None
         if seat is not None:
             freed.append(seat.workshop_id)
             if seat is not booking:
@@ -539,6 +541,12 @@ def move_booking(*, booking, workshop):
         booking.save(update_fields=["workshop", "status", "second_choice"])
         if was_waiting:
             _notify_moved_up(booking)
+        else:
+            mail.queue_mail(
+                registration=registration,
+                template="workshop_moved",
+                context={"workshop": target, "previous": previous, "phase": booking.phase},
+            )
         _fill_seats(freed, locked)
     return booking
 

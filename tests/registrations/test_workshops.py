@@ -267,6 +267,10 @@ def test_office_moves_a_seat_and_the_old_seat_goes_to_the_first_waiting(phase):
     workshops.move_booking(booking=booking, workshop=second)
     assert seated_names(second) == ["Holder"]
     assert seated_names(first) == ["Wartend"]
+    moved = OutgoingMail.objects.get(registration=holder)
+    assert moved.subject == "Ihr Workshop wurde geändert: B"
+    assert "Bisher: A\nNeu: B" in moved.body_text
+    assert OutgoingMail.objects.get(registration=waiting).kind == "workshop_moved_up"
 
 
 def test_office_move_respects_the_seat_limit(phase):
