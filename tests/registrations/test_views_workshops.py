@@ -128,3 +128,29 @@ def test_personal_page_without_choose_phases_has_no_workshop_box(client):
     page = client.get(registration.get_absolute_url()).content.decode()
     assert "Meine Workshops" not in page
     assert client.get(url(registration)).status_code == 302
+
+
+def test_form_and_personal_page_run_constant_queries(client, setting):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    registration, phase, full, free = setting
+
+    def count(url):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    workshops.choose_workshops(registration=registration, choices={phase.pk: free.pk})
+    small = (count(url(registration)), count(registration.get_absolute_url()))
+    for number in (5, 6):
+        other = WorkshopPhaseFactory(conference=registration.conference, number=number)
+        chosen = WorkshopFactory.create_batch(3, phase=other)[0]
+        workshops.choose_workshops(registration=registration, choices={other.pk: chosen.pk})
+    for _ in range(3):
+        workshops.choose_workshops(
+            registration=RegistrationFactory(conference=registration.conference),
+            choices={phase.pk: full.pk},
+            join_waiting_list=True,
+        )
+    assert (count(url(registration)), count(registration.get_absolute_url())) == small
