@@ -461,7 +461,8 @@ def substitute(*, registration, data, source=Registration.Source.WEB, now=None):
             registration.evening_events.remove(*registration.evening_events.filter(members_only=True))
         fees.freeze_fee(registration, is_member=registration.is_member)
         check_membership(registration)
-        registration._change_reason = note
+        # simple-history keeps the reason in a varchar(100); the full note is in substitution_note.
+        registration._change_reason = note[:100]
         registration.save()
         invoices = _invoices_service()
         if (

@@ -349,3 +349,29 @@ def test_markup_stored_in_every_text_field_is_escaped_on_every_personal_page(cli
         assert SCRIPT not in content, page
         assert IMG not in content, page
     assert len(pages) >= 5
+
+
+def test_a_substitution_with_long_names_fits_the_audit_trail(world):
+    """simple-history's change reason is a varchar(100); PostgreSQL refused longer notes (found by the
+    property test above, which SQLite could not show: it does not enforce lengths)."""
+    from registrations.services.registration import substitute
+
+    registration = fresh_binding_registration(world["conference"])
+    Registration.objects.filter(pk=registration.pk).update(
+        first_name="Maximiliane-Josephine", last_name="Müller-Lüdenscheidt-Oberhausen", organisation="Ä" * 120
+    )
+    registration.refresh_from_db()
+    substitute(
+        registration=registration,
+        data={
+            "first_name": "Bernd",
+            "last_name": "Neu",
+            "email": "bernd.neu@example.org",
+            "organisation": "X",
+        },
+    )
+    reason = registration.history.first().history_change_reason
+    assert reason.startswith(timezone.localtime().strftime("%d.%m.%Y"))
+    assert len(reason) == 100
+    registration.refresh_from_db()
+    assert "Ä" * 120 in registration.substitution_note
