@@ -13,7 +13,7 @@ from django.utils.translation import ngettext
 
 from programme.models import Conference
 
-from .forms_binding import BindingRegistrationForm
+from .forms_binding import BindingRegistrationForm, validate_leitweg_id
 from .models import Member, Registration
 from .services import membership
 from .services import registration as binding
@@ -348,6 +348,12 @@ class BindingRegistrationMixin:
             *self.readonly_fields,
             *(n for n in BINDING_READONLY if n not in self.readonly_fields),
         ]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "leitweg_id" and field is not None:
+            field.validators.append(validate_leitweg_id)
+        return field
 
     @admin.display(description=_("Abendveranstaltungen"))
     def evening_event_titles(self, obj):

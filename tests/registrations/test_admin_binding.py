@@ -192,6 +192,14 @@ def test_change_page_shows_binding_data_and_saves_billing_corrections(admin_clie
         for name in management.fields:
             data[f"{management.prefix}-{name}"] = management.initial.get(name, 0) or 0
     data["billing_department"] = "Kämmerei"
+    from django.contrib import admin as django_admin
+
+    model_admin = django_admin.site._registry[Registration]
+    form_class = model_admin.get_form(page.wsgi_request, registration, change=True)
+    refused = form_class(data={**data, "leitweg_id": "991-12345-67"}, instance=registration)
+    assert refused.errors["leitweg_id"] == [
+        "Die Prüfziffer der Leitweg-ID stimmt nicht. Bitte vergleichen Sie sie mit der Angabe Ihrer Rechnungsstelle."
+    ]
     response = admin_client.post(url, data)
     assert response.status_code == 302, (
         response.context["adminform"].form.errors if response.context else None
