@@ -426,17 +426,17 @@ def _fill_seats(workshop_ids, locked):
             freed = _seat(booking)
             booking.workshop = workshop
             moved.append(booking)
-            _notify_moved_up(booking)
+            _notify_moved_up(booking, previous=locked.get(freed))
             if freed is not None:
                 pending.append(freed)
     return moved
 
 
-def _notify_moved_up(booking):
+def _notify_moved_up(booking, *, previous=None):
     mail.queue_mail(
         registration=booking.registration,
         template="workshop_moved_up",
-        context={"workshop": booking.workshop, "phase": booking.phase},
+        context={"workshop": booking.workshop, "phase": booking.phase, "previous": previous},
     )
 
 
@@ -540,7 +540,7 @@ def move_booking(*, booking, workshop):
         booking.second_choice = None
         booking.save(update_fields=["workshop", "status", "second_choice"])
         if was_waiting:
-            _notify_moved_up(booking)
+            _notify_moved_up(booking, previous=previous)
         else:
             mail.queue_mail(
                 registration=registration,

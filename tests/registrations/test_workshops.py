@@ -163,6 +163,9 @@ def test_moving_up_frees_the_second_choice_seat_for_the_next_in_line(phase):
     assert seated_names(first) == ["Kette"]
     assert seated_names(second) == ["FuerB"]
     assert OutgoingMail.objects.filter(kind="workshop_moved_up").count() == 2
+    chain_mail = OutgoingMail.objects.get(registration=chain).body_text
+    assert "Ihren bisherigen Platz in „B“ haben wir für andere Teilnehmende freigegeben." in chain_mail
+    assert "bisherigen Platz" not in OutgoingMail.objects.get(registration=for_b).body_text
 
 
 def test_cancellation_frees_seats_and_moves_up(phase):
