@@ -32,7 +32,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import httpx  # noqa: E402
 
-from bench.common import DEFAULT_DB, Timings, bench_env, gunicorn, machine_facts, ms, prepare, reset_database  # noqa: E402
+from bench.common import (  # noqa: E402
+    DEFAULT_DB,
+    Timings,
+    bench_env,
+    gunicorn,
+    machine_facts,
+    ms,
+    prepare,
+    reset_database,
+    server_cpu_seconds,
+)
 
 SLUG = "bench-burst"  # plus the start time, so that --keep-database runs do not collide
 PLACES = 100
@@ -184,10 +194,17 @@ async def one_person(base, slug, person, timings, semaphore):
             terms_accepted="on",
             submit="Verbindlich anmelden",
         )
-        for name, values in radios.items():
-            if name.startswith("workshop_") and values:
-                data[name] = person.rng.choice(values)
-        response = await timed(timings, "POST binding registration", client.post(binding_url, data=data))
+        for attempt in range(3):
+            for name, values in radios.items():
+                if name.startswith("workshop_") and values:
+                    data[name] = person.rng.choice(values)
+            response = await timed(timings, "POST binding registration", client.post(binding_url, data=data))
+            if response.status_code != 200 or "ausgebucht" not in response.text or attempt == 2:
+                break
+            # Someone took the last seat meanwhile: like a person, pick another workshop from the
+            # page that now shows it as full, and send again.
+            timings["workshop full, chosen again"].latencies.append(0.0)
+            data, radios = main_form(response.text)
         assert response.status_code == 302, (response.status_code, form_errors(response.text))
         await timed(timings, "GET personal page", client.get(response.headers["location"]))
 
@@ -288,6 +305,7 @@ def main():
         "GET binding form",
         "POST binding registration",
         "GET personal page",
+        "workshop full, chosen again",
     ]
     timings = {kind: Timings() for kind in kinds}
     print(
@@ -303,13 +321,16 @@ def main():
         )
         return [r for r in results if isinstance(r, BaseException)]
 
+    database = args.database_url.rsplit("/", 1)[1]
     with gunicorn(env, port=args.port, workers=args.workers) as base:
+        app_before, db_before = server_cpu_seconds(gunicorn.master_pid, database)
         started = time.monotonic()
         failures = asyncio.run(burst(base))
         elapsed = time.monotonic() - started
+        app_after, db_after = server_cpu_seconds(gunicorn.master_pid, database)
 
     completed = args.people - len(failures)
-    everything = Timings(latencies=[x for t in timings.values() for x in t.latencies])
+    everything = Timings(latencies=[x for k, t in timings.items() if k in kinds[:6] for x in t.latencies])
     posts = Timings(
         latencies=timings["POST pre-registration"].latencies + timings["POST binding registration"].latencies
     )
@@ -323,6 +344,15 @@ def main():
         f"{completed / elapsed * 60:.0f} people/min = {2 * completed / elapsed * 60:.0f} registrations/min "
         f"(pre-registrations + binding registrations), {everything.count / elapsed:.1f} requests/s"
     )
+    cpu = (app_after - app_before) + (db_after - db_before)
+    if completed:
+        per_person = cpu / completed
+        print(
+            f"server CPU: {app_after - app_before:.1f} s gunicorn + {db_after - db_before:.1f} s PostgreSQL "
+            f"= {per_person * 1000:.0f} ms per person (both steps); with the server alone on "
+            f"{os.cpu_count()} cores that is at most {os.cpu_count() / per_person * 60 * 2:.0f} registrations/min"
+            + ("" if args.conn_max_age else " (PostgreSQL undercounted: use --conn-max-age 60)")
+        )
     for failure in failures[:5]:
         print(f"failure: {failure!r}")
     print()
