@@ -21,6 +21,9 @@ CHANGELIST = "admin:registrations_registration_changelist"
 
 
 def invoiced(conference, n, **kwargs):
+    kwargs.setdefault(
+        "leitweg_id", "04011000-1234512345-06"
+    )  # valid check digits: the admin form checks them
     registration = binding_registration(
         conference=conference, email=f"p{n}@example.org", last_name=f"Person{n}", **kwargs
     )
