@@ -304,8 +304,6 @@ class ConsentTextAdmin(admin.ModelAdmin):
         return False
 
 
-# Discussion groups and the per-group / per-workshop lists.
-from . import admin_groups  # noqa: E402,F401
-
-# Workshop seats: fill per workshop, waiting lists, moving people.
-from . import admin_workshops  # noqa: E402,F401
+# Admin modules of other concerns register themselves on import: discussion groups and
+# their lists (admin_groups), workshop seats and waiting lists (admin_workshops).
+from . import admin_groups, admin_workshops  # noqa: E402,F401
