@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .forms import CleanTextMixin, PersonalDataForm
 from .models import Registration
@@ -259,7 +260,10 @@ class BindingRegistrationForm(PersonalDataForm):
                 label += " – " + str(_("ausgebucht"))
                 full.append(workshop.pk)
             elif fill.seats_left is not None and fill.seats_left <= 5:
-                label += " – " + str(_("noch %(n)d Plätze") % {"n": fill.seats_left})
+                left = fill.seats_left
+                label += " – " + ngettext("noch %(count)s Platz frei", "noch %(count)s Plätze frei", left) % {
+                    "count": left
+                }
             options.append((workshop.pk, label))
         selectable = len(options) - len(full)
         self.fields[name] = forms.TypedChoiceField(
