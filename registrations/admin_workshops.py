@@ -20,7 +20,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from programme.models import Conference, Workshop, WorkshopPhase
@@ -166,7 +166,11 @@ class WorkshopBookingAdmin(ReadOnlyHistoryAdmin):
                 except RegistrationError as error:
                     refused.append(str(error))
             if moved:
-                self.message_user(request, gettext("%(count)d Person(en) verschoben.") % {"count": moved})
+                self.message_user(
+                    request,
+                    ngettext("%(count)d Person verschoben.", "%(count)d Personen verschoben.", moved)
+                    % {"count": moved},
+                )
             for message in refused:
                 self.message_user(request, message, messages.ERROR)
             return None
@@ -190,7 +194,11 @@ class WorkshopBookingAdmin(ReadOnlyHistoryAdmin):
         for booking in queryset:
             workshop_service.remove_booking(booking=booking)
             count += 1
-        self.message_user(request, gettext("%(count)d Buchung(en) entfernt.") % {"count": count})
+        self.message_user(
+            request,
+            ngettext("%(count)d Buchung entfernt.", "%(count)d Buchungen entfernt.", count)
+            % {"count": count},
+        )
 
     # ------------------------------------------------------------ fill pages
 

@@ -140,7 +140,7 @@ def test_move_action_moves_several_and_reports_refusals(admin_client, phase):
         follow=True,
     )
     content = response.content.decode()
-    assert "2 Person(en) verschoben." in content
+    assert "2 Personen verschoben." in content
     assert "„Ziel“ ist voll" in content
     assert WorkshopBooking.objects.filter(workshop=target).count() == 2
 
