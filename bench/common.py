@@ -126,7 +126,7 @@ def server_cpu_seconds(master_pid, database_name):
     benchmark database (read from /proc). Backends that already exited are not counted,
     so use persistent connections (CONN_MAX_AGE > 0) when the database share matters.
 
-    CPU time per request hardly depends on how busy the machine is, unlike requests
+    CPU time per request depends much less on how busy the machine is than requests
     per second, so it is the fairer figure on a shared machine.
     """
     app = db = 0.0
