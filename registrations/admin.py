@@ -39,7 +39,9 @@ class OfficeRegistrationForm(forms.ModelForm):
                 .exists()
             )
             if exists:
-                self.add_error("email", _("Für diese E-Mail-Adresse gibt es schon eine Anmeldung zu dieser Tagung."))
+                self.add_error(
+                    "email", _("Für diese E-Mail-Adresse gibt es schon eine Anmeldung zu dieser Tagung.")
+                )
         return cleaned
 
 
@@ -179,7 +181,9 @@ class RegistrationAdmin(BindingRegistrationMixin, MoneyRegistrationMixin, ReadOn
         from .services.mail import personal_url
 
         url = personal_url(obj)
-        return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', url, _("Seite der Person öffnen"))
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">{}</a>', url, _("Seite der Person öffnen")
+        )
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -228,7 +232,9 @@ class RegistrationAdmin(BindingRegistrationMixin, MoneyRegistrationMixin, ReadOn
             request,
             queryset.order_by("waiting_since", "pk"),
             places.move_up,
-            lambda n: ngettext("%(n)d Person ist nachgerückt.", "%(n)d Personen sind nachgerückt.", n) % {"n": n},
+            lambda n: (
+                ngettext("%(n)d Person ist nachgerückt.", "%(n)d Personen sind nachgerückt.", n) % {"n": n}
+            ),
         )
 
     @admin.action(description=_("Stornieren (Platz wird frei, Warteliste rückt nach)"), permissions=["change"])
@@ -246,7 +252,9 @@ class RegistrationAdmin(BindingRegistrationMixin, MoneyRegistrationMixin, ReadOn
             request,
             queryset.exclude(status=Registration.Status.CANCELLED),
             places.resend_link,
-            lambda n: ngettext("Link an %(n)d Person gesendet.", "Link an %(n)d Personen gesendet.", n) % {"n": n},
+            lambda n: (
+                ngettext("Link an %(n)d Person gesendet.", "Link an %(n)d Personen gesendet.", n) % {"n": n}
+            ),
         )
 
     @admin.action(
@@ -290,7 +298,10 @@ class OutgoingMailAdmin(admin.ModelAdmin):
     def retry_action(self, request, queryset):
         count = mail_service.retry_now(list(queryset.values_list("pk", flat=True)))
         sent, failed = mail_service.deliver_due_mails()
-        self.message_user(request, _("%(sent)d versendet, %(failed)d weiterhin fehlgeschlagen.") % {"sent": sent, "failed": failed})
+        self.message_user(
+            request,
+            _("%(sent)d versendet, %(failed)d weiterhin fehlgeschlagen.") % {"sent": sent, "failed": failed},
+        )
         return count
 
 

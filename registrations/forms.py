@@ -105,7 +105,9 @@ class PreRegistrationForm(PersonalDataForm):
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
     privacy_consent = forms.BooleanField(
-        label=_("Ich habe den Datenschutzhinweis gelesen und bin mit der Verarbeitung meiner Angaben für die Tagung einverstanden."),
+        label=_(
+            "Ich habe den Datenschutzhinweis gelesen und bin mit der Verarbeitung meiner Angaben für die Tagung einverstanden."
+        ),
         error_messages={"required": _("Bitte stimmen Sie dem Datenschutzhinweis zu.")},
     )
 
@@ -137,4 +139,3 @@ class CancelForm(forms.Form):
         label=_("Ja, ich möchte meine Anmeldung stornieren."),
         error_messages={"required": _("Bitte bestätigen Sie die Stornierung.")},
     )
-

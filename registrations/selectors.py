@@ -14,9 +14,7 @@ def registration_for_token(token):
     """The registration a personal link points to; the same 404 for malformed, unknown and wrong tokens."""
     if not _TOKEN_RE.match(token or ""):
         raise Http404
-    registration = (
-        Registration.objects.select_related("conference").filter(token=token).first()
-    )
+    registration = Registration.objects.select_related("conference").filter(token=token).first()
     if registration is None or not secrets.compare_digest(registration.token, token):
         raise Http404
     return registration

@@ -35,5 +35,9 @@ urlpatterns = [
         views_privacy.personal_deletion_request,
         name="personal_deletion_request",
     ),
-    path("anmeldung/<str:token>/bestaetigung.pdf", views.personal_confirmation_pdf, name="personal_confirmation_pdf"),
+    path(
+        "anmeldung/<str:token>/bestaetigung.pdf",
+        views.personal_confirmation_pdf,
+        name="personal_confirmation_pdf",
+    ),
 ]

@@ -157,7 +157,9 @@ def update_personal_data(*, registration, data):
             .exists()
         )
         if clash:
-            raise RegistrationError(_("Für diese E-Mail-Adresse gibt es schon eine Anmeldung zu dieser Tagung."))
+            raise RegistrationError(
+                _("Für diese E-Mail-Adresse gibt es schon eine Anmeldung zu dieser Tagung.")
+            )
     for key, value in fields.items():
         setattr(registration, key, value)
     registration.save(update_fields=[*fields, "updated_at"])
@@ -189,11 +191,15 @@ def fill_free_places(*, conference_id, now=None, _locked=False):
     now = now or timezone.now()
     moved = []
     with transaction.atomic():
-        conference = lock_conference(conference_id) if not _locked else Conference.objects.get(pk=conference_id)
+        conference = (
+            lock_conference(conference_id) if not _locked else Conference.objects.get(pk=conference_id)
+        )
         free = places_left(conference)
         if free <= 0:
             return moved
-        for registration in Registration.objects.filter(conference=conference).waiting().select_for_update()[:free]:
+        for registration in (
+            Registration.objects.filter(conference=conference).waiting().select_for_update()[:free]
+        ):
             moved.append(_move_up(registration, now))
     return moved
 
@@ -205,7 +211,9 @@ def move_up(*, registration, now=None):
         conference = lock_conference(registration.conference_id)
         registration = Registration.objects.select_for_update().get(pk=registration.pk)
         if not registration.is_waiting:
-            raise RegistrationError(_("%(name)s steht nicht auf der Warteliste.") % {"name": registration.full_name})
+            raise RegistrationError(
+                _("%(name)s steht nicht auf der Warteliste.") % {"name": registration.full_name}
+            )
         if places_left(conference) <= 0:
             raise RegistrationError(
                 _("Es ist kein Platz frei. Erhöhen Sie zuerst die Anzahl der Plätze der Tagung.")
