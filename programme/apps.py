@@ -6,3 +6,8 @@ class ProgrammeConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "programme"
     verbose_name = _("Programm")
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

@@ -4,14 +4,17 @@ import datetime as dt
 
 import icalendar
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from . import selectors
+from .models import Conference
 
 
 @require_safe
@@ -57,9 +60,43 @@ def programme(request, slug):
         "programme/programme.html",
         {
             "conference": conference,
-            "days": selectors.programme_days(conference) if shows_items else [],
+            "days_html": programme_days_html(conference) if shows_items else "",
             "is_preview": shows_items and not conference.programme_published,
         },
+    )
+
+
+# The rendered days of a published programme are the same for every visitor (nothing
+# personal, no form, no CSRF token), so they are cached per conference and language.
+# The key holds `Conference.updated_at`, which programme/signals.py touches whenever
+# anything the programme shows changes; stale entries simply expire.
+PROGRAMME_CACHE_SECONDS = 24 * 60 * 60
+
+
+def programme_days_html(conference):
+    """The programme days as HTML; cached only for a programme the public may see."""
+    if not (conference.programme_published and conference.status == Conference.Status.PUBLISHED):
+        # A staff preview: always fresh, never stored.
+        return _render_days(conference)
+    key = ":".join(
+        (
+            "programme-days",
+            str(conference.pk),
+            conference.updated_at.isoformat(),
+            translation.get_language(),
+            timezone.get_current_timezone_name(),
+        )
+    )
+    html = cache.get(key)
+    if html is None:
+        html = _render_days(conference)
+        cache.set(key, str(html), PROGRAMME_CACHE_SECONDS)
+    return mark_safe(html)  # noqa: S308 -- our own template's output, escaped when rendered
+
+
+def _render_days(conference):
+    return loader.render_to_string(
+        "programme/_programme_days.html", {"days": selectors.programme_days(conference)}
     )
 
 
@@ -99,9 +136,7 @@ def conference_calendar(conference, items):
     stamp = conference.updated_at.astimezone(dt.UTC)
     address_lines = [line.strip() for line in conference.venue_address.splitlines() if line.strip()]
     # The address usually ends with the city; name the city only when there is no address.
-    venue = ", ".join(
-        part for part in (conference.venue_name, *(address_lines or [conference.city])) if part
-    )
+    venue = ", ".join(part for part in (conference.venue_name, *(address_lines or [conference.city])) if part)
     if items:
         for item in items:
             event = icalendar.Event()
@@ -122,7 +157,9 @@ def conference_calendar(conference, items):
         event.add("dtend", timezone.localtime(conference.ends_at))
         event.add("summary", conference.title)
         event.add("location", venue)
-        event.add("description", "\n\n".join(part for part in (conference.motto, conference.description) if part))
+        event.add(
+            "description", "\n\n".join(part for part in (conference.motto, conference.description) if part)
+        )
         calendar.add_component(event)
     calendar.add_missing_timezones()
     return calendar.to_ical()
@@ -139,7 +176,9 @@ def _item_description(item):
         lines.append(f"{group.label}: {names}")
     phase = item.workshop_phase
     if phase:
-        lines.append(_("%(number)s. Arbeitsphase: %(title)s") % {"number": phase.number, "title": phase.title})
+        lines.append(
+            _("%(number)s. Arbeitsphase: %(title)s") % {"number": phase.number, "title": phase.title}
+        )
         if phase.guiding_question:
             lines.append(phase.guiding_question)
         for workshop in phase.ordered_workshops:
