@@ -81,7 +81,7 @@ lint: $(STAMP)
 	$(PY) -m ruff check .
 
 messages: $(STAMP)
-	DEBUG=1 $(PY) manage.py makemessages -l en --ignore=.venv --ignore=staticfiles
+	DEBUG=1 $(PY) manage.py makemessages -l en --ignore=.venv --ignore=staticfiles --ignore=bench --ignore=tests --no-obsolete
 	DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv
 
 clean:

@@ -118,19 +118,7 @@ class RegistrationAdmin(BindingRegistrationMixin, MoneyRegistrationMixin, ReadOn
                 "description": _(
                     "Es gelten dieselben Regeln wie online: freier Platz oder Warteliste, Bestätigung per E-Mail."
                 ),
-                "fields": [
-                    "conference",
-                    "salutation",
-                    "academic_title",
-                    "first_name",
-                    "last_name",
-                    "email",
-                    "organisation",
-                    "position",
-                    "is_member",
-                    "member_number",
-                    "note",
-                ],
+                "fields": ["conference", *places.PERSONAL_FIELDS],
             },
         ),
     )
@@ -237,7 +225,9 @@ class RegistrationAdmin(BindingRegistrationMixin, MoneyRegistrationMixin, ReadOn
             ),
         )
 
-    @admin.action(description=_("Stornieren (Platz wird frei, Warteliste rückt nach)"), permissions=["change"])
+    @admin.action(
+        description=_("Stornieren (Platz wird frei, Warteliste rückt nach)"), permissions=["change"]
+    )
     def cancel_action(self, request, queryset):
         self._run(
             request,

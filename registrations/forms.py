@@ -8,6 +8,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .models import Registration
+from .services.places import PERSONAL_FIELDS
 from .validators import (
     reject_control_characters,
     reject_control_characters_multiline,
@@ -36,18 +37,7 @@ class PersonalDataForm(CleanTextMixin, forms.ModelForm):
 
     class Meta:
         model = Registration
-        fields = [
-            "salutation",
-            "academic_title",
-            "first_name",
-            "last_name",
-            "email",
-            "organisation",
-            "position",
-            "is_member",
-            "member_number",
-            "note",
-        ]
+        fields = list(PERSONAL_FIELDS)
         labels = {
             "is_member": _("Ich bin Mitglied im VSOP e.V."),
             "organisation": _("Organisation"),

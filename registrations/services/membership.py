@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from ..models import Member, Registration
 from ..validators import has_control_characters
-from . import fees
+from . import fees, invoices
 from .locking import lock_conference
 from .places import RegistrationError
 
@@ -259,15 +259,6 @@ def recheck_open_claims():
     return {"verified": len(outcome["verified"]), "check": len(outcome["check"])}
 
 
-def _invoices_service():
-    """The money helper's invoices module, when it exists (it is optional for this module)."""
-    try:
-        from . import invoices
-    except ImportError:
-        return None
-    return invoices
-
-
 def confirm_membership(*, registration, is_member):
     """The office decides: member (fee for members) or non-member (fee for others).
 
@@ -297,12 +288,9 @@ def confirm_membership(*, registration, is_member):
         registration.save(update_fields=update_fields)
         if not is_member:
             registration.evening_events.remove(*registration.evening_events.filter(members_only=True))
-        invoices = _invoices_service()
         if (
             registration.is_binding
             and registration.fee != old_fee
-            and invoices is not None
-            and hasattr(invoices, "reissue_invoice")
             and invoices.current_invoice(registration) is not None
         ):
             invoices.reissue_invoice(registration=registration)

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from programme.models import Conference, ProgrammeItem
 
 from ..models import ConsentText, OutgoingMailAttachment, Registration
-from . import fees, hooks, mail
+from . import fees, hooks, invoices, mail, workshops
 from .consent import current_consent_text, current_privacy_text
 from .hooks import run_binding_hooks
 from .locking import lock_conference
@@ -141,29 +141,6 @@ def _check_billing(values):
         raise RegistrationError(_("Bitte geben Sie die vollständige Rechnungsanschrift an."))
 
 
-def _workshops_service():
-    try:
-        from . import workshops
-    except ImportError:
-        return None
-    return workshops
-
-
-def _invoices_service():
-    try:
-        from . import invoices
-    except ImportError:
-        return None
-    return invoices
-
-
-def current_invoice(registration):
-    invoices = _invoices_service()
-    if invoices is None or not hasattr(invoices, "current_invoice"):
-        return None
-    return invoices.current_invoice(registration)
-
-
 def conference_ics(conference):
     """The conference as an iCal file (the published programme, or one event for the whole conference)."""
     from programme import selectors
@@ -190,7 +167,7 @@ def queue_confirmation(registration, *, template=None, dedup_key=None, context=N
     if template is None:
         template = "registration_confirmed" if registration.holds_place else "registration_waiting"
     attachments = [(f"{conference.slug}.ics", conference_ics(conference), "text/calendar")]
-    invoice = current_invoice(registration) if registration.holds_place else None
+    invoice = invoices.current_invoice(registration) if registration.holds_place else None
     queued = mail.queue_mail(
         registration=registration,
         template=template,
@@ -321,9 +298,6 @@ def register_binding(*, conference, data, registration=None, source=Registration
             registration.evening_events.set(evening_events)
             choices = data.get("workshop_choices") or {}
             if choices:
-                workshops = _workshops_service()
-                if workshops is None:
-                    raise RegistrationError(_("Die Workshop-Wahl ist noch nicht möglich."))
                 workshops.choose_workshops(
                     registration=registration,
                     choices=choices,
@@ -358,23 +332,12 @@ def confirm_after_move_up(registration):
     """
     if getattr(registration, "_confirmed_here", False) or not registration.holds_place:
         return
-    invoices = _invoices_service()
-    if invoices is not None and hasattr(invoices, "invoice_binding_registration"):
-        invoices.invoice_binding_registration(registration)
+    invoices.invoice_binding_registration(registration)
     queue_confirmation(registration, context={"moved_up": True})
 
 
-SUBSTITUTE_FIELDS = (
-    "salutation",
-    "academic_title",
-    "first_name",
-    "last_name",
-    "email",
-    "organisation",
-    "position",
-    "is_member",
-    "member_number",
-)
+# A substitute brings their own personal data; the note stays with the registration.
+SUBSTITUTE_FIELDS = tuple(name for name in PERSONAL_FIELDS if name != "note")
 
 
 def substitute(*, registration, data, source=Registration.Source.WEB, now=None):
@@ -464,13 +427,7 @@ def substitute(*, registration, data, source=Registration.Source.WEB, now=None):
         # simple-history keeps the reason in a varchar(100); the full note is in substitution_note.
         registration._change_reason = note[:100]
         registration.save()
-        invoices = _invoices_service()
-        if (
-            registration.holds_place
-            and invoices is not None
-            and hasattr(invoices, "reissue_invoice")
-            and invoices.current_invoice(registration) is not None
-        ):
+        if registration.holds_place and invoices.current_invoice(registration) is not None:
             invoices.reissue_invoice(registration=registration, now=now)
         queue_confirmation(
             registration,
