@@ -4,6 +4,7 @@ import datetime as dt
 
 import icalendar
 from django.conf import settings
+from django.contrib import messages
 from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import render
@@ -54,8 +55,11 @@ def _may_see_programme(request, conference):
 @require_safe
 def programme(request, slug):
     conference = selectors.public_conference(slug, user=request.user)
+    page_key = _public_page_key(request, conference)
+    if page_key is not None and (html := cache.get(page_key)) is not None:
+        return HttpResponse(html)
     shows_items = _may_see_programme(request, conference)
-    return render(
+    response = render(
         request,
         "programme/programme.html",
         {
@@ -64,6 +68,9 @@ def programme(request, slug):
             "is_preview": shows_items and not conference.programme_published,
         },
     )
+    if page_key is not None:
+        cache.set(page_key, response.content, PROGRAMME_CACHE_SECONDS)
+    return response
 
 
 # The rendered days of a published programme are the same for every visitor (nothing
@@ -73,20 +80,47 @@ def programme(request, slug):
 PROGRAMME_CACHE_SECONDS = 24 * 60 * 60
 
 
-def programme_days_html(conference):
-    """The programme days as HTML; cached only for a programme the public may see."""
-    if not (conference.programme_published and conference.status == Conference.Status.PUBLISHED):
-        # A staff preview: always fresh, never stored.
-        return _render_days(conference)
-    key = ":".join(
+def _is_public_programme(conference):
+    return conference.programme_published and conference.status == Conference.Status.PUBLISHED
+
+
+def _cache_key(kind, conference, *parts):
+    return ":".join(
         (
-            "programme-days",
+            kind,
             str(conference.pk),
             conference.updated_at.isoformat(),
             translation.get_language(),
             timezone.get_current_timezone_name(),
+            *parts,
         )
     )
+
+
+def _public_page_key(request, conference):
+    """The cache key of the whole page, or None when this visitor needs it rendered.
+
+    The page is the same for every anonymous visitor: base.html holds no CSRF token
+    (the language switch is a GET form) and nothing personal. Staff (who may see
+    previews), visitors with a pending message and URLs with a query string are
+    always rendered fresh.
+    """
+    if (
+        not _is_public_programme(conference)
+        or request.user.is_authenticated
+        or request.GET
+        or len(messages.get_messages(request))
+    ):
+        return None
+    return _cache_key("programme-page", conference, request.path)
+
+
+def programme_days_html(conference):
+    """The programme days as HTML; cached only for a programme the public may see."""
+    if not _is_public_programme(conference):
+        # A staff preview: always fresh, never stored.
+        return _render_days(conference)
+    key = _cache_key("programme-days", conference)
     html = cache.get(key)
     if html is None:
         html = _render_days(conference)

@@ -2,7 +2,8 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-from django.views.i18n import set_language
+
+from .views import set_language
 
 admin.site.site_header = _("VSOP e.V. – Tagungsverwaltung")
 admin.site.site_title = _("VSOP Tagungen")
