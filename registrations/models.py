@@ -56,6 +56,12 @@ class ConsentText(models.Model):
             models.UniqueConstraint(
                 fields=["kind", "conference", "version"], name="unique_consent_text_version"
             ),
+            # NULLs are distinct in a unique index: the texts for all conferences need their own.
+            models.UniqueConstraint(
+                fields=["kind", "version"],
+                condition=models.Q(conference__isnull=True),
+                name="unique_general_consent_text_version",
+            ),
         ]
 
     def __str__(self):

@@ -1,7 +1,6 @@
 """Versioned consent texts: what exactly a person agreed to, and when."""
 
-from django.db import transaction
-from django.db.models import Max
+from django.db import IntegrityError, transaction
 
 from programme.models import SitePage
 
@@ -11,20 +10,35 @@ PRIVACY_PAGE_SLUG = "datenschutz"
 
 
 def current_consent_text(*, kind, conference=None, body):
-    """Return the newest version of a consent text, creating a new version when `body` changed."""
-    with transaction.atomic():
-        latest = (
-            ConsentText.objects.select_for_update()
-            .filter(kind=kind, conference=conference)
-            .order_by("-version")
-            .first()
-        )
-        if latest is not None and latest.body == body:
-            return latest
-        version = (
-            ConsentText.objects.filter(kind=kind, conference=conference).aggregate(v=Max("version"))["v"] or 0
-        ) + 1
-        return ConsentText.objects.create(kind=kind, conference=conference, version=version, body=body)
+    """Return the newest version of a consent text, creating a new version when `body` changed.
+
+    Every form page asks for it, so the usual case (the text is unchanged) only reads.
+    Creating a version locks the newest one; when there is none yet, two requests may
+    both try to create version 1: the unique constraints let one win, and the other
+    reads the winner's row.
+    """
+    latest = _latest(kind, conference)
+    if latest is not None and latest.body == body:
+        return latest
+    for attempt in range(3):
+        try:
+            with transaction.atomic():
+                latest = _latest(kind, conference, lock=True)
+                if latest is not None and latest.body == body:
+                    return latest
+                version = (latest.version if latest is not None else 0) + 1
+                return ConsentText.objects.create(kind=kind, conference=conference, version=version, body=body)
+        except IntegrityError:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _latest(kind, conference, *, lock=False):
+    texts = ConsentText.objects.filter(kind=kind, conference=conference).order_by("-version")
+    if lock:
+        texts = texts.select_for_update()
+    return texts.first()
 
 
 def current_privacy_text():
