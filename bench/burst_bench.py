@@ -278,6 +278,13 @@ def main():
     parser.add_argument(
         "--concurrency", type=int, default=20, help="people filling in forms at the same time"
     )
+    parser.add_argument(
+        "--arrivals-per-minute",
+        type=float,
+        default=0,
+        help="open loop: people arrive at this average rate (Poisson, seeded) instead of "
+        "--concurrency people at a time; 300 people/min = 600 registrations/min",
+    )
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--port", type=int, default=8197)
     parser.add_argument("--conn-max-age", type=int, default=0)
@@ -310,13 +317,33 @@ def main():
     timings = {kind: Timings() for kind in kinds}
     print(
         f"gunicorn: {args.workers} sync workers, CONN_MAX_AGE={args.conn_max_age}; "
-        f"{args.people} people, {args.concurrency} at a time, {PLACES} places\n"
+        f"{args.people} people, "
+        + (
+            f"arriving at {args.arrivals_per_minute:g}/min (open loop)"
+            if args.arrivals_per_minute
+            else f"{args.concurrency} at a time"
+        )
+        + f", {PLACES} places\n"
     )
 
     async def burst(base):
-        semaphore = asyncio.Semaphore(args.concurrency)
+        if args.arrivals_per_minute:
+            # Open loop: each person starts at their arrival time, however busy the server is.
+            semaphore = asyncio.Semaphore(len(people))
+            arrivals, at = [], 0.0
+            for _person in people:
+                arrivals.append(at)
+                at += rng.expovariate(args.arrivals_per_minute / 60)
+        else:
+            semaphore = asyncio.Semaphore(args.concurrency)
+            arrivals = [0.0] * len(people)
+
+        async def arrive(person, delay):
+            await asyncio.sleep(delay)
+            await one_person(base, conference.slug, person, timings, semaphore)
+
         results = await asyncio.gather(
-            *(one_person(base, conference.slug, person, timings, semaphore) for person in people),
+            *(arrive(person, delay) for person, delay in zip(people, arrivals, strict=True)),
             return_exceptions=True,
         )
         return [r for r in results if isinstance(r, BaseException)]
@@ -324,9 +351,9 @@ def main():
     database = args.database_url.rsplit("/", 1)[1]
     with gunicorn(env, port=args.port, workers=args.workers) as base:
         app_before, db_before = server_cpu_seconds(gunicorn.master_pid, database)
-        started = time.monotonic()
+        started, client_before = time.monotonic(), time.process_time()
         failures = asyncio.run(burst(base))
-        elapsed = time.monotonic() - started
+        elapsed, client_cpu = time.monotonic() - started, time.process_time() - client_before
         app_after, db_after = server_cpu_seconds(gunicorn.master_pid, database)
 
     completed = args.people - len(failures)
@@ -353,6 +380,7 @@ def main():
             f"{os.cpu_count()} cores that is at most {os.cpu_count() / per_person * 60 * 2:.0f} registrations/min"
             + ("" if args.conn_max_age else " (PostgreSQL undercounted: use --conn-max-age 60)")
         )
+        print(f"client CPU: {client_cpu:.1f} s = {client_cpu / completed * 1000:.0f} ms per person (same machine)")
     for failure in failures[:5]:
         print(f"failure: {failure!r}")
     print()
