@@ -300,6 +300,8 @@ LOGGING = {
     "filters": {"redact_personal_links": {"()": "vsop_events.security.RedactPersonalLinks"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_personal_links"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    # WeasyPrint reports every step of every PDF at INFO ("Step 1 - Fetching HTML", …).
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
 }
 
 # Absolute base URL for links in mails and documents (no trailing slash).
