@@ -27,13 +27,13 @@ class PersonalGroup:
 def personal_groups(registration):
     """The person's group in every group phase of the conference (workshops: see services.workshops).
 
-    Three queries, however many phases, groups and moderators there are.
+    Two queries of their own (memberships with groups, moderators), none without group
+    phases: the phases come from selectors.personal_phases, read once per request for the
+    whole personal page.
     """
-    phases = list(
-        WorkshopPhase.objects.filter(conference_id=registration.conference_id, mode=WorkshopPhase.Mode.GROUPS)
-        .select_related("reuses_groups_of__reuses_groups_of", "group_assignment")
-        .order_by("number")
-    )
+    from .selectors import personal_phases
+
+    phases = [phase for phase in personal_phases(registration) if phase.mode == WorkshopPhase.Mode.GROUPS]
     if not phases:
         return []
     memberships = {

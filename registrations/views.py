@@ -72,7 +72,8 @@ def pre_register_done(request, slug):
 
 @never_cache
 def personal(request, token):
-    registration = registration_for_token(token)
+    # terms_consent: the binding box shows the accepted terms; joined here instead of a query of its own
+    registration = registration_for_token(token, select_related=("terms_consent",))
     return render(
         request,
         "registrations/personal.html",

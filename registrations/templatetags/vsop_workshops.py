@@ -2,6 +2,7 @@
 
 from django import template
 
+from ..selectors import personal_bookings
 from ..services import workshops
 
 register = template.Library()
@@ -9,8 +10,12 @@ register = template.Library()
 
 @register.inclusion_tag("registrations/_personal_workshops.html")
 def personal_workshops(registration):
-    """The registration's workshop per choose phase (two queries) and whether it may still change them."""
-    entries = [] if registration.is_cancelled else workshops.bookings_of(registration)
+    """The registration's workshop per choose phase and whether it may still change them.
+
+    One query (the bookings; the phases are shared with the groups box), none when
+    the conference has no workshops to choose.
+    """
+    entries = [] if registration.is_cancelled else personal_bookings(registration)
     return {
         "registration": registration,
         "entries": entries,
