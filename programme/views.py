@@ -137,10 +137,12 @@ def _render_days(conference):
 @require_safe
 def programme_ical(request, slug):
     conference = selectors.public_conference(slug, user=request.user)
-    items = selectors.programme_items(conference) if _may_see_programme(request, conference) else []
-    response = HttpResponse(
-        conference_calendar(conference, items), content_type="text/calendar; charset=utf-8"
-    )
+    if _is_public_programme(conference):
+        ical = conference_ical(conference)
+    else:
+        items = selectors.programme_items(conference) if _may_see_programme(request, conference) else []
+        ical = conference_calendar(conference, items)
+    response = HttpResponse(ical, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{conference.slug}.ics"'
     return response
 
@@ -158,6 +160,24 @@ def server_error(request):
 # to its own module when a second export (e.g. mails with an attachment) needs it.
 
 ICAL_DOMAIN = "vsop-events"
+
+
+def conference_ical(conference):
+    """The conference's iCal file with its programme once published (as the confirmation mails carry it).
+
+    The file is the same for everyone, so a public programme's file is cached like the
+    programme days: per conference, `Conference.updated_at` (touched on every programme
+    change, see signals.py), language and time zone. Anything else is built afresh.
+    """
+    if not _is_public_programme(conference):
+        items = selectors.programme_items(conference) if conference.programme_published else []
+        return conference_calendar(conference, items)
+    key = _cache_key("programme-ical", conference)
+    ical = cache.get(key)
+    if ical is None:
+        ical = conference_calendar(conference, selectors.programme_items(conference))
+        cache.set(key, ical, PROGRAMME_CACHE_SECONDS)
+    return ical
 
 
 def conference_calendar(conference, items):

@@ -31,7 +31,8 @@ on_move_up = _register("move_up")
 
 on_binding = _register("binding")
 """A registration became binding (stage BINDING) while holding a place, or a
-binding registration moved up from the waiting list."""
+binding registration moved up from the waiting list. The caller passes the
+registration as it has just saved it, with its row locked (or new)."""
 
 
 def run_cancel_hooks(registration):

@@ -31,10 +31,15 @@ REASON_REISSUED = "Rechnung neu ausgestellt"
 def lock_invoice_sequence(year):
     """Lock and return the number sequence of a year, creating it on first use.
 
+    Usually the row exists and is locked with one query. On first use,
     `get_or_create` runs the insert in a savepoint; when a concurrent request
     created the row first, it falls back to reading it, and the lock below
     then waits for that request to commit.
     """
+    try:
+        return InvoiceSequence.objects.select_for_update().get(year=year)
+    except InvoiceSequence.DoesNotExist:
+        pass
     InvoiceSequence.objects.get_or_create(year=year)
     return InvoiceSequence.objects.select_for_update().get(year=year)
 
@@ -120,14 +125,19 @@ def issue_invoice(*, registration, now=None):
         conference = lock_conference(registration.conference_id)
         registration = Registration.objects.select_for_update().get(pk=registration.pk)
         registration.conference = conference
-        existing = current_invoice(registration)
-        if existing is not None:
-            return existing
-        if not (registration.is_binding and registration.holds_place):
-            raise RegistrationError(
-                _("Eine Rechnung gibt es erst für eine verbindliche Anmeldung mit gesichertem Platz.")
-            )
-        return _issue(registration, now=now)
+        return _issue_once(registration, now=now)
+
+
+def _issue_once(registration, *, now):
+    """issue_invoice with the conference and the registration already locked by the caller."""
+    existing = current_invoice(registration)
+    if existing is not None:
+        return existing
+    if not (registration.is_binding and registration.holds_place):
+        raise RegistrationError(
+            _("Eine Rechnung gibt es erst für eine verbindliche Anmeldung mit gesichertem Platz.")
+        )
+    return _issue(registration, now=now)
 
 
 def _issue(registration, *, now):
@@ -274,10 +284,14 @@ def _is_invoiceable(registration):
 def invoice_binding_registration(registration):
     """A binding registration holding a place gets its invoice (once; free places get none).
 
-    The caller's confirmation mail carries it (services/registration.py).
+    Like every binding hook it runs inside the caller's transaction, with the
+    conference row locked and the registration as the caller has just saved it
+    (locked, or new), so it neither locks nor reads them again. The invoice is
+    left on `registration.binding_invoice` for the caller's confirmation mail
+    (services/registration.py).
     """
     if _is_invoiceable(registration):
-        issue_invoice(registration=registration)
+        registration.binding_invoice = _issue_once(registration, now=timezone.now())
 
 
 @hooks.on_move_up

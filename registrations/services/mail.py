@@ -48,6 +48,8 @@ def queue_mail(*, registration, template, context=None, to=None, dedup_key=None,
 
     Returns the OutgoingMail, or None when a mail with the same `dedup_key` was
     already queued for this registration (a mailing never reaches anyone twice).
+    `attachments` holds (filename, content, mimetype) tuples or unsaved
+    OutgoingMailAttachment objects (e.g. an invoice attached by reference).
     """
     context = {
         "registration": registration,
@@ -58,7 +60,10 @@ def queue_mail(*, registration, template, context=None, to=None, dedup_key=None,
     subject, text, html = render_mail(template, context)
     recipient = _header_safe(to or registration.email)
     try:
-        with transaction.atomic():
+        # Mail and attachments are written together. Only a mail with a dedup key needs a
+        # savepoint: its duplicate is expected and swallowed below; any other error
+        # rolls back the caller's transaction as well.
+        with transaction.atomic(savepoint=dedup_key is not None):
             mail = OutgoingMail.objects.create(
                 registration=registration,
                 kind=template,
@@ -68,10 +73,15 @@ def queue_mail(*, registration, template, context=None, to=None, dedup_key=None,
                 body_text=text,
                 body_html=html,
             )
-            OutgoingMailAttachment.objects.bulk_create(
-                OutgoingMailAttachment(mail=mail, filename=name, mimetype=mimetype, content=content)
-                for name, content, mimetype in attachments
-            )
+            rows = []
+            for attachment in attachments:
+                if not isinstance(attachment, OutgoingMailAttachment):
+                    name, content, mimetype = attachment
+                    attachment = OutgoingMailAttachment(filename=name, mimetype=mimetype, content=content)
+                attachment.mail = mail
+                rows.append(attachment)
+            if rows:
+                OutgoingMailAttachment.objects.bulk_create(rows)
     except IntegrityError:
         if dedup_key is None:
             raise

@@ -22,7 +22,7 @@ from . import fees, hooks, invoices, mail, workshops
 from .consent import current_consent_text, current_privacy_text
 from .hooks import run_binding_hooks
 from .locking import lock_conference
-from .membership import check_membership
+from .membership import check_membership, membership_status
 from .places import (
     PERSONAL_FIELDS,
     RegistrationError,
@@ -142,47 +142,89 @@ def _check_billing(values):
 
 
 def conference_ics(conference):
-    """The conference as an iCal file (the published programme, or one event for the whole conference)."""
-    from programme import selectors
-    from programme.views import conference_calendar
+    """The conference as an iCal file (the published programme, or one event for the whole conference).
 
-    items = selectors.programme_items(conference) if conference.programme_published else []
-    return conference_calendar(conference, items)
+    The same file for everyone: a public programme's file comes from the cache
+    (programme.views.conference_ical), so call it before taking locks.
+    """
+    from programme.views import conference_ical
+
+    return conference_ical(conference)
 
 
-def _confirmation_context(registration):
+def _confirmation_context(registration, *, evening_events=None):
     bookings = list(
         registration.workshop_bookings.select_related("phase", "workshop").order_by("phase__number")
     )
+    if evening_events is None:
+        evening_events = list(registration.evening_events.order_by("starts_at"))
+    else:
+        evening_events = sorted(evening_events, key=lambda item: item.starts_at)
     return {
         "workshop_bookings": bookings,
-        "evening_events": list(registration.evening_events.order_by("starts_at")),
+        "evening_events": evening_events,
         "position": waiting_position(registration),
     }
 
 
-def queue_confirmation(registration, *, template=None, dedup_key=None, context=None):
-    """The confirmation of a binding registration with the iCal file and, if issued, the invoice."""
+_UNKNOWN = object()
+
+
+def queue_confirmation(
+    registration,
+    *,
+    template=None,
+    dedup_key=None,
+    context=None,
+    ics=None,
+    invoice=_UNKNOWN,
+    evening_events=None,
+):
+    """The confirmation of a binding registration with the iCal file and, if issued, the invoice.
+
+    A caller that has them already passes the iCal file (`ics`, best computed
+    before taking the locks), the registration's valid `invoice` (or None) and
+    its `evening_events`; otherwise they are looked up here.
+    """
     conference = registration.conference
     if template is None:
         template = "registration_confirmed" if registration.holds_place else "registration_waiting"
-    attachments = [(f"{conference.slug}.ics", conference_ics(conference), "text/calendar")]
-    invoice = invoices.current_invoice(registration) if registration.holds_place else None
-    queued = mail.queue_mail(
+    if ics is None:
+        ics = conference_ics(conference)
+    if invoice is _UNKNOWN:
+        invoice = invoices.current_invoice(registration) if registration.holds_place else None
+    elif not registration.holds_place:
+        invoice = None
+    attachments = [(f"{conference.slug}.ics", ics, "text/calendar")]
+    if invoice is not None:
+        attachments.append(
+            OutgoingMailAttachment(
+                invoice=invoice, filename=f"Rechnung_{invoice.number}.pdf", mimetype="application/pdf"
+            )
+        )
+    return mail.queue_mail(
         registration=registration,
         template=template,
-        context={**_confirmation_context(registration), "invoice": invoice, **(context or {})},
+        context={
+            **_confirmation_context(registration, evening_events=evening_events),
+            "invoice": invoice,
+            **(context or {}),
+        },
         dedup_key=dedup_key,
         attachments=attachments,
     )
-    if queued is not None and invoice is not None:
-        OutgoingMailAttachment.objects.create(
-            mail=queued,
-            invoice=invoice,
-            filename=f"Rechnung_{invoice.number}.pdf",
-            mimetype="application/pdf",
-        )
-    return queued
+
+
+def _membership_inputs(registration, personal):
+    """What the membership check of the registration-to-be depends on."""
+    values = {
+        key: personal.get(key, getattr(registration, key, "") if registration is not None else "")
+        for key in ("is_member", "member_number", "email")
+    }
+    values["is_member"] = bool(values["is_member"])
+    if not values["is_member"]:
+        values["member_number"] = ""
+    return values
 
 
 def register_binding(*, conference, data, registration=None, source=Registration.Source.WEB, now=None):
@@ -234,6 +276,20 @@ def register_binding(*, conference, data, registration=None, source=Registration
         )
     is_new = registration is None
     privacy = current_privacy_text() if is_new and source == Registration.Source.WEB else None
+    # Everything that does not depend on the locked rows is done before the lock: every
+    # binding registration of the conference waits for the one before it to commit.
+    ics = conference_ics(conference)
+    expected = _membership_inputs(registration, personal)
+    membership = membership_status(**expected)
+    evening_events = _evening_events(conference, data.get("evening_events"), is_member=expected["is_member"])
+    choices = data.get("workshop_choices") or {}
+    prepared_choices = (
+        workshops.prepare_choices(
+            conference_id=conference.pk, choices=choices, second_choices=data.get("second_choices") or {}
+        )
+        if choices
+        else None
+    )
     try:
         with transaction.atomic():
             conference = lock_conference(conference.pk)
@@ -284,32 +340,42 @@ def register_binding(*, conference, data, registration=None, source=Registration
                 setattr(registration, key, value)
             if not registration.is_member:
                 registration.member_number = ""
-            evening_events = _evening_events(
-                conference, data.get("evening_events"), is_member=registration.is_member
-            )
+            if _membership_inputs(registration, {}) != expected:
+                # The stored data differed from what was read before the lock.
+                evening_events = _evening_events(
+                    conference, data.get("evening_events"), is_member=registration.is_member
+                )
+                membership = None
             registration.conference = conference
             registration.stage = Registration.Stage.BINDING
             registration.registered_at = now
             registration.terms_consent = terms
             registration.terms_accepted_at = now
             fees.freeze_fee(registration, is_member=registration.is_member)
-            check_membership(registration)
+            if membership is None:
+                check_membership(registration)
+            else:
+                registration.membership_check = membership
             registration.save()
-            registration.evening_events.set(evening_events)
-            choices = data.get("workshop_choices") or {}
-            if choices:
-                workshops.choose_workshops(
-                    registration=registration,
-                    choices=choices,
-                    second_choices=data.get("second_choices") or {},
+            if evening_events or not is_new:
+                registration.evening_events.set(evening_events)
+            if prepared_choices is not None:
+                if source == Registration.Source.WEB:
+                    workshops.check_change_window(registration, now)
+                workshops.book_choices(
+                    registration,
+                    prepared_choices,
                     join_waiting_list=bool(data.get("join_workshop_waiting_list")),
-                    now=now,
-                    check_deadline=source == Registration.Source.WEB,
                 )
             if registration.holds_place:
                 registration._confirmed_here = True  # the confirmation below; see confirm_after_move_up
                 run_binding_hooks(registration)
-            queue_confirmation(registration)
+            queue_confirmation(
+                registration,
+                ics=ics,
+                invoice=getattr(registration, "binding_invoice", _UNKNOWN),
+                evening_events=evening_events,
+            )
     except IntegrityError:
         if not is_new:
             raise
@@ -333,7 +399,11 @@ def confirm_after_move_up(registration):
     if getattr(registration, "_confirmed_here", False) or not registration.holds_place:
         return
     invoices.invoice_binding_registration(registration)
-    queue_confirmation(registration, context={"moved_up": True})
+    queue_confirmation(
+        registration,
+        invoice=getattr(registration, "binding_invoice", _UNKNOWN),
+        context={"moved_up": True},
+    )
 
 
 # A substitute brings their own personal data; the note stays with the registration.

@@ -213,6 +213,13 @@ def may_change_workshops(registration, now=None):
     return workshop_change_window(registration, now).is_open
 
 
+def check_change_window(registration, now=None):
+    """Raise RegistrationError when the participant may no longer change their workshops."""
+    window = workshop_change_window(registration, now)
+    if not window.is_open:
+        raise RegistrationError(window.reason)
+
+
 # ---------------------------------------------------------------- changing
 
 
@@ -232,47 +239,80 @@ def choose_workshops(
     Returns the registration's bookings after the change.
     """
     now = now or timezone.now()
-    second_choices = second_choices or {}
     if check_deadline:
-        window = workshop_change_window(registration, now)
-        if not window.is_open:
-            raise RegistrationError(window.reason)
-    choices = {_as_id(phase_id): _as_id(workshop_id) for phase_id, workshop_id in choices.items()}
-    second_choices = {
-        _as_id(phase_id): _as_id(workshop_id) for phase_id, workshop_id in second_choices.items()
-    }
-    if not choices:
+        check_change_window(registration, now)
+    prepared = prepare_choices(
+        conference_id=registration.conference_id, choices=choices, second_choices=second_choices
+    )
+    if not prepared.choices:
         return list(WorkshopBooking.objects.filter(registration=registration))
-    phases = {
-        phase.pk: phase
-        for phase in WorkshopPhase.objects.filter(
-            pk__in=choices, conference_id=registration.conference_id, mode=WorkshopPhase.Mode.CHOOSE
-        )
-    }
-    if set(phases) != set(choices):
-        raise RegistrationError(_("Diese Arbeitsphase gehört nicht zu Ihrer Tagung."))
     with transaction.atomic():
         locking.lock_conference(registration.conference_id)
-        locked = locking.lock_workshops_of_phases(sorted(phases))
         registration = Registration.objects.select_related("conference").get(pk=registration.pk)
-        if registration.is_cancelled:
-            raise RegistrationError(_("Eine stornierte Anmeldung kann keine Workshops wählen."))
-        freed = []
-        for phase_id in sorted(phases):
-            wish = _workshop_of(locked, phases[phase_id], choices[phase_id])
-            second = _workshop_of(locked, phases[phase_id], second_choices.get(phase_id))
-            # People already waiting come first: a seat left free (e.g. a limit raised by a
-            # bulk update, which sends no signal) goes to them before a newcomer.
-            _fill_seats([workshop.pk for workshop in (wish, second) if workshop is not None], locked)
-            freed += _apply_choice(
-                registration,
-                phases[phase_id],
-                wish,
-                second if second != wish else None,
-                join_waiting_list is True or phase_id in (join_waiting_list or ()),
-            )
-        _fill_seats(freed, locked)
+        book_choices(registration, prepared, join_waiting_list=join_waiting_list)
     return list(WorkshopBooking.objects.filter(registration=registration).select_related("workshop"))
+
+
+@dataclass(frozen=True)
+class PreparedChoices:
+    """Choices checked against the conference's phases (see prepare_choices)."""
+
+    phases: dict  # phase id -> WorkshopPhase
+    choices: dict  # phase id -> workshop id or None
+    second_choices: dict  # phase id -> workshop id or None
+
+
+def prepare_choices(*, conference_id, choices, second_choices=None):
+    """Normalise the choices to ids and check that every phase is a choose phase of the conference.
+
+    One query and no lock, so callers run it before they lock the conference.
+    Raises RegistrationError for a foreign phase or an invalid value.
+    """
+    choices = {_as_id(phase_id): _as_id(workshop_id) for phase_id, workshop_id in choices.items()}
+    second_choices = {
+        _as_id(phase_id): _as_id(workshop_id) for phase_id, workshop_id in (second_choices or {}).items()
+    }
+    phases = {}
+    if choices:
+        phases = {
+            phase.pk: phase
+            for phase in WorkshopPhase.objects.filter(
+                pk__in=choices, conference_id=conference_id, mode=WorkshopPhase.Mode.CHOOSE
+            ).order_by()
+        }
+        if set(phases) != set(choices):
+            raise RegistrationError(_("Diese Arbeitsphase gehört nicht zu Ihrer Tagung."))
+    return PreparedChoices(phases=phases, choices=choices, second_choices=second_choices)
+
+
+def book_choices(registration, prepared, *, join_waiting_list=False):
+    """Book prepared choices (see choose_workshops) for a registration whose conference row is locked.
+
+    The caller runs inside `transaction.atomic()`, holds the conference lock and passes
+    the registration as it is now (e.g. just saved); the workshops of the phases are
+    locked here. Does not check the deadline.
+    """
+    if registration.is_cancelled:
+        raise RegistrationError(_("Eine stornierte Anmeldung kann keine Workshops wählen."))
+    if not prepared.choices:
+        return
+    phases = prepared.phases
+    locked = locking.lock_workshops_of_phases(sorted(phases))
+    freed = []
+    for phase_id in sorted(phases):
+        wish = _workshop_of(locked, phases[phase_id], prepared.choices[phase_id])
+        second = _workshop_of(locked, phases[phase_id], prepared.second_choices.get(phase_id))
+        # People already waiting come first: a seat left free (e.g. a limit raised by a
+        # bulk update, which sends no signal) goes to them before a newcomer.
+        _fill_seats([workshop.pk for workshop in (wish, second) if workshop is not None], locked)
+        freed += _apply_choice(
+            registration,
+            phases[phase_id],
+            wish,
+            second if second != wish else None,
+            join_waiting_list is True or phase_id in (join_waiting_list or ()),
+        )
+    _fill_seats(freed, locked)
 
 
 def _as_id(value):
