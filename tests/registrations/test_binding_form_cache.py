@@ -1,0 +1,190 @@
+"""The binding form keeps the crispy HTML of fields without personal data; the page stays the same."""
+
+import re
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+
+from programme.models import ProgrammeItem
+from registrations import forms_binding
+from registrations.services import workshops
+from tests.factories import (
+    ConferenceFactory,
+    ProgrammeItemFactory,
+    RegistrationFactory,
+    WorkshopFactory,
+    WorkshopPhaseFactory,
+)
+
+from .test_binding_views import pre
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def empty_field_cache():
+    forms_binding._FIELD_HTML.clear()
+    yield
+    forms_binding._FIELD_HTML.clear()
+
+
+@pytest.fixture
+def fresh_renders(monkeypatch):
+    """The fields crispy renders through its templates (not taken from the cache)."""
+    names = []
+    real = forms_binding.render_field
+
+    def counting(field, *args, **kwargs):
+        names.append(field)
+        return real(field, *args, **kwargs)
+
+    monkeypatch.setattr(forms_binding, "render_field", counting)
+    return names
+
+
+@pytest.fixture
+def conference():
+    conference = ConferenceFactory(places=10, payment_terms="Zahlbar binnen 14 Tagen.")
+    phase = WorkshopPhaseFactory(conference=conference, number=1, title="Praxis")
+    WorkshopFactory(phase=phase, title="Quartier", seat_limit=10)
+    WorkshopFactory(phase=phase, title="Sozialraum", seat_limit=1)
+    ProgrammeItemFactory(
+        conference=conference, kind=ProgrammeItem.Kind.EVENING, title="Empfang", requires_signup=True
+    )
+    ProgrammeItemFactory(
+        conference=conference,
+        kind=ProgrammeItem.Kind.EVENING,
+        title="Mitgliederabend",
+        members_only=True,
+        requires_signup=True,
+    )
+    return conference
+
+
+def binding_url(registration):
+    return reverse("registrations:binding_personal", kwargs={"token": registration.token})
+
+
+def direct_url(conference):
+    return reverse("registrations:binding_register", kwargs={"slug": conference.slug})
+
+
+def the_form(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    form = re.search(r'<form method="post"[^>]*>(.*?)</form>', response.content.decode(), re.S).group(1)
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", form)
+
+
+def test_fields_from_the_cache_look_exactly_like_freshly_rendered_ones(conference, fresh_renders):
+    people = [
+        pre(conference, 1),
+        pre(conference, 2, is_member=False, salutation="frau", academic_title="Dr."),
+        pre(conference, 3, member_number="4711", position="Sozialplanung", note="Komme später"),
+    ]
+    english = Client()
+    english.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    pages = [(Client(), binding_url(person)) for person in people]
+    pages += [
+        (english, binding_url(people[0])),
+        (Client(), direct_url(conference)),
+        (english, direct_url(conference)),
+    ]
+    fresh = []
+    for client, url in pages:
+        forms_binding._FIELD_HTML.clear()
+        fresh.append(the_form(client, url))
+    assert "Komme später" in fresh[2] and "Sozialplanung" in fresh[2]
+    assert "Abendveranstaltungen" in fresh[0] and "Evening events" not in fresh[0]
+
+    forms_binding._FIELD_HTML.clear()
+    for _round in range(2):
+        fresh_renders.clear()
+        for (client, url), expected in zip(pages, fresh, strict=True):
+            assert the_form(client, url) == expected
+    # In the second round only fields holding what a person typed were rendered again
+    # (name, e-mail, organisation; position and note of the third person) and the
+    # hidden terms version: nothing of the direct forms, no workshops, no billing.
+    assert sorted(set(fresh_renders)) == [
+        "academic_title",
+        "email",
+        "first_name",
+        "last_name",
+        "member_number",
+        "note",
+        "organisation",
+        "position",
+        "terms_version",
+    ]
+    # 4 forms of a person with name, e-mail and organisation, the hidden terms version
+    # in all 6, the title of the second person, three more fields of the third
+    assert len(fresh_renders) == 4 * 4 + 6 + 1 + 3
+
+
+def test_personal_data_never_enters_the_field_cache(client, conference):
+    person = pre(
+        conference,
+        7,
+        first_name="Xaverine",
+        last_name="Quendelbaum",
+        organisation="Amt Zwergenhausen",
+        position="Leitung Quartiersarbeit",
+        member_number="M-99117",
+        academic_title="Prof. Dr.",
+    )
+    form = the_form(client, binding_url(person))
+    secrets = (
+        "Xaverine",
+        "Quendelbaum",
+        person.email,
+        "Zwergenhausen",
+        "Quartiersarbeit",
+        "M-99117",
+        "Prof. Dr.",
+    )
+    for secret in secrets:
+        assert secret in form
+    assert len(forms_binding._FIELD_HTML) > 15
+    cached = "".join(forms_binding._FIELD_HTML.values())
+    for secret in secrets:
+        assert secret not in cached
+
+
+def test_a_workshop_filling_up_shows_in_the_next_form(client, conference):
+    full = conference.workshop_phases.get().workshops.get(title="Sozialraum")
+    assert "ausgebucht" not in the_form(client, direct_url(conference))
+    workshops.choose_workshops(
+        registration=RegistrationFactory(conference=conference), choices={full.phase_id: full.pk}
+    )
+    form = the_form(client, direct_url(conference))
+    assert "Sozialraum – ausgebucht" in form
+    radio = form[form.index(f'value="{full.pk}"') - 200 : form.index(f'value="{full.pk}"') + 100]
+    assert "disabled" in radio
+
+
+def test_a_form_with_errors_is_rendered_fresh(client, conference, fresh_renders):
+    person = pre(conference, 1)
+    the_form(client, binding_url(person))
+    fresh_renders.clear()
+    response = client.post(binding_url(person), {"first_name": "Ada", "billing_recipient": "employer"})
+    assert response.status_code == 200
+    assert "is-invalid" in response.content.decode()
+    assert "billing_street" in fresh_renders and "terms_accepted" in fresh_renders
+
+
+def test_binding_form_of_a_pre_registered_person_runs_seven_queries(
+    client, conference, django_assert_num_queries
+):
+    person = pre(conference, 1)
+    client.get(binding_url(person))  # the first visit records version 1 of the terms
+    # registration with conference, choose phases, workshops with seat counts, moderators,
+    # offered evening events, current terms, the person's evening events
+    with django_assert_num_queries(7):
+        assert client.get(binding_url(person)).status_code == 200
+    for number in (2, 3):
+        WorkshopFactory(phase=WorkshopPhaseFactory(conference=conference, number=number))
+    ProgrammeItemFactory(conference=conference, kind=ProgrammeItem.Kind.EVENING, requires_signup=True)
+    with django_assert_num_queries(7):
+        assert client.get(binding_url(person)).status_code == 200
