@@ -6,6 +6,7 @@ day loses nothing.
 
 import datetime as dt
 import logging
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -43,13 +44,19 @@ def render_mail(template, context):
     return _header_safe(subject), text, html
 
 
-def queue_mail(*, registration, template, context=None, to=None, dedup_key=None, attachments=()):
-    """Record a mail to `registration` (or `to`) and deliver it once the transaction commits.
+@dataclass(frozen=True)
+class RenderedMail:
+    template: str
+    to: str
+    subject: str
+    text: str
+    html: str
 
-    Returns the OutgoingMail, or None when a mail with the same `dedup_key` was
-    already queued for this registration (a mailing never reaches anyone twice).
-    `attachments` holds (filename, content, mimetype) tuples or unsaved
-    OutgoingMailAttachment objects (e.g. an invoice attached by reference).
+
+def render_for(*, registration, template, context=None, to=None):
+    """Render a mail to `registration` (or `to`) as queue_mail would, without recording it.
+
+    Lets a caller render before it takes a lock, when it knows what the mail will say.
     """
     context = {
         "registration": registration,
@@ -58,7 +65,25 @@ def queue_mail(*, registration, template, context=None, to=None, dedup_key=None,
         **(context or {}),
     }
     subject, text, html = render_mail(template, context)
-    recipient = _header_safe(to or registration.email)
+    return RenderedMail(template, _header_safe(to or registration.email), subject, text, html)
+
+
+def queue_mail(
+    *, registration, template, context=None, to=None, dedup_key=None, attachments=(), rendered=None
+):
+    """Record a mail to `registration` (or `to`) and deliver it once the transaction commits.
+
+    Returns the OutgoingMail, or None when a mail with the same `dedup_key` was
+    already queued for this registration (a mailing never reaches anyone twice).
+    `attachments` holds (filename, content, mimetype) tuples or unsaved
+    OutgoingMailAttachment objects (e.g. an invoice attached by reference).
+    `rendered` is the mail from render_for(), when the caller rendered it already.
+    """
+    if rendered is None:
+        rendered = render_for(registration=registration, template=template, context=context, to=to)
+    elif rendered.template != template:
+        raise ValueError(f"Rendered {rendered.template!r}, asked to queue {template!r}")
+    recipient, subject, text, html = rendered.to, rendered.subject, rendered.text, rendered.html
     try:
         # Mail and attachments are written together. Only a mail with a dedup key needs a
         # savepoint: its duplicate is expected and swallowed below; any other error

@@ -95,6 +95,9 @@ def pre_registration_window(conference, *, now=None):
     return WindowState(True)
 
 
+PLACE_CONFIRMATION = "pre_registration_confirmed"
+
+
 def pre_register(*, conference, data, source=Registration.Source.WEB, now=None):
     """Pre-register a person: a place while places remain, otherwise the waiting list.
 
@@ -110,6 +113,22 @@ def pre_register(*, conference, data, source=Registration.Source.WEB, now=None):
     fields = {key: data[key] for key in PERSONAL_FIELDS if key in data}
     fields["email"] = normalise_email(fields["email"])
     privacy = current_privacy_text() if source == Registration.Source.WEB else None
+    registration = Registration(
+        conference=conference,
+        stage=Registration.Stage.PRE,
+        status=Registration.Status.HOLDS_PLACE,
+        source=source,
+        privacy_consent=privacy,
+        privacy_consented_at=now if privacy else None,
+        **fields,
+    )
+    # Every pre-registration of the conference waits for the one before it to commit,
+    # so the confirmation of the usual case (a free place) is rendered before the lock
+    # and used when the locked rows say the same; otherwise it is rendered again.
+    confirmation = None
+    if places_left(conference) > 0:
+        confirmation = mail.render_for(registration=registration, template=PLACE_CONFIRMATION)
+    rendered_for = conference.updated_at
     try:
         with transaction.atomic():
             conference = lock_conference(conference.pk)
@@ -120,20 +139,18 @@ def pre_register(*, conference, data, source=Registration.Source.WEB, now=None):
                 mail.queue_mail(registration=existing, template="link_resent")
                 return existing, False
             holds_place = places_left(conference) > 0
-            registration = Registration.objects.create(
-                conference=conference,
-                stage=Registration.Stage.PRE,
-                status=Registration.Status.HOLDS_PLACE if holds_place else Registration.Status.WAITING,
-                waiting_since=None if holds_place else now,
-                source=source,
-                privacy_consent=privacy,
-                privacy_consented_at=now if privacy else None,
-                **fields,
-            )
+            registration.conference = conference
+            if not holds_place:
+                registration.status = Registration.Status.WAITING
+                registration.waiting_since = now
+            registration.save(force_insert=True)
+            if not holds_place or conference.updated_at != rendered_for:
+                confirmation = None
             mail.queue_mail(
                 registration=registration,
-                template="pre_registration_confirmed" if holds_place else "waiting_list_confirmed",
+                template=PLACE_CONFIRMATION if holds_place else "waiting_list_confirmed",
                 context={"position": waiting_position(registration)},
+                rendered=confirmation,
             )
     except IntegrityError:
         # Another request with the same e-mail won the race; treat it as a repeat.

@@ -420,14 +420,19 @@ def _has_free_seat(workshop):
 
 
 def _first_waiting(workshop):
-    return (
+    # Usually nobody waits: a narrow query answers that; the booking with its
+    # registration is loaded only for the one who moves up.
+    first_id = (
         WorkshopBooking.objects.filter(
             workshop=workshop, status=WAITING, registration__status=Registration.Status.HOLDS_PLACE
         )
-        .select_related("registration__conference", "phase")
         .order_by("created_at", "pk")
+        .values_list("pk", flat=True)
         .first()
     )
+    if first_id is None:
+        return None
+    return WorkshopBooking.objects.select_related("registration__conference", "phase").get(pk=first_id)
 
 
 def _seat(booking):

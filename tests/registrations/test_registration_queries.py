@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from registrations.models import Invoice, OutgoingMail
-from registrations.services import places
+from registrations.services import mail, places
 from registrations.services.registration import register_binding
 from tests.factories import (
     AppearanceFactory,
@@ -26,7 +26,8 @@ pytestmark = pytest.mark.django_db
 
 # Queries of the services, and those from taking the conference lock to the end.
 # Before the work on issue 8: pre-registration 12 (9 locked), binding registration 49 (47 locked).
-PRE_REGISTER_QUERIES = 10
+# The pre-registration counts the places once more before the lock, to render its mail there.
+PRE_REGISTER_QUERIES = 11
 PRE_REGISTER_LOCKED = 7
 BINDING_QUERIES = 30
 BINDING_LOCKED = 26
@@ -115,3 +116,88 @@ def test_binding_registration_queries(conference):
     assert confirmation.attachments.count() == 2
     assert len(queries) == BINDING_QUERIES, listing(queries)
     assert len(locked_part(queries)) == BINDING_LOCKED
+
+
+# ---------------------------------------------------------------- work done before the lock
+
+
+def record_lock_and_renders(monkeypatch):
+    calls = []
+    real_lock, real_render = places.lock_conference, mail.render_mail
+    monkeypatch.setattr(places, "lock_conference", lambda pk: calls.append("lock") or real_lock(pk))
+    monkeypatch.setattr(mail, "render_mail", lambda t, c: calls.append(t) or real_render(t, c))
+    return calls
+
+
+def assert_mail_as_rendered_now(registration, template, **context):
+    """The queued mail is exactly what rendering it now, after commit, gives."""
+    queued = OutgoingMail.objects.get(registration=registration, kind=template)
+    now = mail.render_for(registration=registration, template=template, context=context)
+    assert (queued.to, queued.subject, queued.body_text, queued.body_html) == (
+        now.to,
+        now.subject,
+        now.text,
+        now.html,
+    )
+
+
+def test_a_pre_registration_with_a_free_place_renders_its_mail_before_the_lock(conference, monkeypatch):
+    calls = record_lock_and_renders(monkeypatch)
+
+    registration, _ = places.pre_register(conference=conference, data=person(1))
+
+    assert calls == ["pre_registration_confirmed", "lock"]
+    assert registration.holds_place
+    monkeypatch.undo()
+    assert_mail_as_rendered_now(registration, "pre_registration_confirmed", position=None)
+
+
+def test_a_pre_registration_on_the_waiting_list_renders_its_mail_under_the_lock(conference, monkeypatch):
+    conference.places = 1
+    conference.save()
+    places.pre_register(conference=conference, data=person(1))
+    calls = record_lock_and_renders(monkeypatch)
+
+    registration, _ = places.pre_register(conference=conference, data=person(2))
+
+    assert calls == ["lock", "waiting_list_confirmed"]
+    assert registration.is_waiting
+    monkeypatch.undo()
+    assert_mail_as_rendered_now(registration, "waiting_list_confirmed", position=1)
+
+
+def test_a_place_taken_meanwhile_puts_the_person_on_the_waiting_list_with_the_right_mail(
+    conference, monkeypatch
+):
+    conference.places = 1
+    conference.save()
+    real_lock = places.lock_conference
+
+    def someone_else_first(pk):
+        monkeypatch.setattr(places, "lock_conference", real_lock)
+        places.pre_register(conference=conference, data=person(9))
+        return real_lock(pk)
+
+    monkeypatch.setattr(places, "lock_conference", someone_else_first)
+    registration, _ = places.pre_register(conference=conference, data=person(1))
+
+    assert registration.is_waiting
+    assert not OutgoingMail.objects.filter(registration=registration, kind="pre_registration_confirmed")
+    assert_mail_as_rendered_now(registration, "waiting_list_confirmed", position=1)
+
+
+def test_a_conference_changed_meanwhile_is_rendered_again(conference, monkeypatch):
+    real_lock = places.lock_conference
+
+    def office_renames_first(pk):
+        renamed = type(conference).objects.get(pk=pk)
+        renamed.title = "Umbenannte Tagung"
+        renamed.save()
+        return real_lock(pk)
+
+    monkeypatch.setattr(places, "lock_conference", office_renames_first)
+    registration, _ = places.pre_register(conference=conference, data=person(1))
+
+    queued = OutgoingMail.objects.get(registration=registration)
+    assert "Umbenannte Tagung" in queued.body_text
+    assert_mail_as_rendered_now(registration, "pre_registration_confirmed", position=None)
