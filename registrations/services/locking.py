@@ -6,7 +6,22 @@ a no-op, but the database runs IMMEDIATE transactions (see settings), so
 writers queue for the one write lock instead.
 """
 
+from simple_history.models import HistoricalRecords
+
 from programme.models import Conference, Workshop
+
+
+def prepare_to_lock():
+    """Load lazily read request data before taking a lock, so it is not read while holding it.
+
+    The audit trail asks for the request's user when it writes its first record;
+    with a session that is a query and the session's decoding, which would
+    otherwise happen under the lock.
+    """
+    request = getattr(HistoricalRecords.context, "request", None)
+    user = getattr(request, "user", None)
+    if user is not None:
+        user.is_authenticated  # noqa: B018 -- evaluates the lazy user, as the audit trail will
 
 
 def lock_conference(conference_id):

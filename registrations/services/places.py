@@ -18,7 +18,7 @@ from programme.models import Conference
 from ..models import Registration
 from . import mail
 from .consent import current_privacy_text
-from .locking import lock_conference
+from .locking import lock_conference, prepare_to_lock
 
 PERSONAL_FIELDS = (
     "salutation",
@@ -129,6 +129,7 @@ def pre_register(*, conference, data, source=Registration.Source.WEB, now=None):
     if places_left(conference) > 0:
         confirmation = mail.render_for(registration=registration, template=PLACE_CONFIRMATION)
     rendered_for = conference.updated_at
+    prepare_to_lock()
     try:
         with transaction.atomic():
             conference = lock_conference(conference.pk)

@@ -21,7 +21,7 @@ from ..models import ConsentText, OutgoingMailAttachment, Registration
 from . import fees, hooks, invoices, mail, workshops
 from .consent import current_consent_text, current_privacy_text
 from .hooks import run_binding_hooks
-from .locking import lock_conference
+from .locking import lock_conference, prepare_to_lock
 from .membership import check_membership, membership_status
 from .places import (
     PERSONAL_FIELDS,
@@ -290,6 +290,7 @@ def register_binding(*, conference, data, registration=None, source=Registration
         if choices
         else None
     )
+    prepare_to_lock()
     try:
         with transaction.atomic():
             conference = lock_conference(conference.pk)

@@ -201,3 +201,32 @@ def test_a_conference_changed_meanwhile_is_rendered_again(conference, monkeypatc
     queued = OutgoingMail.objects.get(registration=registration)
     assert "Umbenannte Tagung" in queued.body_text
     assert_mail_as_rendered_now(registration, "pre_registration_confirmed", position=None)
+
+
+def test_the_request_user_is_loaded_before_the_lock(conference, monkeypatch, rf):
+    """The audit trail reads the request's user (a session query) with its first record: not under the lock."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.utils.functional import SimpleLazyObject
+    from simple_history.middleware import _context_manager
+
+    from registrations.services import registration as binding
+
+    calls = []
+    request = rf.post("/")
+    request.user = SimpleLazyObject(lambda: calls.append("user") or AnonymousUser())
+    for module in (places, binding):
+        real_lock = module.lock_conference
+        monkeypatch.setattr(
+            module, "lock_conference", lambda pk, real=real_lock: calls.append("lock") or real(pk)
+        )
+
+    with _context_manager(request):
+        pre, _ = places.pre_register(conference=conference, data=person(1))
+    assert calls == ["user", "lock"]
+
+    calls.clear()
+    request.user = SimpleLazyObject(lambda: calls.append("user") or AnonymousUser())
+    data = binding_data(conference, 1)
+    with _context_manager(request):
+        register_binding(conference=conference, data=data, registration=pre)
+    assert calls == ["user", "lock"]
