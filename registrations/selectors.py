@@ -8,22 +8,19 @@ from django.http import Http404
 
 from programme.models import Workshop, WorkshopPhase
 
-from .models import Registration, WorkshopBooking
+from .models import GroupAssignment, Registration, WorkshopBooking
 from .services.workshops import PhaseBooking, with_waiting_positions
 
 _TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 
 
-def registration_for_token(token, *, select_related=()):
-    """The registration a personal link points to; the same 404 for malformed, unknown and wrong tokens.
-
-    `select_related` names further foreign keys the page reads, joined into the same query.
-    """
+def registration_for_token(token):
+    """The registration a personal link points to; the same 404 for malformed, unknown and wrong tokens."""
     if not _TOKEN_RE.match(token or ""):
         raise Http404
-    registration = (
-        Registration.objects.select_related("conference", *select_related).filter(token=token).first()
-    )
+    # The token is unique: a slice instead of first(), which would add an ORDER BY.
+    found = Registration.objects.select_related("conference").filter(token=token)[:1]
+    registration = found[0] if found else None
     if registration is None or not secrets.compare_digest(registration.token, token):
         raise Http404
     return registration
@@ -54,7 +51,9 @@ def personal_phases(registration):
     """The conference's workshop and discussion-group phases for the personal page, in one query.
 
     Read once per request: the result is kept on the registration object, so the
-    workshops box and the groups box share it. Each phase carries `has_workshops`.
+    workshops box and the groups box share it. Each phase carries `has_workshops` and
+    `has_group_assignment`; a phase that reuses another phase's groups has that phase
+    (from the same list) as `reuses_groups_of`, so following the chain runs no queries.
     """
     phases = getattr(registration, "_personal_phases", None)
     if phases is None:
@@ -63,10 +62,16 @@ def personal_phases(registration):
                 conference_id=registration.conference_id,
                 mode__in=(WorkshopPhase.Mode.CHOOSE, WorkshopPhase.Mode.GROUPS),
             )
-            .select_related("reuses_groups_of__reuses_groups_of", "group_assignment")
-            .annotate(has_workshops=Exists(Workshop.objects.filter(phase=OuterRef("pk"))))
+            .annotate(
+                has_workshops=Exists(Workshop.objects.filter(phase=OuterRef("pk"))),
+                has_group_assignment=Exists(GroupAssignment.objects.filter(phase=OuterRef("pk"))),
+            )
             .order_by("number")
         )
+        by_pk = {phase.pk: phase for phase in phases}
+        for phase in phases:
+            if phase.reuses_groups_of_id in by_pk:
+                phase.reuses_groups_of = by_pk[phase.reuses_groups_of_id]
         registration._personal_phases = phases
     return phases
 

@@ -11,6 +11,7 @@ from django.db.models import Prefetch
 from programme.models import WorkshopPhase
 
 from .models import GroupMembership
+from .selectors import personal_phases
 from .services.groups import group_source_phase
 
 
@@ -31,8 +32,6 @@ def personal_groups(registration):
     phases: the phases come from selectors.personal_phases, read once per request for the
     whole personal page.
     """
-    from .selectors import personal_phases
-
     phases = [phase for phase in personal_phases(registration) if phase.mode == WorkshopPhase.Mode.GROUPS]
     if not phases:
         return []
@@ -59,6 +58,9 @@ def personal_groups(registration):
 
 
 def _has_assignment(phase):
+    annotated = getattr(phase, "has_group_assignment", None)  # see selectors.personal_phases
+    if annotated is not None:
+        return annotated
     try:
         return phase.group_assignment is not None
     except WorkshopPhase.group_assignment.RelatedObjectDoesNotExist:

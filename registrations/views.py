@@ -72,8 +72,7 @@ def pre_register_done(request, slug):
 
 @never_cache
 def personal(request, token):
-    # terms_consent: the binding box shows the accepted terms; joined here instead of a query of its own
-    registration = registration_for_token(token, select_related=("terms_consent",))
+    registration = registration_for_token(token)
     return render(
         request,
         "registrations/personal.html",

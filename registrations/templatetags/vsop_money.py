@@ -13,11 +13,11 @@ register = template.Library()
 @register.inclusion_tag("registrations/_personal_invoices.html")
 def personal_money(registration):
     """Invoices, payment state, open amount and bank data of a registration (two queries, one without invoices)."""
-    issued = list(
-        Invoice.objects.filter(registration=registration)
-        .select_related("cancels")
-        .order_by("year", "sequence")
-    )
+    issued = list(Invoice.objects.filter(registration=registration).order_by("year", "sequence"))
+    by_pk = {invoice.pk: invoice for invoice in issued}
+    for invoice in issued:  # a Stornorechnung cancels an invoice of the same registration
+        if invoice.cancels_id in by_pk:
+            invoice.cancels = by_pk[invoice.cancels_id]
     cancelled_ids = {invoice.cancels_id for invoice in issued if invoice.cancels_id}
     current = next(
         (

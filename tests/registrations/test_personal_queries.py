@@ -83,22 +83,23 @@ def test_without_phases_the_page_reads_no_bookings_or_groups(client, django_asse
         assert client.get(registration.get_absolute_url()).status_code == 200
 
 
-def test_binding_person_with_everything_runs_nine_queries_however_much_there_is(
+def test_binding_person_with_everything_runs_ten_queries_however_much_there_is(
     client, django_assert_num_queries
 ):
     conference = ConferenceFactory()
     registration = binding(conference)
     choose, later, invoice = everything(conference, registration)
     url = registration.get_absolute_url()
-    # registration with conference and terms, evening events, invoices, payments, phases,
-    # bookings, waiting-list positions, group memberships with groups, moderators
-    with django_assert_num_queries(9):
+    # registration with conference, accepted terms, evening events, invoices, payments,
+    # phases, bookings, waiting-list positions, group memberships with groups, moderators
+    with django_assert_num_queries(10):
         page = client.get(url).content.decode()
     assert "Fassung 3" in page
     assert "Empfang" in page
     assert "Quartier" in page
     assert "„Sozialraum“, Platz 1 auf der Warteliste" in page
     assert "Gruppe 1: Nord" in page
+    assert "dieselbe Gruppe wie in der 3. Arbeitsphase" in page
     assert "150,00\xa0€" in page  # open amount: 250 invoiced, 100 paid
 
     for number in (5, 6):
@@ -109,7 +110,7 @@ def test_binding_person_with_everything_runs_nine_queries_however_much_there_is(
     registration.evening_events.add(
         ProgrammeItemFactory(conference=conference, kind=ProgrammeItem.Kind.EVENING)
     )
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         assert client.get(url).status_code == 200
 
 
