@@ -15,7 +15,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.functional import Promise
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -156,14 +157,26 @@ def _holds_no_personal_data(field, value):
     return all(str(item) in offered for item in values)
 
 
+# Stands in for the text a person typed into a text or e-mail input while its HTML is
+# rendered for the cache; letters, digits and hyphens only, so escaping leaves it alone.
+_TYPED_VALUE = "vsop-typed-value-3f9c1e07"
+_TYPED_WIDGETS = (forms.TextInput, forms.EmailInput)
+_MISSING = object()
+
+
 class CachedField(LayoutObject):
     """A form field, rendered exactly as crispy renders the plain field name.
 
-    While the form is unbound and the field's value holds no personal data (see
-    _holds_no_personal_data), the HTML is kept in this process, keyed by everything
-    that goes into it: language, the field's label, help text, widget and its
-    attributes and choices, value, and the crispy settings in the context. Bound forms
-    (input, errors) and fields with personal values are always rendered fresh.
+    While the form is unbound, the HTML is kept in this process, keyed by everything
+    that goes into it: the field's label, help text, widget with its attributes and
+    choices, value, the crispy settings in the context and the language. Personal data
+    never goes into the cache or its keys: a value is kept only when it is empty, a
+    yes/no or one of the field's fixed choices (see _holds_no_personal_data). What a
+    person typed into a plain text or e-mail input is put into the HTML afterwards:
+    the input is rendered for the cache with a placeholder value, which each visit
+    replaces with the escaped text, exactly as Django's input template would write it.
+    Anything else (bound forms with input or errors, other widgets with typed values)
+    is rendered fresh.
     """
 
     def __init__(self, name):
@@ -171,37 +184,65 @@ class CachedField(LayoutObject):
         self.fields = [name]
 
     def render(self, form, context, template_pack=TEMPLATE_PACK, **kwargs):
-        key = self._key(form, context, template_pack)
-        html = None if key is None else _FIELD_HTML.get(key)
+        key, typed = self._key(form, context, template_pack)
+        if key is None:
+            return render_field(self.name, form, context, template_pack=template_pack, **kwargs)
+        html = _FIELD_HTML.get(key)
         if html is not None:
             form.rendered_fields.add(self.name)  # as render_field does
-            return html
-        html = render_field(self.name, form, context, template_pack=template_pack, **kwargs)
-        if key is not None:
+        else:
+            html = self._render_for_cache(form, context, template_pack, typed, kwargs)
+            if html is None:  # the placeholder did not come out exactly once: no shortcut
+                form.rendered_fields.discard(self.name)
+                return render_field(self.name, form, context, template_pack=template_pack, **kwargs)
             with _FIELD_HTML_LOCK:
                 _FIELD_HTML[key] = html
                 while len(_FIELD_HTML) > _FIELD_HTML_MAX:
                     _FIELD_HTML.popitem(last=False)
+        if typed is not None:
+            html = SafeString(html.replace(f'value="{_TYPED_VALUE}"', f'value="{escape(typed)}"'))
+        return html
+
+    def _render_for_cache(self, form, context, template_pack, typed, kwargs):
+        if typed is None:
+            return render_field(self.name, form, context, template_pack=template_pack, **kwargs)
+        bound = form[self.name]  # render_field takes the same BoundField from the form
+        real = bound.__dict__.get("initial", _MISSING)
+        bound.__dict__["initial"] = _TYPED_VALUE  # BoundField.initial is a cached_property
+        try:
+            html = render_field(self.name, form, context, template_pack=template_pack, **kwargs)
+        finally:
+            if real is _MISSING:
+                del bound.__dict__["initial"]
+            else:
+                bound.__dict__["initial"] = real
+        if html.count(_TYPED_VALUE) != 1 or html.count(f'value="{_TYPED_VALUE}"') != 1:
+            return None
         return html
 
     def _key(self, form, context, template_pack):
+        """(key, typed text to put in) or (None, None) for a field that is rendered fresh."""
         if form.is_bound or self.name not in form.fields or not hasattr(form, "rendered_fields"):
-            return None
+            return None, None
         bound = form[self.name]
         field = bound.field
-        value = bound.value()
-        if bound.errors or not _holds_no_personal_data(field, value):
-            return None
         widget = field.widget
+        value = bound.value()
+        typed = None
+        if bound.errors:
+            return None, None
+        if not _holds_no_personal_data(field, value):
+            if not (
+                type(widget) in _TYPED_WIDGETS
+                and type(value) is str
+                and not widget.is_localized
+                and not field.show_hidden_initial
+            ):
+                return None, None
+            typed, value = value, _TYPED_VALUE
         try:
             parts = [
-                type(form).__module__,
-                type(form).__qualname__,
-                str(template_pack),
-                str(form.crispy_field_template),
-                translation.get_language(),
-                _plain([form.auto_id, form.prefix, form.label_suffix, form.use_required_attribute]),
-                _plain([getattr(form, "required_css_class", None), getattr(form, "error_css_class", None)]),
+                self._form_key(form, context, template_pack),
                 self.name,
                 type(field).__qualname__,
                 _plain([field.label, field.help_text, field.required, field.disabled]),
@@ -209,11 +250,31 @@ class CachedField(LayoutObject):
                 type(widget).__module__,
                 type(widget).__qualname__,
                 _plain(sorted((name, _plain(item)) for name, item in vars(widget).items())),
-                _plain([context.get(name) for name in _FIELD_CONTEXT]),
             ]
         except _Uncacheable:
-            return None
-        return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+            return None, None
+        return hashlib.sha256("\x1f".join(parts).encode()).hexdigest(), typed
+
+    @staticmethod
+    def _form_key(form, context, template_pack):
+        """The part of the key that is the same for all fields of one form in one rendering."""
+        cached = getattr(form, "_cached_field_form_key", None)
+        if cached is not None and cached[0] is context and cached[1] == template_pack:
+            return cached[2]
+        key = "\x1f".join(
+            [
+                type(form).__module__,
+                type(form).__qualname__,
+                str(template_pack),
+                str(form.crispy_field_template),
+                translation.get_language(),
+                _plain([form.auto_id, form.prefix, form.label_suffix, form.use_required_attribute]),
+                _plain([getattr(form, "required_css_class", None), getattr(form, "error_css_class", None)]),
+                _plain([context.get(name) for name in _FIELD_CONTEXT]),
+            ]
+        )
+        form._cached_field_form_key = (context, template_pack, key)
+        return key
 
 
 def _with_cached_fields(item):
