@@ -48,31 +48,38 @@ def place_counts(conference):
 
 
 def personal_phases(registration):
-    """The conference's workshop and discussion-group phases for the personal page, in one query.
+    """The conference's workshop and discussion-group phases for the personal page.
 
-    Read once per request: the result is kept on the registration object, so the
-    workshops box and the groups box share it. Each phase carries `has_workshops` and
+    The personal view reads them once for all boxes of the page (keep_personal_phases);
+    anywhere else this is one query per call. Each phase carries `has_workshops` and
     `has_group_assignment`; a phase that reuses another phase's groups has that phase
     (from the same list) as `reuses_groups_of`, so following the chain runs no queries.
     """
-    phases = getattr(registration, "_personal_phases", None)
-    if phases is None:
-        phases = list(
-            WorkshopPhase.objects.filter(
-                conference_id=registration.conference_id,
-                mode__in=(WorkshopPhase.Mode.CHOOSE, WorkshopPhase.Mode.GROUPS),
-            )
-            .annotate(
-                has_workshops=Exists(Workshop.objects.filter(phase=OuterRef("pk"))),
-                has_group_assignment=Exists(GroupAssignment.objects.filter(phase=OuterRef("pk"))),
-            )
-            .order_by("number")
+    kept = getattr(registration, "_personal_phases", None)
+    return kept if kept is not None else _read_personal_phases(registration)
+
+
+def keep_personal_phases(registration):
+    """Read the phases once for this request's registration object (see personal_phases)."""
+    registration._personal_phases = _read_personal_phases(registration)
+
+
+def _read_personal_phases(registration):
+    phases = list(
+        WorkshopPhase.objects.filter(
+            conference_id=registration.conference_id,
+            mode__in=(WorkshopPhase.Mode.CHOOSE, WorkshopPhase.Mode.GROUPS),
         )
-        by_pk = {phase.pk: phase for phase in phases}
-        for phase in phases:
-            if phase.reuses_groups_of_id in by_pk:
-                phase.reuses_groups_of = by_pk[phase.reuses_groups_of_id]
-        registration._personal_phases = phases
+        .annotate(
+            has_workshops=Exists(Workshop.objects.filter(phase=OuterRef("pk"))),
+            has_group_assignment=Exists(GroupAssignment.objects.filter(phase=OuterRef("pk"))),
+        )
+        .order_by("number")
+    )
+    by_pk = {phase.pk: phase for phase in phases}
+    for phase in phases:
+        if phase.reuses_groups_of_id in by_pk:
+            phase.reuses_groups_of = by_pk[phase.reuses_groups_of_id]
     return phases
 
 

@@ -13,7 +13,7 @@ from . import documents
 from .forms import CancelForm, PersonalDataForm, PreRegistrationForm
 from .forms_binding import lock_membership_fields
 from .ratelimit import is_rate_limited
-from .selectors import place_counts, registration_for_token
+from .selectors import keep_personal_phases, place_counts, registration_for_token
 from .services import places
 from .services.places import RegistrationError
 
@@ -73,6 +73,7 @@ def pre_register_done(request, slug):
 @never_cache
 def personal(request, token):
     registration = registration_for_token(token)
+    keep_personal_phases(registration)  # one query for the workshops box and the groups box
     return render(
         request,
         "registrations/personal.html",
