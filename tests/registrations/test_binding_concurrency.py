@@ -3,11 +3,13 @@
 import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from registrations.models import Invoice, Registration
 from registrations.services import registration as binding
 from tests.factories import ConferenceFactory
+
+from .race import at_once
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -39,23 +41,7 @@ def data(n, **extra):
 
 
 def fire(conference, payloads):
-    barrier = threading.Barrier(len(payloads))
-    errors = []
-
-    def worker(payload):
-        try:
-            barrier.wait()
-            binding.register_binding(conference=conference, data=payload)
-        except Exception as error:  # pragma: no cover - reported below
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(payload,)) for payload in payloads]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    _results, errors = at_once(lambda payload: binding.register_binding(conference=conference, data=payload), payloads)
     return errors
 
 

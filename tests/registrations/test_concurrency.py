@@ -3,11 +3,13 @@
 import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from registrations.models import Registration
 from registrations.services import locking, places
 from tests.factories import ConferenceFactory
+
+from .race import at_once
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -23,26 +25,13 @@ PEOPLE = 24
 
 
 def fire(conference, count):
-    barrier = threading.Barrier(count)
-    errors = []
+    def pre_register(n):
+        places.pre_register(
+            conference=conference,
+            data={"first_name": "P", "last_name": f"N{n}", "email": f"p{n}@example.org", "organisation": "X"},
+        )
 
-    def worker(n):
-        try:
-            barrier.wait()
-            places.pre_register(
-                conference=conference,
-                data={"first_name": "P", "last_name": f"N{n}", "email": f"p{n}@example.org", "organisation": "X"},
-            )
-        except Exception as error:  # pragma: no cover - reported below
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(n,)) for n in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    _results, errors = at_once(pre_register, range(count))
     return errors
 
 

@@ -3,13 +3,15 @@
 import threading
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 
 from programme.models import WorkshopPhase
 from registrations.models import GroupMembership, Registration
 from registrations.services import groups
 from registrations.services.locking import lock_conference
 from tests.factories import ConferenceFactory, RegistrationFactory, WorkshopPhaseFactory
+
+from .race import at_once
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -42,26 +44,14 @@ def setup_groups():
 
 def join_all(registrations, *, lock):
     """Each registration joins in its own thread and connection, as the binding service calls the hook."""
-    barrier = threading.Barrier(len(registrations))
-    errors = []
 
-    def worker(registration):
-        try:
-            barrier.wait()
-            with transaction.atomic():
-                if lock:
-                    lock_conference(registration.conference_id)
-                groups.join_smallest_group(registration)
-        except Exception as error:  # pragma: no cover - reported below
-            errors.append(error)
-        finally:
-            connections.close_all()
+    def join(registration):
+        with transaction.atomic():
+            if lock:
+                lock_conference(registration.conference_id)
+            groups.join_smallest_group(registration)
 
-    threads = [threading.Thread(target=worker, args=(registration,)) for registration in registrations]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    _results, errors = at_once(join, registrations)
     return errors
 
 

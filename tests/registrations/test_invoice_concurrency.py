@@ -7,7 +7,7 @@ not serialise the threads: only the lock on the year's invoice sequence does.
 import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.utils import timezone
 
 from registrations.models import Invoice, InvoiceSequence
@@ -15,6 +15,7 @@ from registrations.services import invoices
 from tests.factories import ConferenceFactory
 
 from .money_helpers import binding_registration
+from .race import at_once
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -35,23 +36,7 @@ def registrations(count):
 
 
 def fire(people):
-    barrier = threading.Barrier(len(people))
-    errors = []
-
-    def worker(registration):
-        try:
-            barrier.wait()
-            invoices.issue_invoice(registration=registration)
-        except Exception as error:  # reported below
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(r,)) for r in people]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    _results, errors = at_once(lambda registration: invoices.issue_invoice(registration=registration), people)
     return errors
 
 

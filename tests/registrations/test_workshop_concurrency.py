@@ -10,6 +10,8 @@ from registrations.services import locking, workshops
 from registrations.services.places import RegistrationError
 from tests.factories import ConferenceFactory, RegistrationFactory, WorkshopFactory, WorkshopPhaseFactory
 
+from .race import at_once
+
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.postgres,
@@ -24,12 +26,10 @@ PEOPLE = 20
 
 
 def fire(phase, workshop, registrations, *, join_waiting_list):
-    barrier = threading.Barrier(len(registrations))
-    errors, refused = [], []
+    refused = []
 
-    def worker(registration):
+    def choose(registration):
         try:
-            barrier.wait()
             workshops.choose_workshops(
                 registration=registration,
                 choices={phase.pk: workshop.pk},
@@ -37,16 +37,8 @@ def fire(phase, workshop, registrations, *, join_waiting_list):
             )
         except RegistrationError:
             refused.append(registration.pk)
-        except Exception as error:  # pragma: no cover - reported below
-            errors.append(error)
-        finally:
-            connections.close_all()
 
-    threads = [threading.Thread(target=worker, args=(r,)) for r in registrations]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    _results, errors = at_once(choose, registrations)
     return errors, refused
 
 
