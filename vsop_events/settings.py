@@ -15,6 +15,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from .release import code_fingerprint
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -139,6 +141,8 @@ LOGIN_URL = "admin:login"
 CACHES = {
     "default": env.cache("CACHE_URL", default="locmemcache://vsop-events"),
 }
+# Cached HTML belongs to the release that rendered it (vsop_events/release.py).
+CACHES["default"].setdefault("KEY_PREFIX", env("CACHE_KEY_PREFIX", default="") or code_fingerprint(BASE_DIR))
 
 # Mail (Django 6.1 MAILERS). EMAIL_URL uses django-environ's syntax, e.g.
 # smtp+tls://user:password@mail.example.org:587; development prints mails to
