@@ -8,8 +8,8 @@ from django.http import Http404
 
 from programme.models import Workshop, WorkshopPhase
 
-from .models import GroupAssignment, Registration, WorkshopBooking
-from .services.workshops import PhaseBooking, with_waiting_positions
+from .models import GroupAssignment, Registration
+from .services import workshops
 
 _TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 
@@ -84,40 +84,11 @@ def _read_personal_phases(registration):
 
 
 def personal_bookings(registration):
-    """The registration's seat and waiting-list wish per choose phase that has workshops.
-
-    Shows the same as services.workshops.bookings_of, with less work for the personal
-    page: the phases come from personal_phases (no query of their own), no bookings
-    query when no phase has workshops, and the waiting-list positions (an expensive
-    subquery) are only read when a wish counts on a list, i.e. the person holds a place.
-    Without a place `position` is None; the page does not show it then.
-    """
-    result = {
-        phase.pk: PhaseBooking(phase=phase)
+    """The workshop box's entries: services.workshops.bookings_of with the page's shared phases."""
+    phases = [
+        phase
         for phase in personal_phases(registration)
         if phase.mode == WorkshopPhase.Mode.CHOOSE and phase.has_workshops
-    }
-    if not result:
-        return []
-    bookings = list(
-        WorkshopBooking.objects.filter(registration=registration).select_related("workshop", "second_choice")
-    )
-    waiting = [booking.pk for booking in bookings if booking.status == WorkshopBooking.Status.WAITING]
-    positions = {}
-    if waiting and registration.holds_place:
-        positions = dict(
-            with_waiting_positions(WorkshopBooking.objects.filter(pk__in=waiting)).values_list(
-                "pk", "position"
-            )
-        )
-    for booking in bookings:
-        entry = result.get(booking.phase_id)
-        if entry is None:
-            continue
-        if booking.status == WorkshopBooking.Status.SEATED:
-            booking.position = None
-            entry.seat = booking
-        else:
-            booking.position = positions.get(booking.pk)
-            entry.wish = booking
-    return list(result.values())
+    ]
+    return workshops.bookings_of(registration, phases=phases, with_positions=registration.holds_place)
+

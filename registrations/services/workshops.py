@@ -125,22 +125,39 @@ class PhaseBooking:
         return self.wish.position if self.wish else None
 
 
-def bookings_of(registration):
-    """The registration's seat and waiting-list wish per choose phase (that has workshops), in two queries."""
-    phases = (
-        WorkshopPhase.objects.filter(conference_id=registration.conference_id, mode=WorkshopPhase.Mode.CHOOSE)
-        .annotate(workshop_count=Count("workshops"))
-        .filter(workshop_count__gt=0)
-        .order_by("number")
-    )
+def bookings_of(registration, *, phases=None, with_positions=True):
+    """The registration's seat and waiting-list wish per choose phase (that has workshops).
+
+    `phases`: those phases, when the caller has read them already (the personal page
+    shares one phases query between its boxes); otherwise one query reads them. Then
+    one query for the bookings, and one more for the waiting-list positions when there
+    is a wish and `with_positions` (the personal page shows positions only to people
+    who hold a place).
+    """
+    if phases is None:
+        phases = (
+            WorkshopPhase.objects.filter(conference_id=registration.conference_id, mode=WorkshopPhase.Mode.CHOOSE)
+            .annotate(workshop_count=Count("workshops"))
+            .filter(workshop_count__gt=0)
+            .order_by("number")
+        )
     result = {phase.pk: PhaseBooking(phase=phase) for phase in phases}
-    bookings = with_waiting_positions(
+    if not result:
+        return []
+    bookings = list(
         WorkshopBooking.objects.filter(registration=registration).select_related("workshop", "second_choice")
     )
+    waiting = [booking.pk for booking in bookings if booking.status == WAITING]
+    positions = {}
+    if waiting and with_positions:
+        positions = dict(
+            with_waiting_positions(WorkshopBooking.objects.filter(pk__in=waiting)).values_list("pk", "position")
+        )
     for booking in bookings:
         entry = result.get(booking.phase_id)
         if entry is None:
             continue
+        booking.position = positions.get(booking.pk)  # None when seated
         if booking.status == SEATED:
             entry.seat = booking
         else:

@@ -372,7 +372,7 @@ def test_workshop_choices_counts_seats_and_runs_constant_queries(phase, django_a
         assert len(workshops.workshop_choices(phase.conference)) == 6
 
 
-def test_bookings_of_runs_two_queries(phase, django_assert_num_queries):
+def test_bookings_of_runs_three_queries_with_a_waiting_wish_and_two_without(phase, django_assert_num_queries):
     first = WorkshopFactory(phase=phase, title="A", seat_limit=1)
     second = WorkshopFactory(phase=phase, title="B")
     other_phase = WorkshopPhaseFactory(conference=phase.conference, number=5)
@@ -385,7 +385,8 @@ def test_bookings_of_runs_two_queries(phase, django_assert_num_queries):
         second_choices={phase.pk: second.pk},
         join_waiting_list=True,
     )
-    with django_assert_num_queries(2):
+    # phases, bookings, waiting-list positions
+    with django_assert_num_queries(3):
         entries = workshops.bookings_of(registration)
         summary = [
             (
@@ -397,6 +398,11 @@ def test_bookings_of_runs_two_queries(phase, django_assert_num_queries):
             for e in entries
         ]
     assert summary == [(2, "B", "A", 1), (5, "C", None, None)]
+
+    seated_only = person(phase.conference)
+    workshops.choose_workshops(registration=seated_only, choices={other_phase.pk: third.pk})
+    with django_assert_num_queries(2):
+        assert [e.seat and e.seat.workshop.title for e in workshops.bookings_of(seated_only)] == [None, "C"]
 
 
 def test_move_up_to_a_conference_place_seats_the_second_choice_when_the_wish_is_full():
