@@ -11,6 +11,7 @@ raised, since every simulated person comes from 127.0.0.1.
 
 import asyncio
 import contextlib
+import math
 import os
 import platform
 import statistics
@@ -217,4 +218,6 @@ def machine_facts():
 
 
 def ms(seconds):
+    if math.isnan(seconds):  # no request of this kind was made
+        return "–"
     return f"{seconds * 1000:7.1f} ms"
