@@ -163,3 +163,19 @@ def test_money_box_balance_equals_the_payments_service():
         step()
         issued = list(Invoice.objects.filter(registration=registration))
         assert _balance(registration, issued) == payments.balance(registration)
+
+
+def test_long_evening_events_label_may_break_only_between_its_parts(client, settings):
+    """The label column is narrow and Chromium on Linux cannot hyphenate German: a soft hyphen
+    lets "Abendveranstaltungen" break as "Abend-/veranstaltungen" instead of anywhere."""
+    conference = ConferenceFactory()
+    registration = binding(conference)
+    registration.evening_events.add(
+        ProgrammeItemFactory(conference=conference, kind=ProgrammeItem.Kind.EVENING, title="Empfang")
+    )
+    german = client.get(registration.get_absolute_url()).content.decode()
+    assert ">Abend&shy;veranstaltungen</dt>" in german
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(registration.get_absolute_url()).content.decode()
+    assert ">Evening events</dt>" in english and "&shy;" not in english
