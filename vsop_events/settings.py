@@ -45,12 +45,12 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "bootstrap",  # django-bootstrap-static: Bootstrap 5 CSS/JS served locally
-    "django_tasks_db",
+    "vsop_events.apps.TasksConfig",  # django_tasks_db, German name in the admin
     "simple_history",  # audit trail: who changed what and when
-    "axes",  # staff login: lockout after repeated failures
+    "vsop_events.apps.LoginProtectionConfig",  # django-axes: staff login lockout after repeated failures
     "django_otp",  # optional second factor for staff (STAFF_OTP_REQUIRED)
-    "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
+    "vsop_events.apps.TotpConfig",  # django_otp.plugins.otp_totp
+    "vsop_events.apps.StaticCodesConfig",  # django_otp.plugins.otp_static
     "programme",
     "registrations",
     "exports",

@@ -163,3 +163,31 @@ def test_office_can_delete_a_registration_in_the_admin(client):
     client.force_login(staff(OFFICE))
     url = reverse("admin:registrations_registration_delete", args=[registration.pk])
     assert client.get(url).status_code == 200
+
+
+def test_admin_index_names_third_party_sections_in_german(client, settings):
+    superuser = get_user_model().objects.create_superuser("chefin", password="x")
+    client.force_login(superuser)
+    german = client.get(reverse("admin:index")).content.decode()
+    for name in [
+        "Sicherheit: Anmeldesperren",
+        "Hintergrundaufgaben",
+        "Sicherheit: Zwei-Faktor mit Authenticator-App",
+        "Sicherheit: Zwei-Faktor-Notfallcodes",
+    ]:
+        assert name in german, name
+    for raw in [">Axes<", ">Otp_Totp<", ">Otp_Static<", "Tasks Database Backend"]:
+        assert raw.lower() not in german.lower(), raw
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(reverse("admin:index")).content.decode()
+    assert "Security: login lockouts" in english and "Background tasks" in english
+
+
+def test_office_sees_the_login_protection_section_under_its_german_name(client):
+    client.force_login(staff(OFFICE))
+    page = client.get(reverse("admin:index")).content.decode()
+    assert "Sicherheit: Anmeldesperren" in page
+    # sections sort by name: the lockouts come after the registrations, not before them
+    assert page.index(">Anmeldungen</a>") < page.index("Sicherheit: Anmeldesperren")
+    assert "Zwei-Faktor" not in page  # devices are the superuser's business
