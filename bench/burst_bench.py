@@ -399,7 +399,9 @@ def main():
             f"{os.cpu_count()} cores that is at most {os.cpu_count() / per_person * 60 * 2:.0f} registrations/min"
             + ("" if args.conn_max_age else " (PostgreSQL undercounted: use --conn-max-age 60)")
         )
-        print(f"client CPU: {client_cpu:.1f} s = {client_cpu / completed * 1000:.0f} ms per person (same machine)")
+        print(
+            f"client CPU: {client_cpu:.1f} s = {client_cpu / completed * 1000:.0f} ms per person (same machine)"
+        )
     rate = 2 * completed / elapsed * 60
     met = rate >= 600 and everything.p95 < 0.3 and posts.p95 < 0.3
     print(

@@ -72,15 +72,9 @@ class Conference(models.Model):
         blank=True,
         help_text=_("Leer lassen, wenn die Voranmeldung sofort möglich sein soll."),
     )
-    pre_registration_deadline = models.DateField(
-        _("Voranmeldung bis"), null=True, blank=True
-    )
-    registration_deadline = models.DateField(
-        _("Verbindliche Anmeldung bis"), null=True, blank=True
-    )
-    programme_published = models.BooleanField(
-        _("Detailprogramm veröffentlicht"), default=False
-    )
+    pre_registration_deadline = models.DateField(_("Voranmeldung bis"), null=True, blank=True)
+    registration_deadline = models.DateField(_("Verbindliche Anmeldung bis"), null=True, blank=True)
+    programme_published = models.BooleanField(_("Detailprogramm veröffentlicht"), default=False)
     status = models.CharField(
         _("Veröffentlichung"),
         max_length=20,
@@ -155,9 +149,7 @@ class Conference(models.Model):
             and self.pre_registration_deadline
             and self.pre_registration_deadline < timezone.localdate(self.pre_registration_opens_at)
         ):
-            errors["pre_registration_deadline"] = _(
-                "Die Voranmeldung muss nach ihrem Beginn enden."
-            )
+            errors["pre_registration_deadline"] = _("Die Voranmeldung muss nach ihrem Beginn enden.")
         if errors:
             raise ValidationError(errors)
 
@@ -244,9 +236,7 @@ class WorkshopPhase(models.Model):
                 name="unique_phase_number_per_conference",
                 violation_error_message=_("Diese Nummer hat schon eine Arbeitsphase der Tagung."),
             ),
-            models.CheckConstraint(
-                condition=Q(number__gte=1), name="phase_number_positive"
-            ),
+            models.CheckConstraint(condition=Q(number__gte=1), name="phase_number_positive"),
         ]
 
     def __str__(self):
@@ -265,7 +255,11 @@ class WorkshopPhase(models.Model):
                 )
             if source.mode != self.Mode.GROUPS or self.mode != self.Mode.GROUPS:
                 raise ValidationError(
-                    {"reuses_groups_of": _("Nur Arbeitsphasen mit Diskussionsgruppen können Gruppen übernehmen.")}
+                    {
+                        "reuses_groups_of": _(
+                            "Nur Arbeitsphasen mit Diskussionsgruppen können Gruppen übernehmen."
+                        )
+                    }
                 )
 
     @property

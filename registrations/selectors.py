@@ -91,4 +91,3 @@ def personal_bookings(registration):
         if phase.mode == WorkshopPhase.Mode.CHOOSE and phase.has_workshops
     ]
     return workshops.bookings_of(registration, phases=phases, with_positions=registration.holds_place)
-

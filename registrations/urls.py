@@ -11,7 +11,9 @@ urlpatterns = [
     path("tagungen/<slug:slug>/anmeldung/danke/", views_binding.register_direct_done, name="binding_done"),
     path("anmeldung/<str:token>/", views.personal, name="personal"),
     path("anmeldung/<str:token>/verbindlich/", views_binding.register_with_link, name="binding_personal"),
-    path("anmeldung/<str:token>/ersatzperson/", views_binding.personal_substitute, name="personal_substitute"),
+    path(
+        "anmeldung/<str:token>/ersatzperson/", views_binding.personal_substitute, name="personal_substitute"
+    ),
     path("anmeldung/<str:token>/workshops/", views_workshops.personal_workshops, name="personal_workshops"),
     path("anmeldung/<str:token>/daten/", views.personal_edit, name="personal_edit"),
     path("anmeldung/<str:token>/stornieren/", views.personal_cancel, name="personal_cancel"),

@@ -11,6 +11,6 @@ import os
 
 from django.core.asgi import get_asgi_application
 
-os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'vsop_events.settings')
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vsop_events.settings")
 
 application = get_asgi_application()

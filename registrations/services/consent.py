@@ -27,7 +27,9 @@ def current_consent_text(*, kind, conference=None, body):
                 if latest is not None and latest.body == body:
                     return latest
                 version = (latest.version if latest is not None else 0) + 1
-                return ConsentText.objects.create(kind=kind, conference=conference, version=version, body=body)
+                return ConsentText.objects.create(
+                    kind=kind, conference=conference, version=version, body=body
+                )
         except IntegrityError:
             if attempt == 2:
                 raise

@@ -136,7 +136,9 @@ def bookings_of(registration, *, phases=None, with_positions=True):
     """
     if phases is None:
         phases = (
-            WorkshopPhase.objects.filter(conference_id=registration.conference_id, mode=WorkshopPhase.Mode.CHOOSE)
+            WorkshopPhase.objects.filter(
+                conference_id=registration.conference_id, mode=WorkshopPhase.Mode.CHOOSE
+            )
             .annotate(workshop_count=Count("workshops"))
             .filter(workshop_count__gt=0)
             .order_by("number")
@@ -151,7 +153,9 @@ def bookings_of(registration, *, phases=None, with_positions=True):
     positions = {}
     if waiting and with_positions:
         positions = dict(
-            with_waiting_positions(WorkshopBooking.objects.filter(pk__in=waiting)).values_list("pk", "position")
+            with_waiting_positions(WorkshopBooking.objects.filter(pk__in=waiting)).values_list(
+                "pk", "position"
+            )
         )
     for booking in bookings:
         entry = result.get(booking.phase_id)

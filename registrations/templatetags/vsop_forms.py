@@ -38,7 +38,13 @@ def _form_shape(form):
     """Changes whenever the form's definition or initial values change."""
     parts = [type(form).__module__, type(form).__qualname__, settings.CRISPY_TEMPLATE_PACK]
     for name, field in form.fields.items():
-        parts += [name, type(field).__name__, type(field.widget).__name__, str(field.label), str(field.help_text)]
+        parts += [
+            name,
+            type(field).__name__,
+            type(field.widget).__name__,
+            str(field.label),
+            str(field.help_text),
+        ]
         parts += [repr(sorted(field.widget.attrs.items())), repr(form.get_initial_for_field(field, name))]
     helper = getattr(form, "helper", None)
     if helper is not None and helper.layout is not None:

@@ -10,7 +10,12 @@ pytestmark = pytest.mark.django_db
 
 
 def data(n):
-    return {"first_name": f"P{n}", "last_name": "Test", "email": f"p{n}@example.org", "organisation": f"Org {n}"}
+    return {
+        "first_name": f"P{n}",
+        "last_name": "Test",
+        "email": f"p{n}@example.org",
+        "organisation": f"Org {n}",
+    }
 
 
 def test_changelist_shows_counts_and_runs_constant_queries(admin_client, django_assert_max_num_queries):
@@ -60,14 +65,22 @@ def test_add_by_phone_refuses_a_duplicate_email(admin_client):
     places.pre_register(conference=conference, data=data(1))
     response = admin_client.post(
         reverse("admin:registrations_registration_add"),
-        {"conference": conference.pk, "salutation": "none", "first_name": "X", "last_name": "Y", "email": "P1@example.org"},
+        {
+            "conference": conference.pk,
+            "salutation": "none",
+            "first_name": "X",
+            "last_name": "Y",
+            "email": "P1@example.org",
+        },
     )
     assert response.status_code == 200
     assert "schon eine Anmeldung" in response.content.decode()
     assert Registration.objects.count() == 1
 
 
-def test_actions_cancel_move_up_resend_and_programme_mailing(admin_client, django_capture_on_commit_callbacks):
+def test_actions_cancel_move_up_resend_and_programme_mailing(
+    admin_client, django_capture_on_commit_callbacks
+):
     conference = ConferenceFactory(places=1)
     holder, _ = places.pre_register(conference=conference, data=data(1))
     waiting, _ = places.pre_register(conference=conference, data=data(2))
@@ -92,6 +105,8 @@ def test_outbox_admin_lists_failed_mails(admin_client):
     conference = ConferenceFactory()
     registration, _ = places.pre_register(conference=conference, data=data(1))
     OutgoingMail.objects.update(status=OutgoingMail.Status.FAILED, last_error="ConnectionRefusedError")
-    response = admin_client.get(reverse("admin:registrations_outgoingmail_changelist") + "?status__exact=failed")
+    response = admin_client.get(
+        reverse("admin:registrations_outgoingmail_changelist") + "?status__exact=failed"
+    )
     assert response.status_code == 200
     assert "p1@example.org" in response.content.decode()

@@ -41,7 +41,9 @@ def data(n, **extra):
 
 
 def fire(conference, payloads):
-    _results, errors = at_once(lambda payload: binding.register_binding(conference=conference, data=payload), payloads)
+    _results, errors = at_once(
+        lambda payload: binding.register_binding(conference=conference, data=payload), payloads
+    )
     return errors
 
 

@@ -249,7 +249,9 @@ def test_stored_list_exports_of_a_past_conference_are_deleted():
 
     old = conference_ended(days_ago=400)
     recent = conference_ended(days_ago=30)
-    ExportJob.objects.create(conference=old, kind="participants", format="csv", content=f"{MARK};Anna".encode())
+    ExportJob.objects.create(
+        conference=old, kind="participants", format="csv", content=f"{MARK};Anna".encode()
+    )
     kept = ExportJob.objects.create(conference=recent, kind="participants", format="csv", content=b"x")
     retention.run_retention(now=NOW)
     assert list(ExportJob.objects.values_list("pk", flat=True)) == [kept.pk]

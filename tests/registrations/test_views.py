@@ -39,7 +39,9 @@ def test_pre_registration_form_stores_and_redirects_to_thanks(client, django_cap
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url(conference), form_data())
     assert response.status_code == 302
-    assert response["Location"] == reverse("registrations:pre_register_done", kwargs={"slug": conference.slug})
+    assert response["Location"] == reverse(
+        "registrations:pre_register_done", kwargs={"slug": conference.slug}
+    )
     registration = Registration.objects.get()
     assert registration.last_name == "D'Alembert-Özdemir"
     assert registration.first_name == "Zoë"
@@ -63,7 +65,9 @@ def test_repeat_pre_registration_says_the_link_was_sent_again_and_reveals_nothin
     client.post(url(conference), form_data())
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url(conference), form_data(first_name="Eve", email="ZOE@example.org"), follow=True)
+        response = client.post(
+            url(conference), form_data(first_name="Eve", email="ZOE@example.org"), follow=True
+        )
     content = response.content.decode()
     assert "bereits eine Voranmeldung" in content
     assert "Landkreis Göttingen" not in content
@@ -111,7 +115,9 @@ def test_honeypot_blocks_bots(client):
 def test_too_many_posts_from_one_address_get_429(client, settings):
     settings.RATE_LIMIT_POSTS = 3
     conference = ConferenceFactory()
-    statuses = [client.post(url(conference), form_data(email=f"p{n}@example.org")).status_code for n in range(4)]
+    statuses = [
+        client.post(url(conference), form_data(email=f"p{n}@example.org")).status_code for n in range(4)
+    ]
     assert statuses == [302, 302, 302, 429]
     assert Registration.objects.count() == 3
 
@@ -136,7 +142,13 @@ def make_registration(**kwargs):
     conference = kwargs.pop("conference", None) or ConferenceFactory()
     registration, _ = places.pre_register(
         conference=conference,
-        data={"first_name": "Ina", "last_name": "Beispiel", "email": "ina@example.org", "organisation": "Stadt Köln", **kwargs},
+        data={
+            "first_name": "Ina",
+            "last_name": "Beispiel",
+            "email": "ina@example.org",
+            "organisation": "Stadt Köln",
+            **kwargs,
+        },
     )
     return registration
 
@@ -179,7 +191,11 @@ def test_person_corrects_their_data(client):
     )
     assert response.status_code == 302
     registration.refresh_from_db()
-    assert (registration.first_name, registration.email, registration.position) == ("Ingo", "ingo@example.org", "Leitung")
+    assert (registration.first_name, registration.email, registration.position) == (
+        "Ingo",
+        "ingo@example.org",
+        "Leitung",
+    )
 
 
 def test_person_cancels_and_the_waiting_list_moves_up(client, django_capture_on_commit_callbacks):
@@ -202,7 +218,9 @@ def test_person_cancels_and_the_waiting_list_moves_up(client, django_capture_on_
 
 def test_confirmation_pdf_for_the_travel_approval(client):
     registration = make_registration()
-    response = client.get(reverse("registrations:personal_confirmation_pdf", kwargs={"token": registration.token}))
+    response = client.get(
+        reverse("registrations:personal_confirmation_pdf", kwargs={"token": registration.token})
+    )
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
