@@ -116,6 +116,9 @@ def shot(request):
 
     def save(page, name):
         path = folder / f"{next(counter):02d}-{name}.png"
+        # From the top: a page scrolled by filling a form would draw sticky parts
+        # (the admin's sidebar) at their scrolled offset in a full-page picture.
+        page.evaluate("window.scrollTo(0, 0)")
         page.screenshot(path=path, full_page=True)
         return path
 
