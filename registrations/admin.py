@@ -12,6 +12,7 @@ from .admin_binding import (
     bill_as_non_member_action,
     confirm_membership_action,
     office_binding_action,
+    office_substitute_action,
 )
 from .admin_history import ReadOnlyHistoryAdmin
 from .admin_money import MoneyRegistrationMixin, OverdueFilter
@@ -89,6 +90,7 @@ class RegistrationAdmin(BindingRegistrationMixin, MoneyRegistrationMixin, ReadOn
         anonymise_action,
         *MoneyRegistrationMixin.money_actions,
         office_binding_action,
+        office_substitute_action,
         confirm_membership_action,
         bill_as_non_member_action,
         *EXPORT_ACTIONS,

@@ -12,8 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from programme.models import Conference
+from programme.templatetags.vsop_format import euro
 
-from .forms_binding import BindingRegistrationForm, validate_leitweg_id
+from .forms_binding import BindingRegistrationForm, SubstituteForm, validate_leitweg_id
 from .models import Member, Registration
 from .services import membership
 from .services import registration as binding
@@ -88,6 +89,19 @@ def office_binding_action(modeladmin, request, queryset):
     )
 
 
+@admin.action(description=_("Ersatzperson eintragen (Platz übergeben)"), permissions=["change"])
+def office_substitute_action(modeladmin, request, queryset):
+    registrations = list(queryset[:2])
+    if len(registrations) != 1:
+        modeladmin.message_user(
+            request, _("Bitte wählen Sie genau eine verbindliche Anmeldung aus."), messages.WARNING
+        )
+        return None
+    return HttpResponseRedirect(
+        reverse("admin:registrations_registration_substitute", args=[registrations[0].pk])
+    )
+
+
 # ---------------------------------------------------------------- office binding form
 
 
@@ -129,6 +143,18 @@ def binding_urls(model_admin):
                 )
             ),
             name="registrations_registration_binding",
+        ),
+    ]
+
+
+def substitute_urls(model_admin):
+    return [
+        path(
+            "<int:registration_id>/ersatzperson/",
+            model_admin.admin_site.admin_view(
+                lambda request, registration_id: office_substitute_view(model_admin, request, registration_id)
+            ),
+            name="registrations_registration_substitute",
         ),
     ]
 
@@ -219,6 +245,69 @@ def office_binding_view(model_admin, request, conference_id, registration_id=Non
         "window": binding.binding_window(conference),
     }
     return TemplateResponse(request, "admin/registrations/registration/binding_form.html", context)
+
+
+# ---------------------------------------------------------------- substitute (Ersatzperson)
+
+
+class OfficeSubstituteForm(SubstituteForm):
+    """The participant's substitute form; the office confirms that the person handed over the place."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["confirm"].label = _(
+            "Die bisher angemeldete Person gibt ihren Platz an diese Person ab "
+            "(z. B. schriftlich, per E-Mail oder am Telefon mitgeteilt)."
+        )
+
+
+def office_substitute_view(model_admin, request, registration_id):
+    """The office names a substitute (e.g. on the phone), also after the conference has begun."""
+    registration = get_object_or_404(Registration.objects.select_related("conference"), pk=registration_id)
+    if not model_admin.has_change_permission(request, registration):
+        raise PermissionDenied
+    change_url = reverse("admin:registrations_registration_change", args=[registration.pk])
+    if registration.is_cancelled or not registration.is_binding:
+        model_admin.message_user(
+            request,
+            _(
+                "Eine Ersatzperson kann nur für eine verbindliche, nicht stornierte Anmeldung eingetragen werden."
+            ),
+            messages.WARNING,
+        )
+        return HttpResponseRedirect(change_url)
+    form = OfficeSubstituteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        previous = registration.full_name
+        invoices_before = registration.invoices.count()
+        try:
+            taken = binding.substitute(
+                registration=registration, data=form.cleaned_data, source=Registration.Source.OFFICE
+            )
+        except RegistrationError as error:
+            form.add_error(None, str(error))
+        else:
+            parts = [
+                _(
+                    "Der Platz von %(previous)s ist an %(name)s übergeben. Beide erhalten eine E-Mail; "
+                    "der persönliche Link ist neu."
+                )
+                % {"previous": previous, "name": taken.full_name}
+            ]
+            if taken.fee_changed:
+                parts.append(_("Die Gebühr ist jetzt %(fee)s.") % {"fee": euro(taken.fee)})
+            if taken.invoices.count() > invoices_before:
+                parts.append(_("Die Rechnung wurde storniert und neu ausgestellt."))
+            model_admin.message_user(request, " ".join(str(p) for p in parts), messages.SUCCESS)
+            return HttpResponseRedirect(change_url)
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": Registration._meta,
+        "title": _("Ersatzperson für %(name)s") % {"name": registration.full_name},
+        "registration": registration,
+        "form": form,
+    }
+    return TemplateResponse(request, "admin/registrations/registration/substitute_form.html", context)
 
 
 # ---------------------------------------------------------------- member list
@@ -338,7 +427,7 @@ class BindingRegistrationMixin:
     """Adds the office's binding-registration pages and fields to the Registration admin."""
 
     def get_urls(self):
-        return [*binding_urls(self), *super().get_urls()]
+        return [*binding_urls(self), *substitute_urls(self), *super().get_urls()]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

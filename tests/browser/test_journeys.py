@@ -307,6 +307,22 @@ def test_office_verifies_membership_marks_paid_assigns_groups_and_exports(
     shot(page, "group-lists")
     assert GroupMembership.objects.filter(phase=phase).count() == 4
 
+    # A phone call: person 4 cannot come, a colleague takes over the place (Ersatzperson).
+    page.goto(site + f"/admin/registrations/registration/{others[-1].pk}/change/")
+    page.get_by_role("link", name="Ersatzperson eintragen").click()
+    page.get_by_label("Vorname").fill("Bernd")
+    page.get_by_label("Nachname").fill("Ersatz")
+    page.get_by_label("E-Mail:").fill("bernd.ersatz@example.org")
+    page.get_by_label("Organisation").fill("Stadt 1")
+    page.get_by_label(re.compile("gibt ihren Platz an diese Person ab")).check()
+    shot(page, "substitute-form")
+    page.get_by_role("button", name="Platz an die Ersatzperson übergeben").click()
+    expect(page.locator(".messagelist")).to_contain_text("ist an Bernd Ersatz übergeben")
+    shot(page, "substituted")
+    others[-1].refresh_from_db()
+    assert (others[-1].last_name, others[-1].status) == ("Ersatz", Registration.Status.HOLDS_PLACE)
+    assert payments.balance(others[-1]).open_amount == 0  # same fee, the payment stays with the place
+
     # Export the participant list as PDF and open it.
     page.goto(site + f"/admin/programme/conference/{conference.pk}/change/")
     page.locator("#content").get_by_role("link", name=re.compile("Listen und Exporte", re.IGNORECASE)).click()
@@ -318,6 +334,7 @@ def test_office_verifies_membership_marks_paid_assigns_groups_and_exports(
     pdf_path = tmp_path / "teilnehmer.pdf"
     download_info.value.save_as(pdf_path)
     text = "".join(p.extract_text() for p in PdfReader(pdf_path).pages)
-    for n in (1, 2, 3, 4):
-        assert f"Nachname{n}" in text
+    for name in ("Nachname1", "Nachname2", "Nachname3", "Ersatz, Bernd"):
+        assert name in text
+    assert "Nachname4" not in text
     assert pdf_to_png(pdf_path, shot.folder / "pdf-participants")

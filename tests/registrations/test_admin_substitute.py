@@ -1,0 +1,133 @@
+"""The office names a substitute (Ersatzperson) for a binding registration, e.g. after a phone call."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core import mail
+from django.urls import reverse
+
+from registrations.models import Invoice
+from registrations.roles import ORGANISATION
+from registrations.services.registration import register_binding
+from tests.factories import ConferenceFactory, RegistrationFactory
+from tests.registrations.test_admin_binding import office_data
+
+pytestmark = pytest.mark.django_db
+
+SUBSTITUTE = {
+    "salutation": "herr",
+    "first_name": "Bernd",
+    "last_name": "Ersatz",
+    "email": "Bernd.Ersatz@example.org",
+    "organisation": "Kreis Düren",
+    "confirm": "on",
+}
+
+
+@pytest.fixture
+def registration():
+    registered, _ = register_binding(
+        conference=ConferenceFactory(), data={**office_data(), "is_member": True, "terms_accepted": True}
+    )
+    return registered
+
+
+def substitute_url(registration):
+    return reverse("admin:registrations_registration_substitute", args=[registration.pk])
+
+
+def test_office_hands_the_place_over_from_the_change_page(
+    admin_client, registration, django_capture_on_commit_callbacks
+):
+    change = reverse("admin:registrations_registration_change", args=[registration.pk])
+    assert substitute_url(registration) in admin_client.get(change).content.decode()
+    form = admin_client.get(substitute_url(registration)).content.decode()
+    assert "Telefon Anruferin (Kreis Düren) ist verbindlich" in form
+    old_token = registration.token
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(substitute_url(registration), SUBSTITUTE, follow=True)
+
+    assert response.redirect_chain[-1][0] == change
+    page = response.content.decode()
+    assert "Der Platz von Telefon Anruferin ist an Bernd Ersatz übergeben." in page
+    assert "Die Gebühr ist jetzt 300,00\xa0€." in page  # not a member: the non-member fee
+    assert "Die Rechnung wurde storniert und neu ausgestellt." in page
+    registration.refresh_from_db()
+    assert (registration.first_name, registration.email) == ("Bernd", "bernd.ersatz@example.org")
+    assert (registration.status, registration.fee) == ("holds_place", Decimal("300.00"))
+    assert registration.token != old_token
+    assert "Ersatzperson für Telefon Anruferin <telefon@example.org>" in registration.substitution_note
+    sent = sorted((m.to[0], m.subject.split(":")[0]) for m in mail.outbox)
+    assert sent == [
+        ("bernd.ersatz@example.org", "Ihre verbindliche Anmeldung"),
+        ("bernd.ersatz@example.org", "Korrigierte Rechnung 2026-0003 und Stornorechnung 2026-0002"),
+        ("telefon@example.org", "Ihr Platz wurde übergeben"),
+    ]
+    assert [(i.kind, i.amount) for i in Invoice.objects.filter(registration=registration).order_by("pk")] == [
+        ("invoice", Decimal("250.00")),
+        ("cancellation", Decimal("-250.00")),
+        ("invoice", Decimal("300.00")),
+    ]
+
+
+def test_the_action_opens_the_form_for_exactly_one_registration(admin_client, registration):
+    changelist = reverse("admin:registrations_registration_changelist")
+    response = admin_client.post(
+        changelist, {"action": "office_substitute_action", "_selected_action": [registration.pk]}
+    )
+    assert response["Location"] == substitute_url(registration)
+    other = RegistrationFactory(conference=registration.conference)
+    response = admin_client.post(
+        changelist,
+        {"action": "office_substitute_action", "_selected_action": [registration.pk, other.pk]},
+        follow=True,
+    )
+    assert "genau eine verbindliche Anmeldung" in response.content.decode()
+
+
+def test_missing_confirmation_and_taken_email_are_shown_and_nothing_changes(admin_client, registration):
+    other = RegistrationFactory(conference=registration.conference, email="schon@example.org")
+    response = admin_client.post(substitute_url(registration), {**SUBSTITUTE, "confirm": ""})
+    assert response.status_code == 200
+    assert "Bitte bestätigen Sie die Übergabe des Platzes." in response.content.decode()
+    response = admin_client.post(substitute_url(registration), {**SUBSTITUTE, "email": other.email})
+    assert "Für diese E-Mail-Adresse gibt es schon eine Anmeldung zu dieser Tagung." in (
+        response.content.decode()
+    )
+    registration.refresh_from_db()
+    assert registration.first_name == "Telefon"
+
+
+def test_office_may_substitute_after_the_conference_has_begun(admin_client, registration, time_machine):
+    time_machine.move_to(registration.conference.starts_at + dt.timedelta(hours=2), tick=False)
+    admin_client.force_login(get_user_model().objects.get(username="admin"))  # the session would have expired
+    response = admin_client.post(substitute_url(registration), {**SUBSTITUTE, "is_member": "on"})
+    assert response.status_code == 302
+    registration.refresh_from_db()
+    assert (registration.last_name, registration.fee) == ("Ersatz", Decimal("250.00"))
+
+
+def test_pre_registration_gets_no_button_and_is_sent_back(admin_client):
+    pre = RegistrationFactory(conference=ConferenceFactory())
+    change = reverse("admin:registrations_registration_change", args=[pre.pk])
+    assert substitute_url(pre) not in admin_client.get(change).content.decode()
+    response = admin_client.get(substitute_url(pre), follow=True)
+    assert response.redirect_chain[-1][0] == change
+    assert "nur für eine verbindliche, nicht stornierte Anmeldung" in response.content.decode()
+
+
+def test_organiser_may_not_name_a_substitute(client, registration):
+    user = get_user_model().objects.create_user("orga", password="x", is_staff=True)
+    user.groups.add(Group.objects.get(name=ORGANISATION))
+    client.force_login(user)
+    change = reverse("admin:registrations_registration_change", args=[registration.pk])
+    assert substitute_url(registration) not in client.get(change).content.decode()
+    assert client.get(substitute_url(registration)).status_code == 403
+    assert client.post(substitute_url(registration), SUBSTITUTE).status_code == 403
+    registration.refresh_from_db()
+    assert registration.first_name == "Telefon"
