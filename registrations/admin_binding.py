@@ -74,31 +74,39 @@ def bill_as_non_member_action(modeladmin, request, queryset):
     )
 
 
-@admin.action(description=_("Verbindlich anmelden (Formular der Geschäftsstelle)"), permissions=["change"])
-def office_binding_action(modeladmin, request, queryset):
+def _open_for_one(modeladmin, request, queryset, *, refusal, url_for):
+    """An action that opens a page for exactly one selected registration."""
     registrations = list(queryset[:2])
     if len(registrations) != 1:
-        modeladmin.message_user(request, _("Bitte wählen Sie genau eine Voranmeldung aus."), messages.WARNING)
+        modeladmin.message_user(request, refusal, messages.WARNING)
         return None
-    registration = registrations[0]
-    return HttpResponseRedirect(
-        reverse(
+    return HttpResponseRedirect(url_for(registrations[0]))
+
+
+@admin.action(description=_("Verbindlich anmelden (Formular der Geschäftsstelle)"), permissions=["change"])
+def office_binding_action(modeladmin, request, queryset):
+    return _open_for_one(
+        modeladmin,
+        request,
+        queryset,
+        refusal=_("Bitte wählen Sie genau eine Voranmeldung aus."),
+        url_for=lambda registration: reverse(
             "admin:registrations_registration_binding",
             kwargs={"conference_id": registration.conference_id, "registration_id": registration.pk},
-        )
+        ),
     )
 
 
 @admin.action(description=_("Ersatzperson eintragen (Platz übergeben)"), permissions=["change"])
 def office_substitute_action(modeladmin, request, queryset):
-    registrations = list(queryset[:2])
-    if len(registrations) != 1:
-        modeladmin.message_user(
-            request, _("Bitte wählen Sie genau eine verbindliche Anmeldung aus."), messages.WARNING
-        )
-        return None
-    return HttpResponseRedirect(
-        reverse("admin:registrations_registration_substitute", args=[registrations[0].pk])
+    return _open_for_one(
+        modeladmin,
+        request,
+        queryset,
+        refusal=_("Bitte wählen Sie genau eine verbindliche Anmeldung aus."),
+        url_for=lambda registration: reverse(
+            "admin:registrations_registration_substitute", args=[registration.pk]
+        ),
     )
 
 
@@ -267,7 +275,7 @@ def office_substitute_view(model_admin, request, registration_id):
     if not model_admin.has_change_permission(request, registration):
         raise PermissionDenied
     change_url = reverse("admin:registrations_registration_change", args=[registration.pk])
-    if registration.is_cancelled or not registration.is_binding:
+    if not registration.may_name_substitute:
         model_admin.message_user(
             request,
             _(
@@ -279,7 +287,6 @@ def office_substitute_view(model_admin, request, registration_id):
     form = OfficeSubstituteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         previous = registration.full_name
-        invoices_before = registration.invoices.count()
         try:
             taken = binding.substitute(
                 registration=registration, data=form.cleaned_data, source=Registration.Source.OFFICE
@@ -296,7 +303,7 @@ def office_substitute_view(model_admin, request, registration_id):
             ]
             if taken.fee_changed:
                 parts.append(_("Die Gebühr ist jetzt %(fee)s.") % {"fee": euro(taken.fee)})
-            if taken.invoices.count() > invoices_before:
+            if taken.invoice_reissued:
                 parts.append(_("Die Rechnung wurde storniert und neu ausgestellt."))
             model_admin.message_user(request, " ".join(str(p) for p in parts), messages.SUCCESS)
             return HttpResponseRedirect(change_url)

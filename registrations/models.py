@@ -289,6 +289,11 @@ class Registration(models.Model):
         return self.status == self.Status.WAITING
 
     @property
+    def may_name_substitute(self):
+        """A binding registration that is not cancelled may be handed over (services.registration.substitute)."""
+        return self.is_binding and not self.is_cancelled
+
+    @property
     def billing_address_lines(self):
         if self.billing_recipient == self.BillingRecipient.PERSON:
             head = [self.full_name]

@@ -152,7 +152,7 @@ def register_direct_done(request, slug):
 @require_http_methods(["GET", "POST"])
 def personal_substitute(request, token):
     registration = registration_for_token(token)
-    if registration.is_cancelled or not registration.is_binding:
+    if not registration.may_name_substitute:
         messages.error(request, _("Eine Ersatzperson können Sie nach der verbindlichen Anmeldung benennen."))
         return redirect(registration)
     form = SubstituteForm(request.POST or None)

@@ -420,7 +420,8 @@ def substitute(*, registration, data, source=Registration.Source.WEB, now=None):
     `substitution_note` and the audit trail, and informed by mail; the new
     person gets the confirmation with their own link. When the fee changes with
     the membership status, or an invoice names the participant, the invoice is
-    reissued (Storno and new invoice).
+    reissued (Storno and new invoice). The returned registration tells what
+    happened: `fee_changed` and `invoice_reissued`.
     """
     from ..models import new_token
 
@@ -498,11 +499,13 @@ def substitute(*, registration, data, source=Registration.Source.WEB, now=None):
         # simple-history keeps the reason in a varchar(100); the full note is in substitution_note.
         registration._change_reason = note[:100]
         registration.save()
-        if registration.holds_place and invoices.current_invoice(registration) is not None:
+        reissue = registration.holds_place and invoices.current_invoice(registration) is not None
+        if reissue:
             invoices.reissue_invoice(registration=registration, now=now)
         queue_confirmation(
             registration,
             context={"substitution": previous},
         )
     registration.fee_changed = registration.fee != old_fee
+    registration.invoice_reissued = reissue
     return registration

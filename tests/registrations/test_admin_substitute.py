@@ -45,7 +45,7 @@ def test_office_hands_the_place_over_from_the_change_page(
     change = reverse("admin:registrations_registration_change", args=[registration.pk])
     assert substitute_url(registration) in admin_client.get(change).content.decode()
     form = admin_client.get(substitute_url(registration)).content.decode()
-    assert "Telefon Anruferin (Kreis Düren) ist verbindlich" in form
+    assert "Telefon Anruferin (Kreis Düren) ist für „" in form and "verbindlich angemeldet" in form
     old_token = registration.token
     mail.outbox.clear()
 
