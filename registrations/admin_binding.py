@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from programme.models import Conference
-from programme.templatetags.vsop_format import euro
+from core.formatting import euro
 
 from .forms_binding import BindingRegistrationForm, SubstituteForm, validate_leitweg_id
 from .models import Member, Registration

@@ -22,7 +22,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from programme.templatetags.vsop_format import euro
+from core.formatting import euro
 
 from .admin_history import ReadOnlyHistoryAdmin
 from .models import Invoice, Payment

@@ -555,7 +555,7 @@ class Payment(models.Model):
         ]
 
     def __str__(self):
-        from programme.templatetags.vsop_format import euro
+        from core.formatting import euro
 
         return f"{euro(self.amount)} – {self.registration.full_name}"
 

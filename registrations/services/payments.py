@@ -16,7 +16,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from programme.templatetags.vsop_format import euro
+from core.formatting import euro
 
 from ..models import Invoice, OutgoingMailAttachment, Payment, Registration
 from . import mail

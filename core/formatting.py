@@ -1,18 +1,14 @@
-"""Formatting filters for the public pages: money and date ranges as the association writes them."""
+"""Money and date ranges as the association writes them (the template filters in core/templatetags wrap these)."""
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from django import template
 from django.utils import timezone
 from django.utils.formats import date_format
-
-register = template.Library()
 
 NBSP = "\u00a0"
 EN_DASH = "\u2013"
 
 
-@register.filter
 def euro(value):
     """A sum of money in German notation, whatever the active language: '1.250,00 €'.
 
@@ -35,7 +31,6 @@ def _local(value):
     return timezone.localtime(value) if timezone.is_aware(value) else value
 
 
-@register.filter
 def datetime_range(start, end):
     """'25.09.2025 10:00 – 26.09.2025 14:00'; on a single day '25.09.2025 10:00 – 14:00'."""
     if not start:
@@ -49,7 +44,6 @@ def datetime_range(start, end):
     return f"{text} {EN_DASH} {date_format(end, end_format)}"
 
 
-@register.filter
 def time_range(start, end):
     """'10:00 – 11:30' for a programme item; just '19:00' when it has no end."""
     if not start:
