@@ -188,7 +188,7 @@ def _add_activity(figures, ids):
         )
         .order_by("-created_at")[:RECENT_ITEMS]
     )
-    from programme.templatetags.vsop_format import euro
+    from core.formatting import euro
 
     for p in payments:
         r = p.registration

@@ -7,7 +7,7 @@ repeated on every page); badges are their own page layout.
 
 from django.utils.translation import gettext as _
 
-from registrations.documents import render_pdf
+from core.pdf import render_pdf
 
 from . import lists, pdf
 

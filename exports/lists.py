@@ -251,7 +251,7 @@ def display(value, kind=TEXT):
     if kind == BOOL or isinstance(value, bool):
         return _("ja") if value else _("nein")
     if kind == MONEY or isinstance(value, Decimal):
-        from programme.templatetags.vsop_format import euro
+        from core.formatting import euro
 
         return euro(value)
     if isinstance(value, dt.datetime):

@@ -9,7 +9,7 @@ page, so a long list has a partly filled page every CHUNK_ROWS rows.
 
 import io
 
-from registrations.documents import render_pdf
+from core.pdf import render_pdf
 
 CHUNK_ROWS = 350
 

@@ -4,13 +4,11 @@ All views are mounted in the admin (exports/admin.py) behind `admin_view`
 (login and staff) and check the permission `exports.export_participants`.
 """
 
-import importlib.util
-
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -18,6 +16,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from programme.models import Conference, WorkshopPhase
+from registrations.documents.lists import group_lists_pdf, workshop_lists_pdf
 
 from . import services
 from .forms import ExportForm
@@ -45,10 +44,6 @@ def respond_with_export(request, result):
         )
         return redirect("admin:exports_job_status", result.pk)
     return file_response(result.filename, result.content_type, result.content)
-
-
-def _group_lists_available():
-    return importlib.util.find_spec("registrations.lists") is not None
 
 
 def export_page(request, conference_id):
@@ -103,7 +98,7 @@ def export_page(request, conference_id):
         "conference": conference,
         "form": form,
         "layouts": layouts,
-        "phases": phases if _group_lists_available() else [],
+        "phases": phases,
         "jobs": jobs,
         "threshold": settings.EXPORTS_BACKGROUND_THRESHOLD,
         "opts": ExportJob._meta,
@@ -131,16 +126,12 @@ def job_download(request, job_id):
 
 
 def phase_lists(request, phase_id):
-    """Workshop or group lists of a phase, rendered by registrations.lists (the groups' module)."""
+    """Workshop or group lists of a phase, rendered by registrations.documents.lists (the groups' module)."""
     require_export_permission(request)
-    if not _group_lists_available():
-        raise Http404
-    from registrations import lists as phase_lists_module
-
     phase = get_object_or_404(WorkshopPhase.objects.select_related("conference"), pk=phase_id)
     if phase.is_choice:
-        prefix, content = "Workshoplisten", phase_lists_module.workshop_lists_pdf(phase)
+        prefix, content = "Workshoplisten", workshop_lists_pdf(phase)
     else:
-        prefix, content = "Gruppenlisten", phase_lists_module.group_lists_pdf(phase)
+        prefix, content = "Gruppenlisten", group_lists_pdf(phase)
     filename = services.export_filename(f"{prefix}-AP{phase.number}", phase.conference, "pdf")
     return file_response(filename, "application/pdf", content)
