@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
+from core.pdf import render_pdf
 from programme.models import WorkshopModerator, WorkshopPhase
 
-from .documents import render_pdf
 from .models import DiscussionGroup, GroupMembership, Registration, WorkshopBooking
 from .services.groups import group_source_phase
 

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django_otp",  # optional second factor for staff (STAFF_OTP_REQUIRED)
     "vsop_events.apps.TotpConfig",  # django_otp.plugins.otp_totp
     "vsop_events.apps.StaticCodesConfig",  # django_otp.plugins.otp_static
+    "core",
     "programme",
     "registrations",
     "exports",

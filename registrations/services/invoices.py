@@ -361,7 +361,7 @@ def invoice_filename(invoice):
 
 def invoice_pdf(invoice):
     """The invoice or Stornorechnung as PDF bytes (rendered from the frozen invoice data only)."""
-    from ..documents import render_pdf
+    from core.pdf import render_pdf
 
     qr = girocode(invoice)
     with translation.override("de"):
