@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from exports.admin_actions import EXPORT_ACTIONS
+from exports.office.actions import EXPORT_ACTIONS
 
 from .admin_binding import (
     BindingRegistrationMixin,

@@ -1,6 +1,6 @@
 """The office's export page per conference and the pages of background export jobs.
 
-All views are mounted in the admin (exports/admin.py) behind `admin_view`
+All views are mounted in the admin (exports/office/admin.py) behind `admin_view`
 (login and staff) and check the permission `exports.export_participants`.
 """
 
@@ -10,41 +10,25 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from programme.models import Conference, WorkshopPhase
 
-from . import services
+from ..domain.dispatch import start_export
+from ..domain.files import ExportError, export_filename
+from ..models import ExportJob, ExportLayout
+from ..rules import can_export
 from .forms import ExportForm
-from .models import ExportJob, ExportLayout
+from .responses import file_response, respond_with_export
 
 
 def require_export_permission(request):
-    if not services.can_export(request.user):
+    if not can_export(request.user):
         raise PermissionDenied
-
-
-def file_response(filename, content_type, content):
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
-    response["Cache-Control"] = "no-store"  # personal data: no copies in shared caches
-    return response
-
-
-def respond_with_export(request, result):
-    """A finished file is downloaded; a background job sends the office to its progress page."""
-    if isinstance(result, ExportJob):
-        messages.info(
-            request,
-            _("Die Liste ist lang und wird im Hintergrund erstellt. Diese Seite zeigt den Fortschritt."),
-        )
-        return redirect("admin:exports_job_status", result.pk)
-    return file_response(result.filename, result.content_type, result.content)
 
 
 def _group_lists_available():
@@ -75,14 +59,14 @@ def export_page(request, conference_id):
                     return redirect(f"{request.path}?layout={layout.pk}")
             else:
                 try:
-                    result = services.start_export(
+                    result = start_export(
                         conference=conference,
                         kind=form.cleaned_data["kind"],
                         format=form.cleaned_data["format"],
                         params=form.params(),
                         user=request.user,
                     )
-                except services.ExportError as error:
+                except ExportError as error:
                     form.add_error(None, str(error))
                 else:
                     return respond_with_export(request, result)
@@ -142,5 +126,5 @@ def phase_lists(request, phase_id):
         prefix, content = "Workshoplisten", phase_lists_module.workshop_lists_pdf(phase)
     else:
         prefix, content = "Gruppenlisten", phase_lists_module.group_lists_pdf(phase)
-    filename = services.export_filename(f"{prefix}-AP{phase.number}", phase.conference, "pdf")
+    filename = export_filename(f"{prefix}-AP{phase.number}", phase.conference, "pdf")
     return file_response(filename, "application/pdf", content)
