@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from core.exceptions import RegistrationError
-from exports.admin_actions import EXPORT_ACTIONS
+from exports.office.actions import EXPORT_ACTIONS
 
 from ..domain import confirmations, lifecycle, places
 from ..domain import outbox as mail_service

@@ -10,7 +10,7 @@ import datetime as dt
 import io
 from decimal import Decimal
 
-from . import lists
+from ..queries import lists
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 EURO_FORMAT = '#,##0.00 "€"'

@@ -6,13 +6,14 @@ registrations/admin.py adds `EXPORT_ACTIONS` to the registration list.
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from . import services
-from .models import ExportFormat, ExportKind
-from .views import respond_with_export
+from ..domain.dispatch import start_export
+from ..models import ExportFormat, ExportKind
+from ..rules import can_export
+from .responses import respond_with_export
 
 
 def _export(modeladmin, request, queryset, kind, format):
-    if not services.can_export(request.user):
+    if not can_export(request.user):
         modeladmin.message_user(request, _("Sie dürfen keine Teilnehmerlisten exportieren."), messages.ERROR)
         return None
     selected = list(queryset.order_by().values_list("pk", "conference_id"))
@@ -27,9 +28,7 @@ def _export(modeladmin, request, queryset, kind, format):
     conference = Conference.objects.get(pk=conferences.pop())
     # The office picked these people by hand: no status filter, whatever they are.
     params = {"filters": {"ids": [pk for pk, _conference in selected]}}
-    result = services.start_export(
-        conference=conference, kind=kind, format=format, params=params, user=request.user
-    )
+    result = start_export(conference=conference, kind=kind, format=format, params=params, user=request.user)
     return respond_with_export(request, result)
 
 

@@ -1,4 +1,4 @@
-"""PDF lists of a conference, rendered with WeasyPrint through registrations.documents.render_pdf.
+"""PDF lists of a conference, rendered with WeasyPrint through core.pdf.render_pdf.
 
 Templates live in templates/documents/lists/ and extend the letterhead of
 templates/documents/base.html (page numbers, print date, table headers
@@ -7,9 +7,10 @@ repeated on every page); badges are their own page layout.
 
 from django.utils.translation import gettext as _
 
+from core import pdf
 from core.pdf import render_pdf
 
-from . import lists, pdf
+from ..queries import lists
 
 # Badge sheet for standard badge holders: A4, 2 × 4 cards of 90 × 55 mm, centred.
 PAGE_WIDTH, PAGE_HEIGHT = 210, 297
@@ -26,7 +27,7 @@ LETTER_MARGIN = "22mm 18mm 22mm 22mm"
 
 
 def _render_rows_in_chunks(template, rows, context, *, orientation, margin, chunk_size=None):
-    """Render a table template once per chunk of rows and join the parts (see exports/pdf.py)."""
+    """Render a table template once per chunk of rows and join the parts (see core/pdf.py)."""
     parts = pdf.chunks(rows, chunk_size or pdf.CHUNK_ROWS)
     rendered = []
     offset = 0

@@ -7,9 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from programme.models import Workshop
 from registrations.models import DiscussionGroup, Registration
 
-from . import lists
-from .models import ExportFormat, ExportKind
-from .services import PDF_ONLY
+from ..models import ExportFormat, ExportKind
+from ..queries import lists
+from ..rules import only_as_pdf
 
 YES_NO = [("", _("alle")), ("yes", _("ja")), ("no", _("nein"))]
 
@@ -81,7 +81,7 @@ class ExportForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("kind") in PDF_ONLY and cleaned.get("format") != ExportFormat.PDF:
+        if only_as_pdf(cleaned.get("kind"), cleaned.get("format")):
             self.add_error("format", _("Diese Liste gibt es nur als PDF."))
         return cleaned
 

@@ -1,6 +1,6 @@
 """The office's export page per conference and the pages of background export jobs.
 
-All views are mounted in the admin (exports/admin.py) behind `admin_view`
+All views are mounted in the admin (exports/office/admin.py) behind `admin_view`
 (login and staff) and check the permission `exports.export_participants`.
 """
 
@@ -8,42 +8,25 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from programme.models import Conference, WorkshopPhase
 from registrations.documents.lists import group_lists_pdf, workshop_lists_pdf
 
-from . import services
+from ..domain.dispatch import start_export
+from ..domain.files import ExportError, export_filename
+from ..models import ExportJob, ExportLayout
+from ..rules import can_export
 from .forms import ExportForm
-from .models import ExportJob, ExportLayout
+from .responses import file_response, respond_with_export
 
 
 def require_export_permission(request):
-    if not services.can_export(request.user):
+    if not can_export(request.user):
         raise PermissionDenied
-
-
-def file_response(filename, content_type, content):
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
-    response["Cache-Control"] = "no-store"  # personal data: no copies in shared caches
-    return response
-
-
-def respond_with_export(request, result):
-    """A finished file is downloaded; a background job sends the office to its progress page."""
-    if isinstance(result, ExportJob):
-        messages.info(
-            request,
-            _("Die Liste ist lang und wird im Hintergrund erstellt. Diese Seite zeigt den Fortschritt."),
-        )
-        return redirect("admin:exports_job_status", result.pk)
-    return file_response(result.filename, result.content_type, result.content)
 
 
 def export_page(request, conference_id):
@@ -70,14 +53,14 @@ def export_page(request, conference_id):
                     return redirect(f"{request.path}?layout={layout.pk}")
             else:
                 try:
-                    result = services.start_export(
+                    result = start_export(
                         conference=conference,
                         kind=form.cleaned_data["kind"],
                         format=form.cleaned_data["format"],
                         params=form.params(),
                         user=request.user,
                     )
-                except services.ExportError as error:
+                except ExportError as error:
                     form.add_error(None, str(error))
                 else:
                     return respond_with_export(request, result)
@@ -126,12 +109,12 @@ def job_download(request, job_id):
 
 
 def phase_lists(request, phase_id):
-    """Workshop or group lists of a phase, rendered by registrations.documents.lists (the groups' module)."""
+    """Workshop or group lists of a phase, rendered by registrations.documents.lists."""
     require_export_permission(request)
     phase = get_object_or_404(WorkshopPhase.objects.select_related("conference"), pk=phase_id)
     if phase.is_choice:
         prefix, content = "Workshoplisten", workshop_lists_pdf(phase)
     else:
         prefix, content = "Gruppenlisten", group_lists_pdf(phase)
-    filename = services.export_filename(f"{prefix}-AP{phase.number}", phase.conference, "pdf")
+    filename = export_filename(f"{prefix}-AP{phase.number}", phase.conference, "pdf")
     return file_response(filename, "application/pdf", content)

@@ -1,26 +1,24 @@
-"""Producing export files: right away for small lists, as a background job for long ones."""
+"""One export rendered to a file (PDF, Excel or CSV) and named: what every export path calls.
 
-import datetime as dt
-import logging
+Small lists are rendered right away (exports.domain.dispatch), long ones by a
+background job (exports.domain.jobs); both call `export_file()`.
+"""
+
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import partial
 
-from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from programme.models import Workshop
 from registrations.models import DiscussionGroup, Registration
 
-from . import documents, lists, spreadsheets
-from .models import ExportFormat, ExportJob, ExportKind
-
-logger = logging.getLogger(__name__)
-
-PERMISSION = "exports.export_participants"
+from ..documents import pdfs as documents
+from ..documents import spreadsheets
+from ..models import ExportFormat, ExportKind
+from ..queries import lists
+from ..rules import only_as_pdf
 
 CONTENT_TYPES = {
     ExportFormat.PDF: "application/pdf",
@@ -36,9 +34,6 @@ FILE_PREFIXES = {
     ExportKind.CERTIFICATES: "Teilnahmebescheinigungen",
 }
 
-# Lists that only exist as printed pages.
-PDF_ONLY = {ExportKind.SIGN_IN, ExportKind.BADGES, ExportKind.CERTIFICATES}
-
 
 class ExportError(Exception):
     """An export the office asked for that cannot be made; the message is German."""
@@ -49,10 +44,6 @@ class ExportFile:
     filename: str
     content_type: str
     content: bytes
-
-
-def can_export(user):
-    return bool(user.is_active and user.is_staff and user.has_perm(PERMISSION))
 
 
 def file_slug(text):
@@ -117,7 +108,7 @@ def _noop(done, total):
 
 def export_file(*, conference, kind, format, params=None, progress=_noop):
     """Render one export to bytes. `progress(done, total)` is told about the three steps."""
-    if kind in PDF_ONLY and format != ExportFormat.PDF:
+    if only_as_pdf(kind, format):
         raise ExportError(_("Diese Liste gibt es nur als PDF."))
     params = normalise_params(kind, params)
     needs = {lists.BOOKINGS, lists.GROUPS} if kind in (ExportKind.BADGES, ExportKind.CERTIFICATES) else set()
@@ -151,76 +142,3 @@ def export_file(*, conference, kind, format, params=None, progress=_noop):
         content_type=CONTENT_TYPES[format],
         content=content,
     )
-
-
-KEEP_JOBS_DAYS = 7
-
-
-def delete_old_jobs(*, now=None):
-    """Finished export files hold personal data: they are kept for KEEP_JOBS_DAYS days only."""
-    now = now or timezone.now()
-    deleted, _per_model = ExportJob.objects.filter(
-        created_at__lt=now - dt.timedelta(days=KEEP_JOBS_DAYS)
-    ).delete()
-    return deleted
-
-
-def start_export(*, conference, kind, format, params=None, user=None):
-    """Small lists come back as a file at once; above the threshold an ExportJob runs as a task.
-
-    Returns an `ExportFile` or an `ExportJob`.
-    """
-    if kind in PDF_ONLY and format != ExportFormat.PDF:
-        raise ExportError(_("Diese Liste gibt es nur als PDF."))
-    params = normalise_params(kind, params)
-    rows = lists.count_rows(conference, params["filters"])
-    if rows <= settings.EXPORTS_BACKGROUND_THRESHOLD:
-        return export_file(conference=conference, kind=kind, format=format, params=params)
-    from .tasks import run_export_job
-
-    delete_old_jobs()
-    job = ExportJob.objects.create(
-        conference=conference,
-        kind=kind,
-        format=format,
-        params=params,
-        progress_total=3,
-        created_by=user if user and user.is_authenticated else None,
-    )
-    transaction.on_commit(partial(run_export_job.enqueue, job.pk))
-    return job
-
-
-def run_job(job_id):
-    """Run a queued export job and keep the file with it; failures are recorded, not raised."""
-    job = ExportJob.objects.select_related("conference").get(pk=job_id)
-    if job.status != ExportJob.Status.QUEUED:
-        return job
-    ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.RUNNING, started_at=timezone.now())
-
-    def progress(done, total):
-        ExportJob.objects.filter(pk=job.pk).update(progress_done=done, progress_total=total)
-
-    try:
-        result = export_file(
-            conference=job.conference, kind=job.kind, format=job.format, params=job.params, progress=progress
-        )
-    except Exception as error:  # a failed export must show up on the job page, not vanish in a log
-        logger.exception("Export job %s failed", job.pk)
-        ExportJob.objects.filter(pk=job.pk).update(
-            status=ExportJob.Status.FAILED,
-            error=f"{type(error).__name__}: {error}",
-            finished_at=timezone.now(),
-        )
-    else:
-        ExportJob.objects.filter(pk=job.pk).update(
-            status=ExportJob.Status.DONE,
-            filename=result.filename,
-            content_type=result.content_type,
-            content=result.content,
-            progress_done=3,
-            progress_total=3,
-            finished_at=timezone.now(),
-        )
-    job.refresh_from_db()
-    return job

@@ -19,6 +19,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.formatting import euro
 from programme.models import WorkshopPhase
 from registrations.models import GroupMembership, Registration, WorkshopBooking
 
@@ -251,8 +252,6 @@ def display(value, kind=TEXT):
     if kind == BOOL or isinstance(value, bool):
         return _("ja") if value else _("nein")
     if kind == MONEY or isinstance(value, Decimal):
-        from core.formatting import euro
-
         return euro(value)
     if isinstance(value, dt.datetime):
         return date_format(timezone.localtime(value), "d.m.Y H:i")
