@@ -275,7 +275,7 @@ AXES_COOLOFF_TIME = dt.timedelta(hours=env.float("AXES_COOLOFF_HOURS", default=1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "vsop_events.security.lockout_response"
-AXES_CLIENT_IP_CALLABLE = "vsop_events.security.client_ip"
+AXES_CLIENT_IP_CALLABLE = "core.ratelimit.client_ip"
 AXES_VERBOSE = False
 
 # Second factor for staff (django-otp): with STAFF_OTP_REQUIRED only staff

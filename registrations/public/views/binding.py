@@ -7,6 +7,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from core.exceptions import RegistrationError
+from core.ratelimit import is_rate_limited
 
 from ...domain import lifecycle
 from ...domain.consent import current_terms
@@ -14,7 +15,6 @@ from ...queries.personal import registration_for_token
 from ...queries.places import place_counts, waiting_position
 from ...queries.programme import offered_evening_events
 from ...queries.workshops import workshop_choices
-from ...ratelimit import is_rate_limited
 from ...rules.windows import binding_window
 from ..forms.binding import BindingRegistrationForm, SubstituteForm
 from .personal import public_conference, too_many_requests

@@ -8,13 +8,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from core.exceptions import RegistrationError
+from core.ratelimit import is_rate_limited
 from programme.models import Conference
 
 from ...documents.confirmation import pre_registration_confirmation_pdf
 from ...domain import lifecycle
 from ...queries.personal import keep_personal_phases, registration_for_token
 from ...queries.places import place_counts, waiting_position
-from ...ratelimit import is_rate_limited
 from ...rules.windows import pre_registration_window
 from ..forms.binding import lock_membership_fields
 from ..forms.personal import CancelForm, PersonalDataForm, PreRegistrationForm

@@ -11,10 +11,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.ratelimit import is_rate_limited
+
 from ...domain import privacy
 from ...queries.personal import registration_for_token
 from ...queries.privacy import personal_data
-from ...ratelimit import is_rate_limited
 
 
 class DeletionRequestForm(forms.Form):

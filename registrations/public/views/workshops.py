@@ -7,11 +7,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from core.exceptions import RegistrationError
+from core.ratelimit import is_rate_limited
 
 from ...domain import workshops
 from ...queries.personal import registration_for_token
 from ...queries.workshops import bookings_of, workshop_choices
-from ...ratelimit import is_rate_limited
 from ...rules.windows import workshop_change_window
 from ..forms.workshops import WorkshopChoiceForm
 
