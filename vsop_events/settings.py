@@ -333,7 +333,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_personal_links"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     # WeasyPrint reports every step of every PDF at INFO ("Step 1 - Fetching HTML", …).
-    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
+    # APScheduler (the scheduler service) reports every lock refresh, every 5 s, at INFO.
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}, "apscheduler": {"level": "WARNING"}},
 }
 
 # Absolute base URL for links in mails and documents (no trailing slash).
