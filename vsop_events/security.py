@@ -1,6 +1,6 @@
 """Security helpers of the project: the login lockout page and personal-link redaction in logs.
 
-The client address (for the lockout and the form rate limit) is core.ratelimit.client_ip.
+The client address (for the lockout and the form rate limit) and the trusted proxies are in core/http.py.
 """
 
 import logging
