@@ -4,11 +4,12 @@ Chromium reports no violation on the public pages and in the office's admin."""
 import pytest
 from django.contrib import admin
 from django.contrib.auth import get_user_model
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from programme.demo import DEMO_SLUG, load_demo
 from registrations.models import Registration
 from registrations.services import places
+from tests.guards import url_or_fail
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -97,10 +98,7 @@ def test_admin_pages_run_under_the_csp_without_violations(page, site):
         opts = model._meta
         if opts.app_label not in {"registrations", "programme", "exports"}:
             continue
-        try:
-            urls.append(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
-        except NoReverseMatch:
-            continue
+        urls.append(url_or_fail(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
     urls += [
         reverse("admin:registrations_registration_add"),
         reverse("admin:registrations_registration_change", args=[registration.pk]),

@@ -10,6 +10,7 @@ from django.urls import reverse
 from registrations.models import Registration
 from registrations.roles import CONFERENCE_APPS, OFFICE, ORGANISATION, sync_roles
 from tests.factories import RegistrationFactory
+from tests.guards import model_admin_or_fail
 
 pytestmark = pytest.mark.django_db
 
@@ -140,8 +141,7 @@ def test_organiser_gets_no_add_change_or_delete_in_any_conference_admin(rf):
 def test_organiser_cannot_change_or_delete_a_payment_in_the_admin(client):
     from registrations.models import Payment
 
-    if Payment not in admin.site._registry:
-        pytest.skip("Payment is not in the admin yet")
+    model_admin_or_fail(Payment)
     registration = RegistrationFactory()
     payment = Payment.objects.create(registration=registration, amount="250.00", received_on="2025-01-10")
     client.force_login(staff(ORGANISATION))
@@ -191,3 +191,12 @@ def test_office_sees_the_login_protection_section_under_its_german_name(client):
     # sections sort by name: the lockouts come after the registrations, not before them
     assert page.index(">Anmeldungen</a>") < page.index("Sicherheit: Anmeldesperren")
     assert "Zwei-Faktor" not in page  # devices are the superuser's business
+
+
+def test_the_payment_check_fails_when_payment_leaves_the_admin(client, monkeypatch):
+    """It used to skip itself then, and so passed with no payment admin at all."""
+    from registrations.models import Payment
+
+    monkeypatch.delitem(admin.site._registry, Payment)
+    with pytest.raises(AssertionError, match="registrations.Payment is not registered in the admin"):
+        test_organiser_cannot_change_or_delete_a_payment_in_the_admin(client)
