@@ -4,6 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 import factory
+from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
 from programme.models import (
@@ -178,3 +179,39 @@ class PaymentFactory(factory.django.DjangoModelFactory):
     registration = factory.SubFactory(RegistrationFactory, stage="binding")
     amount = Decimal("250.00")
     received_on = factory.LazyFunction(timezone.localdate)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    """An account without staff rights (a visitor who logged in, a user named in the history)."""
+
+    class Meta:
+        model = "auth.User"
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"person{n}")
+    password = factory.django.Password("x")
+
+
+class StaffFactory(UserFactory):
+    """A staff account, e.g. ``StaffFactory(roles=[OFFICE])`` or ``StaffFactory(permissions=["view_invoice"])``.
+
+    ``roles`` names the groups the migration creates; ``permissions`` are codenames of the
+    conference apps. A name that does not exist fails here instead of leaving a user without rights.
+    """
+
+    username = factory.Sequence(lambda n: f"staff{n}")
+    is_staff = True
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        for name in extracted or ():
+            self.groups.add(Group.objects.get(name=name))
+
+    @factory.post_generation
+    def permissions(self, create, extracted, **kwargs):
+        for codename in extracted or ():
+            self.user_permissions.add(
+                Permission.objects.get(
+                    content_type__app_label__in=["registrations", "programme", "exports"], codename=codename
+                )
+            )

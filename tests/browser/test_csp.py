@@ -3,12 +3,12 @@ Chromium reports no violation on the public pages and in the office's admin."""
 
 import pytest
 from django.contrib import admin
-from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from programme.demo import DEMO_SLUG, load_demo
 from registrations.models import Registration
 from registrations.services import places
+from tests.factories import StaffFactory
 from tests.guards import url_or_fail
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -86,7 +86,9 @@ def test_admin_pages_run_under_the_csp_without_violations(page, site):
             "organisation": "X",
         },
     )
-    get_user_model().objects.create_superuser("chefin", "chefin@example.org", "ein-langes-passwort-2025")
+    StaffFactory(
+        username="chefin", email="chefin@example.org", password="ein-langes-passwort-2025", is_superuser=True
+    )
     violations = watch_csp(page)
     page.goto(f"{site}/admin/login/")
     page.get_by_label("Benutzername").fill("chefin")

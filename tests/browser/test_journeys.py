@@ -8,7 +8,6 @@ Chromium. Screenshots of the key screens land in test-artifacts/<test name>/.
 import re
 
 import pytest
-from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
@@ -19,7 +18,7 @@ from registrations.services import payments, places
 from registrations.services.groups import assign_discussion_groups
 from registrations.services.registration import register_binding
 from tests.browser.helpers import fill_pre_registration_with_keyboard, pdf_to_png
-from tests.factories import ConferenceFactory
+from tests.factories import ConferenceFactory, StaffFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -258,7 +257,9 @@ def test_office_verifies_membership_marks_paid_assigns_groups_and_exports(
     )
     others = [register_binding(conference=conference, data=binding_data(n))[0] for n in (2, 3, 4)]
     assert member.membership_check == Registration.MembershipCheck.UNVERIFIED
-    get_user_model().objects.create_superuser("buero", "buero@example.org", "ein-langes-passwort-2025")
+    StaffFactory(
+        username="buero", email="buero@example.org", password="ein-langes-passwort-2025", is_superuser=True
+    )
 
     page.goto(site + "/admin/")
     page.get_by_label("Benutzername").fill("buero")

@@ -1,8 +1,7 @@
 import pytest
-from django.contrib.auth.models import User
 from django.urls import reverse
 
-from tests.factories import RegistrationFactory
+from tests.factories import RegistrationFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -54,10 +53,7 @@ def test_selection_across_two_conferences_is_refused(client, conference, office_
 
 
 def test_staff_who_may_see_registrations_but_not_export_get_no_file(client, conference):
-    from django.contrib.auth.models import Permission
-
-    user = User.objects.create_user("aushilfe", password="pw", is_staff=True)
-    user.user_permissions.add(Permission.objects.get(codename="view_registration"))
+    user = StaffFactory(username="aushilfe", password="pw", permissions=["view_registration"])
     person = RegistrationFactory(conference=conference)
     client.force_login(user)
 

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from exports.dashboard import office_dashboard
-from tests.factories import InvoiceFactory, PaymentFactory, RegistrationFactory
+from tests.factories import InvoiceFactory, PaymentFactory, RegistrationFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -69,10 +69,8 @@ def test_start_page_runs_a_constant_number_of_queries(
 
 
 def test_staff_without_rights_sees_no_dashboard(client, conference, populate):
-    from django.contrib.auth.models import User
-
     populate(1)
-    client.force_login(User.objects.create_user("aushilfe", password="pw", is_staff=True))
+    client.force_login(StaffFactory(username="aushilfe", password="pw"))
 
     content = client.get(reverse("admin:index")).content.decode()
 

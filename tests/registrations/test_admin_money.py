@@ -4,14 +4,13 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
 from registrations.admin_money import MoneyRegistrationMixin
 from registrations.models import Invoice, OutgoingMail, Payment, Registration
 from registrations.services import invoices, payments
-from tests.factories import ConferenceFactory
+from tests.factories import ConferenceFactory, StaffFactory
 
 from .money_helpers import binding_registration
 
@@ -38,16 +37,14 @@ def conference():
 
 
 @pytest.fixture
-def office_without_payment_rights(django_user_model, client):
+def office_without_payment_rights(client):
     """Like the coming "Organisation" role: may work on registrations, not on money."""
-    user = django_user_model.objects.create_user("orga", password="x", is_staff=True)
-    user.user_permissions.set(
-        Permission.objects.filter(
-            content_type__app_label="registrations",
-            codename__in=["view_registration", "change_registration", "view_invoice", "view_payment"],
+    client.force_login(
+        StaffFactory(
+            username="orga",
+            permissions=["view_registration", "change_registration", "view_invoice", "view_payment"],
         )
     )
-    client.force_login(user)
     return client
 
 
@@ -113,10 +110,9 @@ def test_invoice_pdf_download(admin_client, conference):
     assert response.content.startswith(b"%PDF")
 
 
-def test_invoice_pdf_needs_the_view_permission(django_user_model, client, conference):
+def test_invoice_pdf_needs_the_view_permission(client, conference):
     invoice = invoices.current_invoice(invoiced(conference, 1))
-    user = django_user_model.objects.create_user("gast", password="x", is_staff=True)
-    client.force_login(user)
+    client.force_login(StaffFactory(username="gast"))
     assert client.get(reverse("admin:registrations_invoice_pdf", args=[invoice.pk])).status_code == 403
 
 
@@ -264,15 +260,13 @@ def test_money_actions_need_payment_permissions(office_without_payment_rights, c
     assert client.get(reverse("admin:registrations_payment_add")).status_code == 403
 
 
-def test_money_actions_are_offered_with_payment_permissions(django_user_model, client, conference):
-    user = django_user_model.objects.create_user("kasse", password="x", is_staff=True)
-    user.user_permissions.set(
-        Permission.objects.filter(
-            content_type__app_label="registrations",
-            codename__in=["view_registration", "change_registration", "add_payment", "change_payment"],
+def test_money_actions_are_offered_with_payment_permissions(client, conference):
+    client.force_login(
+        StaffFactory(
+            username="kasse",
+            permissions=["view_registration", "change_registration", "add_payment", "change_payment"],
         )
     )
-    client.force_login(user)
     registration = invoiced(conference, 1)
     response = run_action(client, "payment_reminder_action", [registration])
     assert "Zahlungserinnerung an 1 Person verschickt." in messages_of(response)

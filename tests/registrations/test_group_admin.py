@@ -8,6 +8,7 @@ from tests.factories import (
     ConferenceFactory,
     PersonFactory,
     RegistrationFactory,
+    UserFactory,
     WorkshopBookingFactory,
     WorkshopFactory,
     WorkshopPhaseFactory,
@@ -150,9 +151,8 @@ def test_assigning_without_participants_shows_the_reason(admin_client, phases):
     assert "keine verbindlich angemeldeten Teilnehmenden" in response.content.decode()
 
 
-def test_group_pages_are_for_staff_only(client, django_user_model, phases):
-    user = django_user_model.objects.create_user("gast", password="x")
-    client.force_login(user)
+def test_group_pages_are_for_staff_only(client, phases):
+    client.force_login(UserFactory(username="gast"))
 
     for url in (
         assign_url(phases[0]),

@@ -9,7 +9,13 @@ from registrations.selectors_groups import personal_groups
 from registrations.services import groups, hooks, places
 from registrations.services.locking import lock_conference
 from registrations.services.places import RegistrationError
-from tests.factories import ConferenceFactory, PersonFactory, RegistrationFactory, WorkshopPhaseFactory
+from tests.factories import (
+    ConferenceFactory,
+    PersonFactory,
+    RegistrationFactory,
+    UserFactory,
+    WorkshopPhaseFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -265,11 +271,11 @@ def test_cancellation_leaves_the_group_and_keeps_the_audit_trail(conference):
     assert [record.history_type for record in history] == ["+", "-"]
 
 
-def test_the_office_moves_a_person_to_another_group(conference, django_user_model):
+def test_the_office_moves_a_person_to_another_group(conference):
     first, last = group_phases(conference)
     people = participants(conference, organisations=6, per_organisation=1)
     groups.assign_discussion_groups(phase=first, group_count=2, seed=9)
-    office = django_user_model.objects.create_user("office")
+    office = UserFactory(username="office")
     membership = GroupMembership.objects.get(registration=people[0])
     target = DiscussionGroup.objects.filter(phase=first).exclude(pk=membership.group_id).get()
 

@@ -10,7 +10,7 @@ from registrations.models import OutgoingMail, Payment, Registration
 from registrations.services import invoices, payments, places
 from registrations.services.payments import Balance, payment_status_for
 from registrations.services.places import RegistrationError
-from tests.factories import ConferenceFactory
+from tests.factories import ConferenceFactory, UserFactory
 
 from .money_helpers import binding_registration
 
@@ -107,8 +107,8 @@ def test_reissued_invoice_with_higher_fee_leaves_the_difference_open(invoiced):
     assert payments.balance(invoiced).open_amount == Decimal("50.00")
 
 
-def test_mark_paid_records_the_open_amount_and_skips_the_paid(conference, invoiced, django_user_model):
-    user = django_user_model.objects.create_user("kasse")
+def test_mark_paid_records_the_open_amount_and_skips_the_paid(conference, invoiced):
+    user = UserFactory(username="kasse")
     other = binding_registration(conference=conference, email="zwei@example.org")
     invoices.issue_invoice(registration=other)
     payments.record_payment(registration=other, amount=Decimal("100.00"), received_on=JULY_1)
