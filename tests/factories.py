@@ -116,6 +116,43 @@ class RegistrationFactory(factory.django.DjangoModelFactory):
     organisation = factory.Sequence(lambda n: f"Stadt {n}")
 
 
+class BindingRegistrationFactory(RegistrationFactory):
+    """A binding registration holding a place, invoiced to the employer (created directly)."""
+
+    stage = "binding"
+    salutation = "frau"
+    academic_title = "Dr."
+    first_name = "Anna-Lena"
+    last_name = "Müller-Lüdenscheidt"
+    fee_category = "member"
+    fee = Decimal("250.00")
+    is_member = True
+    billing_recipient = "employer"
+    billing_organisation = "Landkreis Beispiel"
+    billing_department = "Jugendamt, Sozialplanung"
+    billing_street = "Am Markt 1"
+    billing_postcode = "50667"
+    billing_city = "Köln"
+    billing_email = "rechnung@landkreis-beispiel.de"
+    order_number = "BE-2025-77"
+    cost_centre = "KST 4711"
+    leitweg_id = "05315000-0001-23"
+
+
+def binding_participants(conference, count, *, organisations=None, **kwargs):
+    """count binding registrations, created directly: each from an organisation of its own
+    ("Stadt n"), or, with organisations=k, colleagues from k organisations in turn ("Landkreis n % k")."""
+    return [
+        RegistrationFactory(
+            conference=conference,
+            stage="binding",
+            organisation=f"Landkreis {n % organisations}" if organisations else f"Stadt {n}",
+            **kwargs,
+        )
+        for n in range(count)
+    ]
+
+
 class WorkshopBookingFactory(factory.django.DjangoModelFactory):
     """A seat in a workshop, created directly (reading tests only)."""
 

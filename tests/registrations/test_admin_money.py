@@ -10,9 +10,7 @@ from django.utils import timezone
 from registrations.admin_money import MoneyRegistrationMixin
 from registrations.models import Invoice, OutgoingMail, Payment, Registration
 from registrations.services import invoices, payments
-from tests.factories import ConferenceFactory, StaffFactory
-
-from .money_helpers import binding_registration
+from tests.factories import BindingRegistrationFactory, ConferenceFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +21,7 @@ def invoiced(conference, n, **kwargs):
     kwargs.setdefault(
         "leitweg_id", "04011000-1234512345-06"
     )  # valid check digits: the admin form checks them
-    registration = binding_registration(
+    registration = BindingRegistrationFactory(
         conference=conference, email=f"p{n}@example.org", last_name=f"Person{n}", **kwargs
     )
     invoices.issue_invoice(registration=registration)
@@ -201,7 +199,7 @@ def test_reminder_action_sends_and_records_and_never_fails(admin_client, confere
     open_one = invoiced(conference, 1)
     paid = invoiced(conference, 2)
     payments.record_payment(registration=paid, amount=Decimal("250.00"), received_on=timezone.localdate())
-    no_invoice = binding_registration(conference=conference, email="ohne@example.org")
+    no_invoice = BindingRegistrationFactory(conference=conference, email="ohne@example.org")
 
     response = run_action(admin_client, "payment_reminder_action", [open_one, paid, no_invoice])
 
@@ -343,7 +341,7 @@ def test_saving_a_registration_without_payment_rights_works(office_without_payme
 
 def test_cancel_invoice_action_issues_and_mails_a_stornorechnung(admin_client, conference):
     registration = invoiced(conference, 1)
-    without = binding_registration(conference=conference, email="ohne@example.org")
+    without = BindingRegistrationFactory(conference=conference, email="ohne@example.org")
 
     response = run_action(admin_client, "cancel_invoice_action", [registration, without])
 

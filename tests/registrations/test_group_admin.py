@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from programme.models import WorkshopPhase
-from registrations.models import DiscussionGroup, GroupAssignment, GroupMembership, Registration
+from registrations.models import DiscussionGroup, GroupAssignment, GroupMembership
 from registrations.services import groups
 from tests.factories import (
     ConferenceFactory,
@@ -12,18 +12,10 @@ from tests.factories import (
     WorkshopBookingFactory,
     WorkshopFactory,
     WorkshopPhaseFactory,
+    binding_participants,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def binding(conference, count, *, organisations=40):
-    return [
-        RegistrationFactory(
-            conference=conference, stage=Registration.Stage.BINDING, organisation=f"Kreis {n % organisations}"
-        )
-        for n in range(count)
-    ]
 
 
 @pytest.fixture
@@ -49,7 +41,7 @@ def lists_url(phase):
 
 
 def test_assign_page_previews_eight_groups_of_fifteen_for_120_participants(admin_client, conference, phases):
-    binding(conference, 120)
+    binding_participants(conference, 120, organisations=40)
     RegistrationFactory(conference=conference)  # pre-registered: not counted
 
     response = admin_client.get(assign_url(phases[0]))
@@ -63,7 +55,7 @@ def test_assign_page_previews_eight_groups_of_fifteen_for_120_participants(admin
 
 
 def test_preview_with_a_target_size_does_not_assign(admin_client, conference, phases):
-    binding(conference, 121)
+    binding_participants(conference, 121, organisations=40)
 
     response = admin_client.post(assign_url(phases[0]), {"basis": "size", "value": "20", "preview": "1"})
 
@@ -74,7 +66,7 @@ def test_preview_with_a_target_size_does_not_assign(admin_client, conference, ph
 
 def test_one_click_assigns_the_groups_and_shows_the_lists(admin_client, admin_user, conference, phases):
     first, _ = phases
-    binding(conference, 120)
+    binding_participants(conference, 120, organisations=40)
 
     response = admin_client.post(
         assign_url(first), {"basis": "count", "value": "8", "assign": "1"}, follow=True
@@ -95,7 +87,7 @@ def test_one_click_assigns_the_groups_and_shows_the_lists(admin_client, admin_us
 
 def test_a_given_seed_is_used(admin_client, conference, phases):
     first, _ = phases
-    binding(conference, 20)
+    binding_participants(conference, 20, organisations=40)
 
     admin_client.post(assign_url(first), {"basis": "count", "value": "4", "seed": "12345", "assign": "1"})
 
@@ -104,7 +96,7 @@ def test_a_given_seed_is_used(admin_client, conference, phases):
 
 def test_a_second_assignment_needs_the_confirmation(admin_client, conference, phases):
     first, _ = phases
-    binding(conference, 20)
+    binding_participants(conference, 20, organisations=40)
     groups.assign_discussion_groups(phase=first, group_count=4, seed=1)
 
     page = admin_client.get(assign_url(first)).content.decode()
@@ -128,7 +120,7 @@ def test_a_second_assignment_needs_the_confirmation(admin_client, conference, ph
 
 def test_a_reusing_phase_has_no_assign_page_but_shows_the_same_lists(admin_client, conference, phases):
     first, last = phases
-    binding(conference, 12)
+    binding_participants(conference, 12, organisations=40)
     groups.assign_discussion_groups(phase=first, group_count=3, seed=1)
 
     redirected = admin_client.get(assign_url(last))
@@ -166,7 +158,7 @@ def test_group_pages_are_for_staff_only(client, phases):
 
 def test_lists_page_links_the_pdf_and_the_pdf_is_served(admin_client, conference, phases):
     first, _ = phases
-    binding(conference, 6)
+    binding_participants(conference, 6, organisations=40)
     groups.assign_discussion_groups(phase=first, group_count=2, seed=1)
     pdf_url = reverse("admin:registrations_phase_lists_pdf", kwargs={"phase_id": first.pk})
 
@@ -213,7 +205,7 @@ def test_workshop_phase_admin_links_to_the_group_pages(admin_client, phases):
 
 def test_the_office_edits_room_and_moderators_of_a_group(admin_client, conference, phases):
     first, _ = phases
-    people = binding(conference, 4)
+    people = binding_participants(conference, 4, organisations=40)
     groups.assign_discussion_groups(phase=first, group_count=2, seed=1)
     group = DiscussionGroup.objects.get(phase=first, number=1)
     moderator = PersonFactory(first_name="Anke", last_name="Niederschulte")
@@ -240,7 +232,7 @@ def test_the_office_edits_room_and_moderators_of_a_group(admin_client, conferenc
 
 def test_the_office_moves_a_person_with_the_membership_form(admin_client, admin_user, conference, phases):
     first, _ = phases
-    people = binding(conference, 4)
+    people = binding_participants(conference, 4, organisations=40)
     groups.assign_discussion_groups(phase=first, group_count=2, seed=1)
     membership = GroupMembership.objects.get(registration=people[0])
     other = DiscussionGroup.objects.filter(phase=first).exclude(pk=membership.group_id).get()
@@ -258,7 +250,7 @@ def test_the_office_moves_a_person_with_the_membership_form(admin_client, admin_
 
 def test_the_membership_form_offers_only_groups_of_the_same_phase(admin_client, conference, phases):
     first, _ = phases
-    people = binding(conference, 4)
+    people = binding_participants(conference, 4, organisations=40)
     groups.assign_discussion_groups(phase=first, group_count=2, seed=1)
     elsewhere = WorkshopPhaseFactory(conference=conference, number=5, mode=WorkshopPhase.Mode.GROUPS)
     RegistrationFactory(conference=conference, stage="binding")
@@ -284,7 +276,7 @@ def test_change_lists_run_a_constant_number_of_queries(
     admin_client, conference, phases, url_name, django_assert_max_num_queries
 ):
     first, _ = phases
-    binding(conference, 10)
+    binding_participants(conference, 10, organisations=40)
     groups.assign_discussion_groups(phase=first, group_count=2, seed=1)
     for group in first.discussion_groups.all():
         groups.set_group_moderators(group=group, people=PersonFactory.create_batch(2))
@@ -294,7 +286,7 @@ def test_change_lists_run_a_constant_number_of_queries(
     other = ConferenceFactory(places=500)
     other_first = WorkshopPhaseFactory(conference=other, number=1, mode=WorkshopPhase.Mode.GROUPS)
     WorkshopPhaseFactory.create_batch(3, conference=other)
-    binding(other, 90)
+    binding_participants(other, 90, organisations=40)
     groups.assign_discussion_groups(phase=other_first, group_count=9, seed=1)
     for group in other_first.discussion_groups.all():
         groups.set_group_moderators(group=group, people=PersonFactory.create_batch(2))
@@ -307,7 +299,7 @@ def test_lists_page_runs_a_constant_number_of_queries(
     admin_client, conference, phases, count, django_assert_max_num_queries
 ):
     first, last = phases
-    binding(conference, count, organisations=9)
+    binding_participants(conference, count, organisations=9)
     groups.assign_discussion_groups(phase=first, group_count=5, seed=1)
 
     with django_assert_max_num_queries(14):

@@ -15,6 +15,7 @@ from tests.factories import (
     RegistrationFactory,
     UserFactory,
     WorkshopPhaseFactory,
+    binding_participants,
 )
 
 pytestmark = pytest.mark.django_db
@@ -26,19 +27,6 @@ def group_phases(conference):
         conference=conference, number=4, mode=WorkshopPhase.Mode.GROUPS, reuses_groups_of=first
     )
     return first, last
-
-
-def participants(conference, *, organisations=40, per_organisation=3, **kwargs):
-    return [
-        RegistrationFactory(
-            conference=conference,
-            stage=Registration.Stage.BINDING,
-            organisation=f"Landkreis Nummer {org}",
-            **kwargs,
-        )
-        for org in range(organisations)
-        for _ in range(per_organisation)
-    ]
 
 
 def members_by_group(phase):
@@ -66,7 +54,7 @@ def conference():
 
 def test_120_participants_from_40_organisations_form_8_groups_of_15_without_colleagues(conference):
     first, _ = group_phases(conference)
-    participants(conference)
+    binding_participants(conference, 120, organisations=40)
 
     assignment = groups.assign_discussion_groups(phase=first, group_count=8, seed=2025)
 
@@ -83,8 +71,8 @@ def test_120_participants_from_40_organisations_form_8_groups_of_15_without_coll
 
 def test_sizes_differ_by_at_most_one_and_organisations_spread_as_far_as_possible(conference):
     first, _ = group_phases(conference)
-    participants(conference, organisations=3, per_organisation=10)  # 10 colleagues, 4 groups
-    participants(conference, organisations=1, per_organisation=1)
+    binding_participants(conference, 30, organisations=3)  # 10 colleagues, 4 groups
+    binding_participants(conference, 1, organisations=1)
 
     groups.assign_discussion_groups(phase=first, group_count=4, seed=7)
 
@@ -99,7 +87,7 @@ def test_sizes_differ_by_at_most_one_and_organisations_spread_as_far_as_possible
 
 def test_target_size_chooses_the_number_of_groups(conference):
     first, _ = group_phases(conference)
-    participants(conference, organisations=40, per_organisation=3)
+    binding_participants(conference, 120, organisations=40)
 
     assignment = groups.assign_discussion_groups(phase=first, target_size=15)
 
@@ -109,7 +97,7 @@ def test_target_size_chooses_the_number_of_groups(conference):
 
 def test_only_binding_registrations_holding_a_place_are_assigned(conference):
     first, _ = group_phases(conference)
-    binding = participants(conference, organisations=4, per_organisation=1)
+    binding = binding_participants(conference, 4, organisations=4)
     RegistrationFactory(conference=conference, stage=Registration.Stage.PRE)
     RegistrationFactory(
         conference=conference, stage=Registration.Stage.BINDING, status=Registration.Status.CANCELLED
@@ -124,7 +112,7 @@ def test_only_binding_registrations_holding_a_place_are_assigned(conference):
 
 def test_the_same_seed_on_the_same_participants_gives_the_same_groups(conference):
     first, _ = group_phases(conference)
-    participants(conference, organisations=20, per_organisation=3)
+    binding_participants(conference, 60, organisations=20)
     groups.assign_discussion_groups(phase=first, group_count=6, seed=424242)
     before = members_by_group(first)
 
@@ -137,7 +125,7 @@ def test_the_same_seed_on_the_same_participants_gives_the_same_groups(conference
 
 def test_a_random_seed_is_stored_when_none_is_given(conference):
     first, _ = group_phases(conference)
-    participants(conference, organisations=10, per_organisation=2)
+    binding_participants(conference, 20, organisations=10)
 
     assignment = groups.assign_discussion_groups(phase=first, group_count=4)
     drawn = members_by_group(first)
@@ -149,7 +137,7 @@ def test_a_random_seed_is_stored_when_none_is_given(conference):
 
 def test_a_second_assignment_needs_confirmation_and_keeps_rooms_and_moderators(conference):
     first, _ = group_phases(conference)
-    participants(conference, organisations=12, per_organisation=2)
+    binding_participants(conference, 24, organisations=12)
     groups.assign_discussion_groups(phase=first, group_count=4, seed=3)
     group_two = DiscussionGroup.objects.get(phase=first, number=2)
     group_two.room = "Seminarraum 2"
@@ -174,7 +162,7 @@ def test_a_second_assignment_needs_confirmation_and_keeps_rooms_and_moderators(c
 
 def test_groups_are_drawn_in_the_phase_whose_groups_are_reused(conference):
     _, last = group_phases(conference)
-    participants(conference, organisations=4, per_organisation=1)
+    binding_participants(conference, 4, organisations=4)
 
     with pytest.raises(RegistrationError, match="übernimmt die Gruppen der 1. Arbeitsphase"):
         groups.assign_discussion_groups(phase=last, group_count=2)
@@ -182,7 +170,7 @@ def test_groups_are_drawn_in_the_phase_whose_groups_are_reused(conference):
 
 def test_a_choice_phase_has_no_groups(conference):
     choice = WorkshopPhaseFactory(conference=conference, mode=WorkshopPhase.Mode.CHOOSE)
-    participants(conference, organisations=4, per_organisation=1)
+    binding_participants(conference, 4, organisations=4)
 
     with pytest.raises(RegistrationError, match="Workshops zur Wahl"):
         groups.assign_discussion_groups(phase=choice, group_count=2)
@@ -199,7 +187,7 @@ def test_without_binding_participants_nothing_is_assigned(conference):
 
 def test_a_phase_that_reuses_groups_shows_the_same_people(conference):
     first, last = group_phases(conference)
-    people = participants(conference, organisations=8, per_organisation=2)
+    people = binding_participants(conference, 16, organisations=8)
     groups.assign_discussion_groups(phase=first, group_count=4, seed=5)
 
     for registration in people:
@@ -211,7 +199,7 @@ def test_a_phase_that_reuses_groups_shows_the_same_people(conference):
 
 def test_a_late_binding_registration_joins_the_smallest_group_without_a_colleague(conference):
     first, last = group_phases(conference)
-    participants(conference, organisations=5, per_organisation=2)  # 10 people in 3 groups: 4, 3, 3
+    binding_participants(conference, 10, organisations=5)  # 10 people in 3 groups: 4, 3, 3
     groups.assign_discussion_groups(phase=first, group_count=3, seed=11)
     smallest = [n for n, members in members_by_group(first).items() if len(members) == 3]
     assert len(smallest) == 2
@@ -233,7 +221,7 @@ def test_a_binding_registration_that_moves_up_joins_a_group(conference):
     first, _ = group_phases(conference)
     conference.places = 4
     conference.save()
-    participants(conference, organisations=4, per_organisation=1)
+    binding_participants(conference, 4, organisations=4)
     groups.assign_discussion_groups(phase=first, group_count=2, seed=11)
     waiting = RegistrationFactory(
         conference=conference,
@@ -260,7 +248,7 @@ def test_joining_is_left_out_before_groups_are_drawn_and_for_pre_registrations(c
 
 def test_cancellation_leaves_the_group_and_keeps_the_audit_trail(conference):
     first, _ = group_phases(conference)
-    people = participants(conference, organisations=4, per_organisation=2)
+    people = binding_participants(conference, 8, organisations=4)
     groups.assign_discussion_groups(phase=first, group_count=2, seed=8)
 
     places.cancel(registration=people[0])
@@ -273,7 +261,7 @@ def test_cancellation_leaves_the_group_and_keeps_the_audit_trail(conference):
 
 def test_the_office_moves_a_person_to_another_group(conference):
     first, last = group_phases(conference)
-    people = participants(conference, organisations=6, per_organisation=1)
+    people = binding_participants(conference, 6, organisations=6)
     groups.assign_discussion_groups(phase=first, group_count=2, seed=9)
     office = UserFactory(username="office")
     membership = GroupMembership.objects.get(registration=people[0])
@@ -289,7 +277,7 @@ def test_the_office_moves_a_person_to_another_group(conference):
 
 def test_the_office_can_add_a_pre_registered_person_to_a_group(conference):
     first, _ = group_phases(conference)
-    participants(conference, organisations=2, per_organisation=1)
+    binding_participants(conference, 2, organisations=2)
     groups.assign_discussion_groups(phase=first, group_count=2, seed=9)
     guest = RegistrationFactory(conference=conference)
     group = DiscussionGroup.objects.get(phase=first, number=1)
@@ -301,7 +289,7 @@ def test_the_office_can_add_a_pre_registered_person_to_a_group(conference):
 
 def test_moving_is_refused_across_conferences_and_for_cancelled_people(conference):
     first, _ = group_phases(conference)
-    participants(conference, organisations=2, per_organisation=1)
+    binding_participants(conference, 2, organisations=2)
     groups.assign_discussion_groups(phase=first, group_count=2, seed=9)
     group = DiscussionGroup.objects.get(phase=first, number=1)
     stranger = RegistrationFactory()
@@ -318,7 +306,7 @@ def test_moving_is_refused_across_conferences_and_for_cancelled_people(conferenc
 
 def test_the_personal_page_shows_the_group_with_room_and_moderators_in_both_phases(client, conference):
     first, last = group_phases(conference)
-    people = participants(conference, organisations=4, per_organisation=1)
+    people = binding_participants(conference, 4, organisations=4)
     groups.assign_discussion_groups(phase=first, group_count=2, seed=1)
     membership = GroupMembership.objects.select_related("group").get(registration=people[0])
     group = membership.group
@@ -352,7 +340,7 @@ def test_the_personal_page_runs_a_constant_number_of_queries(
     client, conference, django_assert_max_num_queries
 ):
     first, _ = group_phases(conference)
-    people = participants(conference, organisations=10, per_organisation=3)
+    people = binding_participants(conference, 30, organisations=10)
     groups.assign_discussion_groups(phase=first, group_count=3, seed=1)
     for group in DiscussionGroup.objects.filter(phase=first):
         groups.set_group_moderators(group=group, people=PersonFactory.create_batch(3))
@@ -375,7 +363,7 @@ def test_the_programme_page_shows_who_moderates_which_group_but_no_participants(
         ProgrammeItemFactory(
             conference=conference, kind="workshop_phase", workshop_phase=phase, title=f"Phase {phase.number}"
         )
-    people = participants(conference, organisations=4, per_organisation=1)
+    people = binding_participants(conference, 4, organisations=4)
     groups.assign_discussion_groups(phase=first, group_count=2, seed=1)
     group = DiscussionGroup.objects.get(phase=first, number=2)
     group.room = "Raum Elbe"

@@ -12,9 +12,8 @@ from django.utils import timezone
 
 from registrations.models import Invoice, InvoiceSequence
 from registrations.services import invoices
-from tests.factories import ConferenceFactory
+from tests.factories import BindingRegistrationFactory, ConferenceFactory
 
-from .money_helpers import binding_registration
 from .race import at_once
 
 pytestmark = [
@@ -31,7 +30,8 @@ PEOPLE = 20
 
 def registrations(count):
     return [
-        binding_registration(conference=ConferenceFactory(), email=f"p{n}@example.org") for n in range(count)
+        BindingRegistrationFactory(conference=ConferenceFactory(), email=f"p{n}@example.org")
+        for n in range(count)
     ]
 
 

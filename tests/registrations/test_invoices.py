@@ -10,9 +10,7 @@ from django.db import transaction
 from registrations.models import Invoice, InvoiceSequence, Registration
 from registrations.services import hooks, invoices, places
 from registrations.services.places import RegistrationError
-from tests.factories import ConferenceFactory, RegistrationFactory
-
-from .money_helpers import binding_registration
+from tests.factories import BindingRegistrationFactory, ConferenceFactory, RegistrationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +39,7 @@ def numbers():
 
 
 def test_issue_invoice_freezes_billing_data_and_numbers_from_one(conference):
-    registration = binding_registration(conference=conference)
+    registration = BindingRegistrationFactory(conference=conference)
 
     invoice = invoices.issue_invoice(registration=registration)
 
@@ -68,7 +66,7 @@ def test_issue_invoice_freezes_billing_data_and_numbers_from_one(conference):
 
 
 def test_invoice_to_the_person_uses_their_name_and_address(conference):
-    registration = binding_registration(
+    registration = BindingRegistrationFactory(
         conference=conference, billing_recipient="person", billing_email="", billing_organisation=""
     )
     invoice = invoices.issue_invoice(registration=registration)
@@ -77,7 +75,7 @@ def test_invoice_to_the_person_uses_their_name_and_address(conference):
 
 
 def test_later_changes_of_the_registration_do_not_touch_the_invoice(conference):
-    registration = binding_registration(conference=conference)
+    registration = BindingRegistrationFactory(conference=conference)
     invoice = invoices.issue_invoice(registration=registration)
     registration.billing_organisation = "Stadt Anders"
     registration.fee = Decimal("300.00")
@@ -88,7 +86,7 @@ def test_later_changes_of_the_registration_do_not_touch_the_invoice(conference):
 
 
 def test_issue_invoice_is_idempotent(conference):
-    registration = binding_registration(conference=conference)
+    registration = BindingRegistrationFactory(conference=conference)
     first = invoices.issue_invoice(registration=registration)
     second = invoices.issue_invoice(registration=registration)
     assert second == first
@@ -106,7 +104,7 @@ def test_issue_invoice_is_idempotent(conference):
     ],
 )
 def test_no_invoice_without_a_binding_place_and_a_fee(conference, stage, status, fee):
-    registration = binding_registration(
+    registration = BindingRegistrationFactory(
         conference=conference,
         stage=stage,
         status=status,
@@ -121,8 +119,8 @@ def test_no_invoice_without_a_binding_place_and_a_fee(conference, stage, status,
 
 def test_a_rolled_back_invoice_gives_its_number_back(conference):
     first, second = (
-        binding_registration(conference=conference),
-        binding_registration(conference=conference, email="zwei@example.org"),
+        BindingRegistrationFactory(conference=conference),
+        BindingRegistrationFactory(conference=conference, email="zwei@example.org"),
     )
     with pytest.raises(RuntimeError), transaction.atomic():
         invoices.issue_invoice(registration=first)
@@ -131,8 +129,8 @@ def test_a_rolled_back_invoice_gives_its_number_back(conference):
 
 
 def test_numbers_stay_gapless_across_storno_and_new_invoices(conference):
-    anna = binding_registration(conference=conference)
-    ben = binding_registration(conference=conference, first_name="Ben", email="ben@example.org")
+    anna = BindingRegistrationFactory(conference=conference)
+    ben = BindingRegistrationFactory(conference=conference, first_name="Ben", email="ben@example.org")
     invoices.issue_invoice(registration=anna)
     invoices.issue_invoice(registration=ben)
     anna.fee = Decimal("300.00")
@@ -162,9 +160,9 @@ def test_numbers_stay_gapless_across_storno_and_new_invoices(conference):
 
 
 def test_numbers_start_again_in_a_new_year(conference, time_machine):
-    invoices.issue_invoice(registration=binding_registration(conference=conference))
+    invoices.issue_invoice(registration=BindingRegistrationFactory(conference=conference))
     time_machine.move_to(dt.datetime(2026, 1, 2, 9, 0, tzinfo=BERLIN), tick=False)
-    late = binding_registration(conference=conference, email="spaet@example.org")
+    late = BindingRegistrationFactory(conference=conference, email="spaet@example.org")
     invoice = invoices.issue_invoice(registration=late)
     storno = invoices.cancel_invoice(registration=late, reason="Testabsage")
     assert (invoice.number, storno.number) == ("2026-0001", "2026-0002")
@@ -172,20 +170,20 @@ def test_numbers_start_again_in_a_new_year(conference, time_machine):
 
 
 def test_cancel_invoice_without_a_valid_invoice_is_refused(conference):
-    registration = binding_registration(conference=conference)
+    registration = BindingRegistrationFactory(conference=conference)
     with pytest.raises(RegistrationError, match="keine gültige Rechnung"):
         invoices.cancel_invoice(registration=registration, reason="x")
 
 
 def test_reissue_without_an_invoice_just_issues_one(conference):
-    registration = binding_registration(conference=conference)
+    registration = BindingRegistrationFactory(conference=conference)
     invoice = invoices.reissue_invoice(registration=registration)
     assert numbers() == [("2025-0001", "invoice", Decimal("250.00"))]
     assert invoice.cancels is None
 
 
 def test_binding_hook_issues_the_invoice_once(conference):
-    registration = binding_registration(conference=conference)
+    registration = BindingRegistrationFactory(conference=conference)
     with transaction.atomic():
         hooks.run_binding_hooks(registration)
         hooks.run_binding_hooks(registration)
@@ -193,7 +191,7 @@ def test_binding_hook_issues_the_invoice_once(conference):
 
 
 def test_binding_hook_skips_a_free_place(conference):
-    registration = binding_registration(conference=conference, fee=Decimal("0.00"))
+    registration = BindingRegistrationFactory(conference=conference, fee=Decimal("0.00"))
     hooks.run_binding_hooks(registration)
     assert Invoice.objects.count() == 0
 
@@ -202,7 +200,7 @@ def test_binding_registration_moving_up_gets_its_invoice(conference):
     conference.places = 1
     conference.save()
     RegistrationFactory(conference=conference)  # holds the only place
-    waiting = binding_registration(
+    waiting = BindingRegistrationFactory(
         conference=conference, status="waiting", waiting_since=conference.created_at
     )
     conference.places = 2
@@ -212,7 +210,7 @@ def test_binding_registration_moving_up_gets_its_invoice(conference):
 
 
 def test_cancelling_the_registration_issues_a_stornorechnung(conference):
-    registration = binding_registration(conference=conference)
+    registration = BindingRegistrationFactory(conference=conference)
     invoice = invoices.issue_invoice(registration=registration)
 
     places.cancel(registration=registration)
@@ -228,7 +226,7 @@ def test_cancelling_the_registration_issues_a_stornorechnung(conference):
 
 
 def test_cancelling_a_registration_without_invoice_issues_nothing(conference):
-    registration = binding_registration(conference=conference)
+    registration = BindingRegistrationFactory(conference=conference)
     places.cancel(registration=registration)
     assert Invoice.objects.count() == 0
 
@@ -260,7 +258,7 @@ def decode_qr(image):
 
 def test_invoice_pdf_shows_what_a_german_invoice_needs(conference, settings):
     settings.ASSOCIATION = {**settings.ASSOCIATION, "tax_number": "217/5730/1234"}
-    invoice = invoices.issue_invoice(registration=binding_registration(conference=conference))
+    invoice = invoices.issue_invoice(registration=BindingRegistrationFactory(conference=conference))
 
     pages, text = pdf_text(invoices.invoice_pdf(invoice))
 
@@ -289,7 +287,7 @@ def test_invoice_pdf_shows_what_a_german_invoice_needs(conference, settings):
 
 
 def test_stornorechnung_pdf_names_the_original_and_has_no_girocode(conference):
-    registration = binding_registration(conference=conference)
+    registration = BindingRegistrationFactory(conference=conference)
     invoices.issue_invoice(registration=registration)
     storno = invoices.cancel_invoice(registration=registration, reason="Stornierung der Anmeldung")
 
@@ -305,7 +303,7 @@ def test_stornorechnung_pdf_names_the_original_and_has_no_girocode(conference):
 
 
 def test_hostile_names_are_printed_as_text(conference):
-    registration = binding_registration(
+    registration = BindingRegistrationFactory(
         conference=conference,
         first_name='<img src="http://evil.example/x.png">',
         last_name="<b>O'Brien & Söhne</b>",
@@ -323,7 +321,7 @@ def test_girocode_decodes_to_iban_amount_and_reference(conference):
 
     from PIL import Image
 
-    invoice = invoices.issue_invoice(registration=binding_registration(conference=conference))
+    invoice = invoices.issue_invoice(registration=BindingRegistrationFactory(conference=conference))
     buffer = BytesIO()
     invoices.girocode(invoice).save(buffer, kind="png", scale=5)
     buffer.seek(0)
@@ -346,7 +344,7 @@ def test_girocode_printed_in_the_pdf_decodes(conference, tmp_path):
 
     if shutil.which("pdftoppm") is None:
         pytest.skip("pdftoppm (poppler-utils) is not installed")
-    registration = binding_registration(conference=conference, fee=Decimal("300.50"))
+    registration = BindingRegistrationFactory(conference=conference, fee=Decimal("300.50"))
     invoice = invoices.issue_invoice(registration=registration)
     pdf = tmp_path / "rechnung.pdf"
     pdf.write_bytes(invoices.invoice_pdf(invoice))
@@ -363,7 +361,7 @@ def test_girocode_printed_in_the_pdf_decodes(conference, tmp_path):
 
 
 def test_cancellation_after_the_deadline_keeps_the_invoice_due(conference, time_machine):
-    registration = binding_registration(conference=conference)
+    registration = BindingRegistrationFactory(conference=conference)
     invoice = invoices.issue_invoice(registration=registration)
     time_machine.move_to(dt.datetime(2025, 9, 16, 9, 0, tzinfo=BERLIN), tick=False)  # deadline 15.09.
 
@@ -376,7 +374,7 @@ def test_cancellation_after_the_deadline_keeps_the_invoice_due(conference, time_
 
 
 def test_cancellation_on_the_deadline_day_is_still_free(conference, time_machine):
-    registration = binding_registration(conference=conference)
+    registration = BindingRegistrationFactory(conference=conference)
     invoices.issue_invoice(registration=registration)
     time_machine.move_to(dt.datetime(2025, 9, 15, 23, 30, tzinfo=BERLIN), tick=False)
     places.cancel(registration=registration)
@@ -386,7 +384,7 @@ def test_cancellation_on_the_deadline_day_is_still_free(conference, time_machine
 def test_stornorechnung_is_mailed_with_the_pdf_attached_by_reference(conference):
     from registrations.models import OutgoingMail
 
-    registration = binding_registration(conference=conference)
+    registration = BindingRegistrationFactory(conference=conference)
     invoices.issue_invoice(registration=registration)
     places.cancel(registration=registration)
 
@@ -401,7 +399,7 @@ def test_stornorechnung_is_mailed_with_the_pdf_attached_by_reference(conference)
 def test_reissue_mails_storno_and_new_invoice(conference):
     from registrations.models import OutgoingMail
 
-    registration = binding_registration(conference=conference)
+    registration = BindingRegistrationFactory(conference=conference)
     invoices.issue_invoice(registration=registration)
     registration.fee = Decimal("300.00")
     registration.save()
@@ -423,7 +421,7 @@ def test_moved_up_binding_registration_is_mailed_its_invoice(conference):
     conference.places = 1
     conference.save()
     holder = RegistrationFactory(conference=conference)
-    waiting = binding_registration(
+    waiting = BindingRegistrationFactory(
         conference=conference, status="waiting", waiting_since=conference.created_at
     )
     places.cancel(registration=holder)  # the waiting registration moves up
@@ -439,7 +437,7 @@ def test_delivery_renders_the_referenced_invoice_pdf(conference, mailoutbox):
     from registrations.models import OutgoingMail
     from registrations.services import mail as mail_service
 
-    registration = binding_registration(conference=conference)
+    registration = BindingRegistrationFactory(conference=conference)
     invoice = invoices.issue_invoice(registration=registration)
     queued = invoices.queue_invoice_mail(registration=registration, new_invoice=invoice)
 
@@ -509,7 +507,7 @@ def test_binding_registration_mails_a_correct_invoice_pdf_with_girocode(
 
 
 def test_invoice_kept_after_a_late_cancellation_can_still_be_corrected(conference, time_machine):
-    registration = binding_registration(conference=conference)
+    registration = BindingRegistrationFactory(conference=conference)
     invoices.issue_invoice(registration=registration)
     time_machine.move_to(dt.datetime(2025, 9, 20, 9, 0, tzinfo=BERLIN), tick=False)
     places.cancel(registration=registration)

@@ -15,6 +15,7 @@ from tests.factories import (
     WorkshopFactory,
     WorkshopModeratorFactory,
     WorkshopPhaseFactory,
+    binding_participants,
 )
 
 pytestmark = pytest.mark.django_db
@@ -23,17 +24,6 @@ pytestmark = pytest.mark.django_db
 def pdf_pages(pdf):
     assert pdf.startswith(b"%PDF")
     return [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
-
-
-def binding(conference, count, *, organisations=None):
-    return [
-        RegistrationFactory(
-            conference=conference,
-            stage=Registration.Stage.BINDING,
-            organisation=f"Landkreis {n % organisations}" if organisations else f"Stadt {n}",
-        )
-        for n in range(count)
-    ]
 
 
 @pytest.fixture
@@ -76,7 +66,7 @@ def test_group_lists_put_moderators_first_and_sort_members_like_a_phone_book(con
 
 def test_a_reusing_phase_lists_the_groups_of_its_source_phase(conference, group_phases):
     first, last = group_phases
-    binding(conference, 9)
+    binding_participants(conference, 9)
     groups.assign_discussion_groups(phase=first, group_count=3, seed=3)
 
     source_lists = lists.group_lists(first)
@@ -120,7 +110,7 @@ def test_lists_run_a_constant_number_of_queries(
     conference, group_phases, count, django_assert_max_num_queries
 ):
     first, last = group_phases
-    people = binding(conference, count, organisations=7)
+    people = binding_participants(conference, count, organisations=7)
     groups.assign_discussion_groups(phase=first, group_count=5, seed=1)
     for group in first.discussion_groups.all():
         groups.set_group_moderators(group=group, people=PersonFactory.create_batch(2))
@@ -141,7 +131,7 @@ def test_lists_run_a_constant_number_of_queries(
 
 def test_group_lists_pdf_has_one_group_per_page_with_page_numbers(conference, group_phases):
     first, _ = group_phases
-    people = binding(conference, 12, organisations=4)
+    people = binding_participants(conference, 12, organisations=4)
     groups.assign_discussion_groups(phase=first, group_count=3, seed=2)
     moderated = first.discussion_groups.get(number=2)
     groups.set_group_moderators(
@@ -163,7 +153,7 @@ def test_group_lists_pdf_has_one_group_per_page_with_page_numbers(conference, gr
 
 def test_a_long_list_repeats_its_table_header_on_the_next_page(conference, group_phases):
     first, _ = group_phases
-    binding(conference, 70)
+    binding_participants(conference, 70)
     groups.assign_discussion_groups(phase=first, group_count=1, seed=2)
 
     pages = pdf_pages(lists.group_lists_pdf(first))

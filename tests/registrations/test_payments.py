@@ -10,9 +10,7 @@ from registrations.models import OutgoingMail, Payment, Registration
 from registrations.services import invoices, payments, places
 from registrations.services.payments import Balance, payment_status_for
 from registrations.services.places import RegistrationError
-from tests.factories import ConferenceFactory, UserFactory
-
-from .money_helpers import binding_registration
+from tests.factories import BindingRegistrationFactory, ConferenceFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +31,7 @@ def conference(time_machine):
 
 @pytest.fixture
 def invoiced(conference):
-    registration = binding_registration(conference=conference)
+    registration = BindingRegistrationFactory(conference=conference)
     invoices.issue_invoice(registration=registration)
     registration.refresh_from_db()
     return registration
@@ -109,10 +107,10 @@ def test_reissued_invoice_with_higher_fee_leaves_the_difference_open(invoiced):
 
 def test_mark_paid_records_the_open_amount_and_skips_the_paid(conference, invoiced):
     user = UserFactory(username="kasse")
-    other = binding_registration(conference=conference, email="zwei@example.org")
+    other = BindingRegistrationFactory(conference=conference, email="zwei@example.org")
     invoices.issue_invoice(registration=other)
     payments.record_payment(registration=other, amount=Decimal("100.00"), received_on=JULY_1)
-    done = binding_registration(conference=conference, email="drei@example.org")
+    done = BindingRegistrationFactory(conference=conference, email="drei@example.org")
     invoices.issue_invoice(registration=done)
     payments.record_payment(registration=done, amount=Decimal("250.00"), received_on=JULY_1)
 
@@ -128,16 +126,16 @@ def test_mark_paid_records_the_open_amount_and_skips_the_paid(conference, invoic
 
 
 def test_overdue_lists_open_and_partly_paid_invoices_past_due(conference, invoiced):
-    partly = binding_registration(conference=conference, email="teil@example.org", last_name="Teil")
+    partly = BindingRegistrationFactory(conference=conference, email="teil@example.org", last_name="Teil")
     invoices.issue_invoice(registration=partly)
     payments.record_payment(registration=partly, amount=Decimal("50.00"), received_on=JULY_1)
-    paid = binding_registration(conference=conference, email="bezahlt@example.org")
+    paid = BindingRegistrationFactory(conference=conference, email="bezahlt@example.org")
     invoices.issue_invoice(registration=paid)
     payments.record_payment(registration=paid, amount=Decimal("250.00"), received_on=JULY_1)
-    cancelled = binding_registration(conference=conference, email="storno@example.org")
+    cancelled = BindingRegistrationFactory(conference=conference, email="storno@example.org")
     invoices.issue_invoice(registration=cancelled)
     places.cancel(registration=cancelled)
-    elsewhere = binding_registration(email="anders@example.org")
+    elsewhere = BindingRegistrationFactory(email="anders@example.org")
     invoices.issue_invoice(registration=elsewhere)
 
     due_on = invoiced.invoices.get().due_on  # 15.07.2025
@@ -175,7 +173,7 @@ def test_no_reminder_when_nothing_is_open(conference, invoiced):
     payments.record_payment(registration=invoiced, amount=Decimal("250.00"), received_on=JULY_1)
     with pytest.raises(RegistrationError, match="kein Betrag offen"):
         payments.send_payment_reminder(registration=invoiced)
-    without_invoice = binding_registration(conference=conference, email="ohne@example.org")
+    without_invoice = BindingRegistrationFactory(conference=conference, email="ohne@example.org")
     with pytest.raises(RegistrationError, match="kein Betrag offen"):
         payments.send_payment_reminder(registration=without_invoice)
     assert not OutgoingMail.objects.filter(kind="payment_reminder").exists()

@@ -10,8 +10,7 @@ from django.urls import reverse
 from registrations.models import Invoice, OutgoingMail, Registration
 from registrations.roles import OFFICE, ORGANISATION
 from registrations.services import mail as mail_service
-from tests.factories import ConferenceFactory, RegistrationFactory, StaffFactory
-from tests.registrations.money_helpers import binding_registration
+from tests.factories import BindingRegistrationFactory, ConferenceFactory, RegistrationFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +27,7 @@ def test_personal_page_offers_the_data_copy_and_deletion(client):
 
 
 def test_my_data_holds_everything_stored_about_the_registration(client):
-    registration = binding_registration(note="Bitte vegetarisch", dietary_needs="vegetarisch")
+    registration = BindingRegistrationFactory(note="Bitte vegetarisch", dietary_needs="vegetarisch")
     mail_service.queue_mail(registration=registration, template="link_resent")
     Invoice.objects.create(
         number="2025-0007",
@@ -101,7 +100,9 @@ def test_the_office_filters_deletion_requests(client):
 
 def test_office_anonymises_a_cancelled_registration_and_the_invoice_stays(client):
     conference = ConferenceFactory()
-    registration = binding_registration(conference=conference, status="cancelled", last_name="Löschmich")
+    registration = BindingRegistrationFactory(
+        conference=conference, status="cancelled", last_name="Löschmich"
+    )
     invoice = Invoice.objects.create(
         number="2025-0009",
         year=2025,
