@@ -153,6 +153,52 @@ def binding_participants(conference, count, *, organisations=None, **kwargs):
     ]
 
 
+def pre_registration_data(n=1, **extra):
+    """What person n enters to pre-register: the `data` the pre-registration service takes."""
+    return {
+        "first_name": f"Person{n}",
+        "last_name": "Beispiel",
+        "email": f"person{n}@example.org",
+        "organisation": f"Stadt {n}",
+        **extra,
+    }
+
+
+def self_billing(**extra):
+    """What the binding registration asks on top of the person's data: billed to the person, terms accepted."""
+    return {
+        "billing_recipient": "person",
+        "billing_street": "Weg 1",
+        "billing_postcode": "50667",
+        "billing_city": "Köln",
+        "terms_accepted": True,
+        **extra,
+    }
+
+
+def employer_billing(**extra):
+    """The binding answers of a person whose employer pays, with order number, cost centre and Leitweg-ID."""
+    return {
+        "billing_recipient": "employer",
+        "billing_organisation": "Landkreis Beispiel",
+        "billing_department": "Sozialamt",
+        "billing_street": "Hauptstraße 1",
+        "billing_postcode": "50667",
+        "billing_city": "Köln",
+        "billing_email": "rechnung@landkreis-beispiel.de",
+        "order_number": "PO-4711",
+        "cost_centre": "KST 12",
+        "leitweg_id": "04011000-1234512345-06",
+        "terms_accepted": True,
+        **extra,
+    }
+
+
+def binding_data(n=1, **extra):
+    """What person n enters to register bindingly (the `data` of the binding service), billed to themselves."""
+    return pre_registration_data(n, **self_billing(**extra))
+
+
 class WorkshopBookingFactory(factory.django.DjangoModelFactory):
     """A seat in a workshop, created directly (reading tests only)."""
 

@@ -7,7 +7,7 @@ from django.db import connection
 
 from registrations.models import Invoice, Registration
 from registrations.services import registration as binding
-from tests.factories import ConferenceFactory
+from tests.factories import ConferenceFactory, binding_data
 
 from .race import at_once
 
@@ -25,19 +25,7 @@ PEOPLE = 16
 
 
 def data(n, **extra):
-    return {
-        "first_name": "P",
-        "last_name": f"N{n}",
-        "email": f"p{n}@example.org",
-        "organisation": "X",
-        "is_member": n % 2 == 0,
-        "billing_recipient": "person",
-        "billing_street": "Weg 1",
-        "billing_postcode": "50667",
-        "billing_city": "Köln",
-        "terms_accepted": True,
-        **extra,
-    }
+    return binding_data(n, is_member=n % 2 == 0, **extra)
 
 
 def fire(conference, payloads):

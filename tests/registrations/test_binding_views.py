@@ -11,7 +11,13 @@ from registrations.forms_binding import leitweg_check_digits_valid, validate_lei
 from registrations.models import Invoice, OutgoingMail, Registration
 from registrations.services import places
 from registrations.services.registration import register_binding
-from tests.factories import ConferenceFactory, ProgrammeItemFactory, WorkshopFactory, WorkshopPhaseFactory
+from tests.factories import (
+    ConferenceFactory,
+    ProgrammeItemFactory,
+    WorkshopFactory,
+    WorkshopPhaseFactory,
+    pre_registration_data,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -68,14 +74,16 @@ def personal_binding_url(registration):
 def pre(conference, n=1, **extra):
     registration, _ = places.pre_register(
         conference=conference,
-        data={
-            "first_name": "Ada",
-            "last_name": "Vorab",
-            "email": f"ada{n}@example.org",
-            "organisation": "Kreis Lippe",
-            "is_member": True,
-            **extra,
-        },
+        data=pre_registration_data(
+            n,
+            **{
+                "first_name": "Ada",
+                "last_name": "Vorab",
+                "email": f"ada{n}@example.org",
+                "is_member": True,
+                **extra,
+            },
+        ),
     )
     return registration
 

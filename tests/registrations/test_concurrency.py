@@ -7,7 +7,7 @@ from django.db import connection
 
 from registrations.models import Registration
 from registrations.services import locking, places
-from tests.factories import ConferenceFactory
+from tests.factories import ConferenceFactory, pre_registration_data
 
 from .race import at_once
 
@@ -26,10 +26,7 @@ PEOPLE = 24
 
 def fire(conference, count):
     def pre_register(n):
-        places.pre_register(
-            conference=conference,
-            data={"first_name": "P", "last_name": f"N{n}", "email": f"p{n}@example.org", "organisation": "X"},
-        )
+        places.pre_register(conference=conference, data=pre_registration_data(n))
 
     _results, errors = at_once(pre_register, range(count))
     return errors

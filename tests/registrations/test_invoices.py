@@ -10,7 +10,13 @@ from django.db import transaction
 from registrations.models import Invoice, InvoiceSequence, Registration
 from registrations.services import hooks, invoices, places
 from registrations.services.places import RegistrationError
-from tests.factories import BindingRegistrationFactory, ConferenceFactory, RegistrationFactory
+from tests.factories import (
+    BindingRegistrationFactory,
+    ConferenceFactory,
+    RegistrationFactory,
+    employer_billing,
+    pre_registration_data,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -468,28 +474,20 @@ def test_binding_registration_mails_a_correct_invoice_pdf_with_girocode(
         pytest.skip("pdftoppm (poppler-utils) is not installed")
     pre_registration, _ = places.pre_register(
         conference=conference,
-        data={"first_name": "Nora", "last_name": "Neu", "email": "nora@example.org", "organisation": "Kreis"},
+        data=pre_registration_data(first_name="Nora", last_name="Neu", email="nora@example.org"),
     )
     with django_capture_on_commit_callbacks(execute=True):
         registration, _ = register_binding(
             conference=conference,
             registration=pre_registration,
-            data={
-                "salutation": "frau",
-                "first_name": "Nora",
-                "last_name": "Neu",
-                "email": "nora@example.org",
-                "organisation": "Kreis Beispiel",
-                "is_member": True,
-                "member_number": "1001",
-                "billing_recipient": "employer",
-                "billing_organisation": "Kreis Beispiel",
-                "billing_street": "Hauptstraße 1",
-                "billing_postcode": "50667",
-                "billing_city": "Köln",
-                "leitweg_id": "04011000-1234512345-06",
-                "terms_accepted": True,
-            },
+            data=pre_registration_data(
+                first_name="Nora",
+                last_name="Neu",
+                email="nora@example.org",
+                is_member=True,
+                member_number="1001",
+                **employer_billing(),
+            ),
         )
 
     (confirmation,) = [m for m in mailoutbox if m.subject.startswith("Ihre verbindliche Anmeldung")]

@@ -7,25 +7,15 @@ from django.utils import timezone
 from registrations.models import OutgoingMail, Registration
 from registrations.services import places
 from registrations.services.places import RegistrationError
-from tests.factories import ConferenceFactory
+from tests.factories import ConferenceFactory, pre_registration_data
 
 pytestmark = pytest.mark.django_db
-
-
-def data(n, **extra):
-    return {
-        "first_name": f"Person{n}",
-        "last_name": "Beispiel",
-        "email": f"person{n}@example.org",
-        "organisation": f"Stadt {n}",
-        **extra,
-    }
 
 
 def test_pre_registration_holds_a_place_while_places_remain(django_capture_on_commit_callbacks):
     conference = ConferenceFactory(places=2)
     with django_capture_on_commit_callbacks(execute=True):
-        registration, created = places.pre_register(conference=conference, data=data(1))
+        registration, created = places.pre_register(conference=conference, data=pre_registration_data(1))
     assert created is True
     assert registration.status == Registration.Status.HOLDS_PLACE
     assert registration.stage == Registration.Stage.PRE
@@ -36,9 +26,9 @@ def test_pre_registration_holds_a_place_while_places_remain(django_capture_on_co
 
 def test_pre_registration_when_full_joins_the_waiting_list_with_position():
     conference = ConferenceFactory(places=1)
-    places.pre_register(conference=conference, data=data(1))
-    second, _ = places.pre_register(conference=conference, data=data(2))
-    third, _ = places.pre_register(conference=conference, data=data(3))
+    places.pre_register(conference=conference, data=pre_registration_data(1))
+    second, _ = places.pre_register(conference=conference, data=pre_registration_data(2))
+    third, _ = places.pre_register(conference=conference, data=pre_registration_data(3))
     assert second.status == Registration.Status.WAITING
     assert places.waiting_position(second) == 1
     assert places.waiting_position(third) == 2
@@ -49,11 +39,14 @@ def test_email_is_stored_lowercase_and_a_repeat_creates_nothing_but_resends_the_
     django_capture_on_commit_callbacks,
 ):
     conference = ConferenceFactory()
-    first, created = places.pre_register(conference=conference, data=data(1, email="Person1@Example.org"))
+    first, created = places.pre_register(
+        conference=conference, data=pre_registration_data(1, email="Person1@Example.org")
+    )
     assert first.email == "person1@example.org"
     with django_capture_on_commit_callbacks(execute=True):
         again, created_again = places.pre_register(
-            conference=conference, data=data(9, email=" PERSON1@example.ORG ", first_name="Jemand")
+            conference=conference,
+            data=pre_registration_data(9, email=" PERSON1@example.ORG ", first_name="Jemand"),
         )
     assert created_again is False
     assert again.pk == first.pk
@@ -65,9 +58,9 @@ def test_email_is_stored_lowercase_and_a_repeat_creates_nothing_but_resends_the_
 
 def test_cancelling_frees_the_place_for_the_first_on_the_waiting_list(django_capture_on_commit_callbacks):
     conference = ConferenceFactory(places=1)
-    holder, _ = places.pre_register(conference=conference, data=data(1))
-    first_waiting, _ = places.pre_register(conference=conference, data=data(2))
-    second_waiting, _ = places.pre_register(conference=conference, data=data(3))
+    holder, _ = places.pre_register(conference=conference, data=pre_registration_data(1))
+    first_waiting, _ = places.pre_register(conference=conference, data=pre_registration_data(2))
+    second_waiting, _ = places.pre_register(conference=conference, data=pre_registration_data(3))
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         places.cancel(registration=holder)
@@ -83,7 +76,7 @@ def test_cancelling_frees_the_place_for_the_first_on_the_waiting_list(django_cap
 
 def test_cancelling_twice_is_refused():
     conference = ConferenceFactory()
-    registration, _ = places.pre_register(conference=conference, data=data(1))
+    registration, _ = places.pre_register(conference=conference, data=pre_registration_data(1))
     places.cancel(registration=registration)
     with pytest.raises(RegistrationError):
         places.cancel(registration=registration)
@@ -91,17 +84,17 @@ def test_cancelling_twice_is_refused():
 
 def test_a_cancelled_person_can_pre_register_again():
     conference = ConferenceFactory()
-    registration, _ = places.pre_register(conference=conference, data=data(1))
+    registration, _ = places.pre_register(conference=conference, data=pre_registration_data(1))
     places.cancel(registration=registration)
-    again, created = places.pre_register(conference=conference, data=data(1))
+    again, created = places.pre_register(conference=conference, data=pre_registration_data(1))
     assert created is True
     assert again.pk != registration.pk
 
 
 def test_raising_the_places_moves_the_waiting_list_up(django_capture_on_commit_callbacks):
     conference = ConferenceFactory(places=1)
-    places.pre_register(conference=conference, data=data(1))
-    waiting, _ = places.pre_register(conference=conference, data=data(2))
+    places.pre_register(conference=conference, data=pre_registration_data(1))
+    waiting, _ = places.pre_register(conference=conference, data=pre_registration_data(2))
     with django_capture_on_commit_callbacks(execute=True):
         conference.places = 2
         conference.save()
@@ -111,9 +104,9 @@ def test_raising_the_places_moves_the_waiting_list_up(django_capture_on_commit_c
 
 def test_office_can_move_up_a_particular_person_only_when_a_place_is_free():
     conference = ConferenceFactory(places=1)
-    holder, _ = places.pre_register(conference=conference, data=data(1))
-    places.pre_register(conference=conference, data=data(2))
-    second, _ = places.pre_register(conference=conference, data=data(3))
+    holder, _ = places.pre_register(conference=conference, data=pre_registration_data(1))
+    places.pre_register(conference=conference, data=pre_registration_data(2))
+    second, _ = places.pre_register(conference=conference, data=pre_registration_data(3))
     with pytest.raises(RegistrationError, match="kein Platz frei"):
         places.move_up(registration=second)
     Registration.objects.filter(pk=holder.pk).update(status=Registration.Status.CANCELLED)
@@ -125,26 +118,26 @@ def test_office_can_move_up_a_particular_person_only_when_a_place_is_free():
 def test_pre_registration_after_the_deadline_is_refused():
     conference = ConferenceFactory(pre_registration_deadline=timezone.localdate() - dt.timedelta(days=1))
     with pytest.raises(RegistrationError, match="abgelaufen"):
-        places.pre_register(conference=conference, data=data(1))
+        places.pre_register(conference=conference, data=pre_registration_data(1))
     assert Registration.objects.count() == 0
 
 
 def test_pre_registration_for_a_draft_is_refused():
     conference = ConferenceFactory(status="draft")
     with pytest.raises(RegistrationError, match="nicht veröffentlicht"):
-        places.pre_register(conference=conference, data=data(1))
+        places.pre_register(conference=conference, data=pre_registration_data(1))
 
 
 def test_pre_registration_before_the_window_opens_is_refused():
     conference = ConferenceFactory(pre_registration_opens_at=timezone.now() + dt.timedelta(days=3))
     with pytest.raises(RegistrationError, match="beginnt am"):
-        places.pre_register(conference=conference, data=data(1))
+        places.pre_register(conference=conference, data=pre_registration_data(1))
 
 
 def test_the_office_may_pre_register_after_the_deadline():
     conference = ConferenceFactory(pre_registration_deadline=timezone.localdate() - dt.timedelta(days=1))
     registration, created = places.pre_register(
-        conference=conference, data=data(1), source=Registration.Source.OFFICE
+        conference=conference, data=pre_registration_data(1), source=Registration.Source.OFFICE
     )
     assert created is True
     assert registration.source == Registration.Source.OFFICE
@@ -155,9 +148,9 @@ def test_web_pre_registration_stores_the_privacy_text_version():
 
     SitePage.objects.create(slug="datenschutz", title="Datenschutz", body="Version eins")
     conference = ConferenceFactory()
-    first, _ = places.pre_register(conference=conference, data=data(1))
+    first, _ = places.pre_register(conference=conference, data=pre_registration_data(1))
     SitePage.objects.filter(slug="datenschutz").update(body="Version zwei")
-    second, _ = places.pre_register(conference=conference, data=data(2))
+    second, _ = places.pre_register(conference=conference, data=pre_registration_data(2))
     assert first.privacy_consent.version == 1
     assert first.privacy_consent.body == "Version eins"
     assert second.privacy_consent.version == 2
@@ -166,10 +159,10 @@ def test_web_pre_registration_stores_the_privacy_text_version():
 
 def test_programme_mailing_reaches_every_active_pre_registration_once(django_capture_on_commit_callbacks):
     conference = ConferenceFactory(places=2)
-    places.pre_register(conference=conference, data=data(1))
-    places.pre_register(conference=conference, data=data(2))
-    places.pre_register(conference=conference, data=data(3))  # waiting, still interested
-    cancelled, _ = places.pre_register(conference=ConferenceFactory(), data=data(4))
+    places.pre_register(conference=conference, data=pre_registration_data(1))
+    places.pre_register(conference=conference, data=pre_registration_data(2))
+    places.pre_register(conference=conference, data=pre_registration_data(3))  # waiting, still interested
+    cancelled, _ = places.pre_register(conference=ConferenceFactory(), data=pre_registration_data(4))
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         assert places.send_programme_mailing(conference=conference) == 3
@@ -181,8 +174,8 @@ def test_programme_mailing_reaches_every_active_pre_registration_once(django_cap
 
 def test_update_personal_data_refuses_an_email_of_another_registration():
     conference = ConferenceFactory()
-    first, _ = places.pre_register(conference=conference, data=data(1))
-    places.pre_register(conference=conference, data=data(2))
+    first, _ = places.pre_register(conference=conference, data=pre_registration_data(1))
+    places.pre_register(conference=conference, data=pre_registration_data(2))
     with pytest.raises(RegistrationError):
         places.update_personal_data(registration=first, data={"email": "person2@example.org"})
     places.update_personal_data(registration=first, data={"email": "Neu@Example.org", "position": "Leitung"})

@@ -25,42 +25,34 @@ from tests.factories import (
     ProgrammeItemFactory,
     WorkshopFactory,
     WorkshopPhaseFactory,
+    employer_billing,
+    pre_registration_data,
 )
 
 pytestmark = pytest.mark.django_db
 
 
 def binding_data(n=1, **extra):
-    return {
-        "salutation": "frau",
-        "first_name": f"Person{n}",
-        "last_name": "Müller",
-        "email": f"person{n}@example.org",
-        "organisation": "Landkreis Beispiel",
-        "is_member": True,
-        "member_number": "1001",
-        "billing_recipient": "employer",
-        "billing_organisation": "Landkreis Beispiel",
-        "billing_department": "Sozialamt",
-        "billing_street": "Hauptstraße 1",
-        "billing_postcode": "50667",
-        "billing_city": "Köln",
-        "billing_email": "rechnung@landkreis-beispiel.de",
-        "order_number": "PO-4711",
-        "cost_centre": "KST 12",
-        "leitweg_id": "04011000-1234512345-06",
-        "dietary_needs": "vegetarisch",
-        "accessibility_needs": "",
-        "list_consent": True,
-        "terms_accepted": True,
-        **extra,
-    }
+    """Billed to the employer, with every optional answer given: the tests read them back."""
+    return pre_registration_data(
+        n,
+        **{
+            "salutation": "frau",
+            "last_name": "Müller",
+            "organisation": "Landkreis Beispiel",
+            "is_member": True,
+            "member_number": "1001",
+            "dietary_needs": "vegetarisch",
+            "accessibility_needs": "",
+            "list_consent": True,
+            **employer_billing(**extra),
+        },
+    )
 
 
 def pre(conference, n=1, **extra):
     registration, _ = places.pre_register(
-        conference=conference,
-        data={"first_name": f"Person{n}", "last_name": "Müller", "email": f"person{n}@example.org", **extra},
+        conference=conference, data=pre_registration_data(n, **{"last_name": "Müller", **extra})
     )
     return registration
 
