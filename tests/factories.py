@@ -164,6 +164,14 @@ def pre_registration_data(n=1, **extra):
     }
 
 
+def pre_registered(conference, n=1, **extra):
+    """Person n pre-registered through the service, so holding a place or waiting as in production."""
+    from registrations.services import places
+
+    registration, _ = places.pre_register(conference=conference, data=pre_registration_data(n, **extra))
+    return registration
+
+
 def self_billing(**extra):
     """What the binding registration asks on top of the person's data: billed to the person, terms accepted."""
     return {
@@ -190,6 +198,27 @@ def employer_billing(**extra):
         "cost_centre": "KST 12",
         "leitweg_id": "04011000-1234512345-06",
         "terms_accepted": True,
+        **extra,
+    }
+
+
+def office_binding_form(**extra):
+    """The office's binding-registration form in the admin as posted after a phone call."""
+    return {
+        "salutation": "frau",
+        "first_name": "Telefon",
+        "last_name": "Anruferin",
+        "email": "telefon@example.org",
+        "organisation": "Kreis Düren",
+        "is_member": "on",
+        "member_number": "1001",
+        "billing_recipient": "employer",
+        "billing_organisation": "Kreis Düren",
+        "billing_street": "Bismarckstraße 16",
+        "billing_postcode": "52351",
+        "billing_city": "Düren",
+        "terms_version": "1",
+        "terms_accepted": "on",
         **extra,
     }
 

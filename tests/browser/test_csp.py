@@ -8,7 +8,7 @@ from django.urls import reverse
 from programme.demo import DEMO_SLUG, load_demo
 from registrations.models import Registration
 from registrations.services import places
-from tests.factories import StaffFactory
+from tests.factories import StaffFactory, pre_registration_data
 from tests.guards import url_or_fail
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -43,12 +43,7 @@ def test_public_pages_run_under_the_csp_without_violations(page, site):
     load_demo()
     registration, _ = places.pre_register(
         conference=load_conference(),
-        data={
-            "first_name": "Anna",
-            "last_name": "Beispiel",
-            "email": "anna@example.org",
-            "organisation": "X",
-        },
+        data=pre_registration_data(),
     )
     violations = watch_csp(page)
     for path in [
@@ -79,12 +74,7 @@ def test_admin_pages_run_under_the_csp_without_violations(page, site):
     load_demo()
     registration, _ = places.pre_register(
         conference=load_conference(),
-        data={
-            "first_name": "Anna",
-            "last_name": "Beispiel",
-            "email": "anna@example.org",
-            "organisation": "X",
-        },
+        data=pre_registration_data(),
     )
     StaffFactory(
         username="chefin", email="chefin@example.org", password="ein-langes-passwort-2025", is_superuser=True

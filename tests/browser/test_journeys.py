@@ -18,7 +18,7 @@ from registrations.services import payments, places
 from registrations.services.groups import assign_discussion_groups
 from registrations.services.registration import register_binding
 from tests.browser.helpers import fill_pre_registration_with_keyboard, pdf_to_png
-from tests.factories import ConferenceFactory, StaffFactory
+from tests.factories import ConferenceFactory, StaffFactory, employer_billing, pre_registration_data
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -222,21 +222,17 @@ def test_waiting_list_moves_up_when_someone_cancels(page, site, mailbox, shot):
 
 
 def binding_data(n, **extra):
-    return {
-        "salutation": Registration.Salutation.NONE,
-        "first_name": f"Person{n}",
-        "last_name": f"Nachname{n}",
-        "email": f"person{n}@example.org",
-        "organisation": f"Stadt {n % 3}",
-        "is_member": False,
-        "billing_recipient": Registration.BillingRecipient.EMPLOYER,
-        "billing_organisation": f"Stadt {n % 3}",
-        "billing_street": "Rathausplatz 1",
-        "billing_postcode": "50667",
-        "billing_city": "Köln",
-        "terms_accepted": True,
-        **extra,
-    }
+    """Billed to the employer, three organisations in turn: the office's lists and groups read them."""
+    return pre_registration_data(
+        n,
+        **{
+            "salutation": Registration.Salutation.NONE,
+            "last_name": f"Nachname{n}",
+            "organisation": f"Stadt {n % 3}",
+            "is_member": False,
+            **employer_billing(billing_organisation=f"Stadt {n % 3}", **extra),
+        },
+    )
 
 
 def run_admin_action(page, names, action):

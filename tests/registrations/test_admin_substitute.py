@@ -11,8 +11,7 @@ from django.urls import reverse
 from registrations.models import Invoice
 from registrations.roles import ORGANISATION
 from registrations.services.registration import register_binding
-from tests.factories import ConferenceFactory, RegistrationFactory, StaffFactory
-from tests.registrations.test_admin_binding import office_data
+from tests.factories import ConferenceFactory, RegistrationFactory, StaffFactory, office_binding_form
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +28,8 @@ SUBSTITUTE = {
 @pytest.fixture
 def registration():
     registered, _ = register_binding(
-        conference=ConferenceFactory(), data={**office_data(), "is_member": True, "terms_accepted": True}
+        conference=ConferenceFactory(),
+        data={**office_binding_form(), "is_member": True, "terms_accepted": True},
     )
     return registered
 

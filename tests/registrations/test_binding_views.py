@@ -16,7 +16,7 @@ from tests.factories import (
     ProgrammeItemFactory,
     WorkshopFactory,
     WorkshopPhaseFactory,
-    pre_registration_data,
+    pre_registered,
 )
 
 pytestmark = pytest.mark.django_db
@@ -72,20 +72,18 @@ def personal_binding_url(registration):
 
 
 def pre(conference, n=1, **extra):
-    registration, _ = places.pre_register(
-        conference=conference,
-        data=pre_registration_data(
-            n,
-            **{
-                "first_name": "Ada",
-                "last_name": "Vorab",
-                "email": f"ada{n}@example.org",
-                "is_member": True,
-                **extra,
-            },
-        ),
+    """Ada, a member, pre-registered: the binding forms below are posted in her name."""
+    return pre_registered(
+        conference,
+        n,
+        **{
+            "first_name": "Ada",
+            "last_name": "Vorab",
+            "email": f"ada{n}@example.org",
+            "is_member": True,
+            **extra,
+        },
     )
-    return registration
 
 
 # ---------------------------------------------------------------- Leitweg-ID

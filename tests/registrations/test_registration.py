@@ -26,6 +26,7 @@ from tests.factories import (
     WorkshopFactory,
     WorkshopPhaseFactory,
     employer_billing,
+    pre_registered,
     pre_registration_data,
 )
 
@@ -50,21 +51,14 @@ def binding_data(n=1, **extra):
     )
 
 
-def pre(conference, n=1, **extra):
-    registration, _ = places.pre_register(
-        conference=conference, data=pre_registration_data(n, **{"last_name": "Müller", **extra})
-    )
-    return registration
-
-
 @pytest.fixture
 def conference():
     return ConferenceFactory(places=2, payment_terms="Zahlbar binnen 14 Tagen. Storno kostenfrei bis 4.7.")
 
 
 def test_pre_registration_holding_a_place_becomes_binding_and_keeps_it(conference):
-    pre_registration = pre(conference)
-    pre(conference, 2)
+    pre_registration = pre_registered(conference)
+    pre_registered(conference, 2)
     registration, created = register_binding(
         conference=conference, registration=pre_registration, data=binding_data()
     )
@@ -86,9 +80,9 @@ def test_pre_registration_holding_a_place_becomes_binding_and_keeps_it(conferenc
 
 
 def test_waiting_pre_registration_becomes_binding_but_keeps_waiting(conference):
-    pre(conference, 1)
-    pre(conference, 2)
-    waiting = pre(conference, 3)
+    pre_registered(conference, 1)
+    pre_registered(conference, 2)
+    waiting = pre_registered(conference, 3)
     registration, _ = register_binding(conference=conference, registration=waiting, data=binding_data(3))
     assert registration.stage == Registration.Stage.BINDING
     assert registration.status == Registration.Status.WAITING
@@ -97,9 +91,9 @@ def test_waiting_pre_registration_becomes_binding_but_keeps_waiting(conference):
 
 
 def test_binding_waiting_registration_moving_up_gets_its_invoice(conference):
-    holder = pre(conference, 1)
-    pre(conference, 2)
-    waiting = pre(conference, 3)
+    holder = pre_registered(conference, 1)
+    pre_registered(conference, 2)
+    waiting = pre_registered(conference, 3)
     register_binding(conference=conference, registration=waiting, data=binding_data(3))
     places.cancel(registration=holder)
     waiting.refresh_from_db()
@@ -138,7 +132,7 @@ def test_same_email_twice_creates_no_second_record_and_resends_the_link(
 
 
 def test_replayed_binding_of_a_pre_registration_raises_already_registered(conference):
-    pre_registration = pre(conference)
+    pre_registration = pre_registered(conference)
     register_binding(conference=conference, registration=pre_registration, data=binding_data())
     with pytest.raises(AlreadyRegistered):
         register_binding(conference=conference, registration=pre_registration, data=binding_data())
@@ -271,7 +265,7 @@ def test_membership_is_checked_against_the_member_list(conference):
 def test_confirmation_mail_carries_summary_ical_and_invoice(conference, django_capture_on_commit_callbacks):
     phase = WorkshopPhaseFactory(conference=conference, number=1)
     workshop = WorkshopFactory(phase=phase, title="Daten & <Planung>")
-    pre_registration = pre(conference)
+    pre_registration = pre_registered(conference)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         registration, _ = register_binding(
@@ -303,7 +297,7 @@ def test_full_workshop_rolls_the_whole_registration_back(conference):
     phase = WorkshopPhaseFactory(conference=conference, number=1)
     workshop = WorkshopFactory(phase=phase, seat_limit=1, title="Voll")
     register_binding(conference=conference, data=binding_data(1, workshop_choices={phase.pk: workshop.pk}))
-    late = pre(conference, 2)
+    late = pre_registered(conference, 2)
     with pytest.raises(RegistrationError, match="ausgebucht"):
         register_binding(
             conference=conference,
@@ -317,15 +311,15 @@ def test_full_workshop_rolls_the_whole_registration_back(conference):
 
 
 def test_cancelled_pre_registration_cannot_become_binding(conference):
-    registration = pre(conference)
+    registration = pre_registered(conference)
     places.cancel(registration=registration)
     with pytest.raises(RegistrationError, match="storniert"):
         register_binding(conference=conference, registration=registration, data=binding_data())
 
 
 def test_email_change_to_a_taken_address_is_refused(conference):
-    pre(conference, 1)
-    second = pre(conference, 2)
+    pre_registered(conference, 1)
+    second = pre_registered(conference, 2)
     with pytest.raises(RegistrationError, match="schon eine Anmeldung"):
         register_binding(
             conference=conference, registration=second, data=binding_data(2, email="person1@example.org")
@@ -353,7 +347,7 @@ def test_substitute_takes_over_place_invoice_recipient_and_gets_a_new_link(
     from registrations.services.registration import substitute
 
     registration, _ = register_binding(
-        conference=conference, registration=pre(conference), data=binding_data()
+        conference=conference, registration=pre_registered(conference), data=binding_data()
     )
     old_token = registration.token
     mail.outbox.clear()
@@ -407,16 +401,16 @@ def test_pre_registration_cannot_name_a_substitute(conference):
     from registrations.services.registration import substitute
 
     with pytest.raises(RegistrationError, match="nach der verbindlichen Anmeldung"):
-        substitute(registration=pre(conference), data=SUBSTITUTE)
+        substitute(registration=pre_registered(conference), data=SUBSTITUTE)
 
 
 def test_binding_registration_moving_up_gets_the_confirmation_with_its_invoice(
     conference, django_capture_on_commit_callbacks
 ):
-    holder = pre(conference, 1)
-    pre(conference, 2)
+    holder = pre_registered(conference, 1)
+    pre_registered(conference, 2)
     waiting, _ = register_binding(
-        conference=conference, registration=pre(conference, 3), data=binding_data(3)
+        conference=conference, registration=pre_registered(conference, 3), data=binding_data(3)
     )
     places.cancel(registration=holder)
     waiting.refresh_from_db()
@@ -430,9 +424,9 @@ def test_binding_registration_moving_up_gets_the_confirmation_with_its_invoice(
 
 
 def test_pre_registration_moving_up_gets_no_binding_confirmation(conference):
-    holder = pre(conference, 1)
-    pre(conference, 2)
-    waiting = pre(conference, 3)
+    holder = pre_registered(conference, 1)
+    pre_registered(conference, 2)
+    waiting = pre_registered(conference, 3)
     places.cancel(registration=holder)
     assert not OutgoingMail.objects.filter(registration=waiting, kind="registration_confirmed").exists()
     assert (
