@@ -17,11 +17,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def phase():
-    return WorkshopPhaseFactory(conference=ConferenceFactory(), number=2, title="Praxis")
-
-
 def book(phase, workshop, count, *, join=False, second=None):
     people = []
     for _ in range(count):
