@@ -63,6 +63,15 @@ class WorkshopPhaseFactory(factory.django.DjangoModelFactory):
     mode = WorkshopPhase.Mode.CHOOSE
 
 
+def discussion_phases(conference):
+    """Phase 1 in discussion groups and phase 4, which meets again in the groups of phase 1."""
+    first = WorkshopPhaseFactory(conference=conference, number=1, mode=WorkshopPhase.Mode.GROUPS)
+    last = WorkshopPhaseFactory(
+        conference=conference, number=4, mode=WorkshopPhase.Mode.GROUPS, reuses_groups_of=first
+    )
+    return first, last
+
+
 class WorkshopFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Workshop

@@ -16,17 +16,10 @@ from tests.factories import (
     UserFactory,
     WorkshopPhaseFactory,
     binding_participants,
+    discussion_phases,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def group_phases(conference):
-    first = WorkshopPhaseFactory(conference=conference, number=1, mode=WorkshopPhase.Mode.GROUPS)
-    last = WorkshopPhaseFactory(
-        conference=conference, number=4, mode=WorkshopPhase.Mode.GROUPS, reuses_groups_of=first
-    )
-    return first, last
 
 
 def members_by_group(phase):
@@ -53,7 +46,7 @@ def conference():
 
 
 def test_120_participants_from_40_organisations_form_8_groups_of_15_without_colleagues(conference):
-    first, _ = group_phases(conference)
+    first, _ = discussion_phases(conference)
     binding_participants(conference, 120, organisations=40)
 
     assignment = groups.assign_discussion_groups(phase=first, group_count=8, seed=2025)
@@ -70,7 +63,7 @@ def test_120_participants_from_40_organisations_form_8_groups_of_15_without_coll
 
 
 def test_sizes_differ_by_at_most_one_and_organisations_spread_as_far_as_possible(conference):
-    first, _ = group_phases(conference)
+    first, _ = discussion_phases(conference)
     binding_participants(conference, 30, organisations=3)  # 10 colleagues, 4 groups
     binding_participants(conference, 1, organisations=1)
 
@@ -86,7 +79,7 @@ def test_sizes_differ_by_at_most_one_and_organisations_spread_as_far_as_possible
 
 
 def test_target_size_chooses_the_number_of_groups(conference):
-    first, _ = group_phases(conference)
+    first, _ = discussion_phases(conference)
     binding_participants(conference, 120, organisations=40)
 
     assignment = groups.assign_discussion_groups(phase=first, target_size=15)
@@ -96,7 +89,7 @@ def test_target_size_chooses_the_number_of_groups(conference):
 
 
 def test_only_binding_registrations_holding_a_place_are_assigned(conference):
-    first, _ = group_phases(conference)
+    first, _ = discussion_phases(conference)
     binding = binding_participants(conference, 4, organisations=4)
     RegistrationFactory(conference=conference, stage=Registration.Stage.PRE)
     RegistrationFactory(
@@ -111,7 +104,7 @@ def test_only_binding_registrations_holding_a_place_are_assigned(conference):
 
 
 def test_the_same_seed_on_the_same_participants_gives_the_same_groups(conference):
-    first, _ = group_phases(conference)
+    first, _ = discussion_phases(conference)
     binding_participants(conference, 60, organisations=20)
     groups.assign_discussion_groups(phase=first, group_count=6, seed=424242)
     before = members_by_group(first)
@@ -124,7 +117,7 @@ def test_the_same_seed_on_the_same_participants_gives_the_same_groups(conference
 
 
 def test_a_random_seed_is_stored_when_none_is_given(conference):
-    first, _ = group_phases(conference)
+    first, _ = discussion_phases(conference)
     binding_participants(conference, 20, organisations=10)
 
     assignment = groups.assign_discussion_groups(phase=first, group_count=4)
@@ -136,7 +129,7 @@ def test_a_random_seed_is_stored_when_none_is_given(conference):
 
 
 def test_a_second_assignment_needs_confirmation_and_keeps_rooms_and_moderators(conference):
-    first, _ = group_phases(conference)
+    first, _ = discussion_phases(conference)
     binding_participants(conference, 24, organisations=12)
     groups.assign_discussion_groups(phase=first, group_count=4, seed=3)
     group_two = DiscussionGroup.objects.get(phase=first, number=2)
@@ -161,7 +154,7 @@ def test_a_second_assignment_needs_confirmation_and_keeps_rooms_and_moderators(c
 
 
 def test_groups_are_drawn_in_the_phase_whose_groups_are_reused(conference):
-    _, last = group_phases(conference)
+    _, last = discussion_phases(conference)
     binding_participants(conference, 4, organisations=4)
 
     with pytest.raises(RegistrationError, match="übernimmt die Gruppen der 1. Arbeitsphase"):
@@ -177,7 +170,7 @@ def test_a_choice_phase_has_no_groups(conference):
 
 
 def test_without_binding_participants_nothing_is_assigned(conference):
-    first, _ = group_phases(conference)
+    first, _ = discussion_phases(conference)
     RegistrationFactory(conference=conference, stage=Registration.Stage.PRE)
 
     with pytest.raises(RegistrationError, match="keine verbindlich angemeldeten"):
@@ -186,7 +179,7 @@ def test_without_binding_participants_nothing_is_assigned(conference):
 
 
 def test_a_phase_that_reuses_groups_shows_the_same_people(conference):
-    first, last = group_phases(conference)
+    first, last = discussion_phases(conference)
     people = binding_participants(conference, 16, organisations=8)
     groups.assign_discussion_groups(phase=first, group_count=4, seed=5)
 
@@ -198,7 +191,7 @@ def test_a_phase_that_reuses_groups_shows_the_same_people(conference):
 
 
 def test_a_late_binding_registration_joins_the_smallest_group_without_a_colleague(conference):
-    first, last = group_phases(conference)
+    first, last = discussion_phases(conference)
     binding_participants(conference, 10, organisations=5)  # 10 people in 3 groups: 4, 3, 3
     groups.assign_discussion_groups(phase=first, group_count=3, seed=11)
     smallest = [n for n, members in members_by_group(first).items() if len(members) == 3]
@@ -218,7 +211,7 @@ def test_a_late_binding_registration_joins_the_smallest_group_without_a_colleagu
 
 
 def test_a_binding_registration_that_moves_up_joins_a_group(conference):
-    first, _ = group_phases(conference)
+    first, _ = discussion_phases(conference)
     conference.places = 4
     conference.save()
     binding_participants(conference, 4, organisations=4)
@@ -238,7 +231,7 @@ def test_a_binding_registration_that_moves_up_joins_a_group(conference):
 
 
 def test_joining_is_left_out_before_groups_are_drawn_and_for_pre_registrations(conference):
-    group_phases(conference)
+    discussion_phases(conference)
     registration = RegistrationFactory(conference=conference)
 
     bind(registration)
@@ -247,7 +240,7 @@ def test_joining_is_left_out_before_groups_are_drawn_and_for_pre_registrations(c
 
 
 def test_cancellation_leaves_the_group_and_keeps_the_audit_trail(conference):
-    first, _ = group_phases(conference)
+    first, _ = discussion_phases(conference)
     people = binding_participants(conference, 8, organisations=4)
     groups.assign_discussion_groups(phase=first, group_count=2, seed=8)
 
@@ -260,7 +253,7 @@ def test_cancellation_leaves_the_group_and_keeps_the_audit_trail(conference):
 
 
 def test_the_office_moves_a_person_to_another_group(conference):
-    first, last = group_phases(conference)
+    first, last = discussion_phases(conference)
     people = binding_participants(conference, 6, organisations=6)
     groups.assign_discussion_groups(phase=first, group_count=2, seed=9)
     office = UserFactory(username="office")
@@ -276,7 +269,7 @@ def test_the_office_moves_a_person_to_another_group(conference):
 
 
 def test_the_office_can_add_a_pre_registered_person_to_a_group(conference):
-    first, _ = group_phases(conference)
+    first, _ = discussion_phases(conference)
     binding_participants(conference, 2, organisations=2)
     groups.assign_discussion_groups(phase=first, group_count=2, seed=9)
     guest = RegistrationFactory(conference=conference)
@@ -288,7 +281,7 @@ def test_the_office_can_add_a_pre_registered_person_to_a_group(conference):
 
 
 def test_moving_is_refused_across_conferences_and_for_cancelled_people(conference):
-    first, _ = group_phases(conference)
+    first, _ = discussion_phases(conference)
     binding_participants(conference, 2, organisations=2)
     groups.assign_discussion_groups(phase=first, group_count=2, seed=9)
     group = DiscussionGroup.objects.get(phase=first, number=1)
@@ -305,7 +298,7 @@ def test_moving_is_refused_across_conferences_and_for_cancelled_people(conferenc
 
 
 def test_the_personal_page_shows_the_group_with_room_and_moderators_in_both_phases(client, conference):
-    first, last = group_phases(conference)
+    first, last = discussion_phases(conference)
     people = binding_participants(conference, 4, organisations=4)
     groups.assign_discussion_groups(phase=first, group_count=2, seed=1)
     membership = GroupMembership.objects.select_related("group").get(registration=people[0])
@@ -328,7 +321,7 @@ def test_the_personal_page_shows_the_group_with_room_and_moderators_in_both_phas
 
 
 def test_the_personal_page_says_when_groups_are_not_drawn_yet(client, conference):
-    group_phases(conference)
+    discussion_phases(conference)
     registration = RegistrationFactory(conference=conference, stage=Registration.Stage.BINDING)
 
     content = client.get(registration.get_absolute_url()).content.decode()
@@ -339,7 +332,7 @@ def test_the_personal_page_says_when_groups_are_not_drawn_yet(client, conference
 def test_the_personal_page_runs_a_constant_number_of_queries(
     client, conference, django_assert_max_num_queries
 ):
-    first, _ = group_phases(conference)
+    first, _ = discussion_phases(conference)
     people = binding_participants(conference, 30, organisations=10)
     groups.assign_discussion_groups(phase=first, group_count=3, seed=1)
     for group in DiscussionGroup.objects.filter(phase=first):
@@ -358,7 +351,7 @@ def test_the_programme_page_shows_who_moderates_which_group_but_no_participants(
 
     from tests.factories import ProgrammeItemFactory
 
-    first, last = group_phases(conference)
+    first, last = discussion_phases(conference)
     for phase in (first, last):
         ProgrammeItemFactory(
             conference=conference, kind="workshop_phase", workshop_phase=phase, title=f"Phase {phase.number}"

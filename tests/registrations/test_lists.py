@@ -3,7 +3,6 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from programme.models import WorkshopPhase
 from registrations import lists
 from registrations.models import Registration
 from registrations.services import groups
@@ -29,15 +28,6 @@ def pdf_pages(pdf):
 @pytest.fixture
 def conference():
     return ConferenceFactory(places=500, title="Jahrestagung Köln")
-
-
-@pytest.fixture
-def group_phases(conference):
-    first = WorkshopPhaseFactory(conference=conference, number=1, mode=WorkshopPhase.Mode.GROUPS)
-    last = WorkshopPhaseFactory(
-        conference=conference, number=4, mode=WorkshopPhase.Mode.GROUPS, reuses_groups_of=first
-    )
-    return first, last
 
 
 def test_group_lists_put_moderators_first_and_sort_members_like_a_phone_book(conference, group_phases):
