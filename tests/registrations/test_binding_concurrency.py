@@ -2,23 +2,13 @@
 
 import threading
 
-import pytest
-from django.db import connection
-
 from registrations.models import Invoice, Registration
 from registrations.services import registration as binding
 from tests.factories import ConferenceFactory, binding_data
 
-from .race import at_once
+from .race import POSTGRES_RACE, at_once
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.postgres,
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="SQLite serialises writers; the row-lock race needs PostgreSQL",
-    ),
-]
+pytestmark = POSTGRES_RACE
 
 PLACES = 4
 PEOPLE = 16

@@ -6,24 +6,15 @@ not serialise the threads: only the lock on the year's invoice sequence does.
 
 import threading
 
-import pytest
-from django.db import connection
 from django.utils import timezone
 
 from registrations.models import Invoice, InvoiceSequence
 from registrations.services import invoices
 from tests.factories import BindingRegistrationFactory, ConferenceFactory
 
-from .race import at_once
+from .race import POSTGRES_RACE, at_once
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.postgres,
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="SQLite serialises writers; the row-lock race needs PostgreSQL",
-    ),
-]
+pytestmark = POSTGRES_RACE
 
 PEOPLE = 20
 

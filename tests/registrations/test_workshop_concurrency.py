@@ -2,24 +2,16 @@
 
 import threading
 
-import pytest
-from django.db import connection, connections
+from django.db import connections
 
 from registrations.models import WorkshopBooking
 from registrations.services import locking, workshops
 from registrations.services.places import RegistrationError
 from tests.factories import ConferenceFactory, RegistrationFactory, WorkshopFactory, WorkshopPhaseFactory
 
-from .race import at_once
+from .race import POSTGRES_RACE, at_once
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.postgres,
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="SQLite serialises writers; the row-lock race needs PostgreSQL",
-    ),
-]
+pytestmark = POSTGRES_RACE
 
 SEATS = 5
 PEOPLE = 20
