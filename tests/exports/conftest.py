@@ -62,3 +62,11 @@ def populate(conference):
 @pytest.fixture
 def office_user(db):
     return StaffFactory(username="buero", password="pw", permissions=["export_participants"])
+
+
+@pytest.fixture
+def office_superuser(office_user):
+    """The office account as a superuser, who may also see the registration list and the conference."""
+    office_user.is_superuser = True
+    office_user.save()
+    return office_user

@@ -14,11 +14,9 @@ def _act(client, action, registrations):
     )
 
 
-def test_selected_registrations_export_as_a_pdf_list(client, conference, populate, office_user):
-    office_user.is_superuser = True  # may see the registration list
-    office_user.save()
+def test_selected_registrations_export_as_a_pdf_list(client, conference, populate, office_superuser):
     people = populate(3)
-    client.force_login(office_user)
+    client.force_login(office_superuser)
 
     response = _act(client, "export_list_pdf", people[:2])
 
@@ -27,11 +25,9 @@ def test_selected_registrations_export_as_a_pdf_list(client, conference, populat
     assert "Teilnehmerliste_Jahrestagung-2025_" in response["Content-Disposition"]
 
 
-def test_selected_waiting_person_gets_a_certificate_named_after_them(client, conference, office_user):
-    office_user.is_superuser = True
-    office_user.save()
+def test_selected_waiting_person_gets_a_certificate_named_after_them(client, conference, office_superuser):
     person = RegistrationFactory(conference=conference, first_name="Ida", last_name="Ost")
-    client.force_login(office_user)
+    client.force_login(office_superuser)
 
     response = _act(client, "export_certificates", [person])
 
@@ -39,11 +35,9 @@ def test_selected_waiting_person_gets_a_certificate_named_after_them(client, con
     assert "Teilnahmebescheinigung-Ost-Ida_Jahrestagung-2025_" in response["Content-Disposition"]
 
 
-def test_selection_across_two_conferences_is_refused(client, conference, office_user):
-    office_user.is_superuser = True
-    office_user.save()
+def test_selection_across_two_conferences_is_refused(client, conference, office_superuser):
     people = [RegistrationFactory(conference=conference), RegistrationFactory()]
-    client.force_login(office_user)
+    client.force_login(office_superuser)
 
     response = _act(client, "export_list_xlsx", people)
 

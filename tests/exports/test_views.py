@@ -176,10 +176,8 @@ def test_workshop_lists_of_a_phase_come_from_the_groups_module(client, conferenc
     assert "Workshoplisten-AP1_Jahrestagung-2025_" in response["Content-Disposition"]
 
 
-def test_conference_change_page_links_to_the_export_page(client, conference, office_user):
-    office_user.is_superuser = True
-    office_user.save()
-    client.force_login(office_user)
+def test_conference_change_page_links_to_the_export_page(client, conference, office_superuser):
+    client.force_login(office_superuser)
 
     page = client.get(reverse("admin:programme_conference_change", args=[conference.pk])).content.decode()
 
