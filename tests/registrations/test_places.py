@@ -184,3 +184,22 @@ def test_update_personal_data_refuses_an_email_of_another_registration():
     )
     first.refresh_from_db()
     assert (first.email, first.position) == ("neu@example.org", "Leitung")
+
+
+def test_waiting_positions_follow_the_move_up_order_when_two_joined_at_the_same_moment():
+    """Two people who joined the waiting list in the same instant: the position shown and the
+    move-up order agree (waiting_since, then pk). The old count ignored the pk and showed both as 1."""
+    conference = ConferenceFactory(places=1)
+    lifecycle.pre_register(conference=conference, data=pre_registration_data(1))
+    same_moment = timezone.now()
+    first, _ = lifecycle.pre_register(conference=conference, data=pre_registration_data(2), now=same_moment)
+    second, _ = lifecycle.pre_register(conference=conference, data=pre_registration_data(3), now=same_moment)
+    assert first.waiting_since == second.waiting_since
+    assert [place_queries.waiting_position(first), place_queries.waiting_position(second)] == [1, 2]
+    holder = Registration.objects.get(status=Registration.Status.HOLDS_PLACE)
+    moved = lifecycle.cancel(registration=holder)
+    assert moved.is_cancelled
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.holds_place and second.is_waiting
+    assert place_queries.waiting_position(second) == 1
