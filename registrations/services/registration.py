@@ -147,7 +147,7 @@ def conference_ics(conference):
     The same file for everyone: a public programme's file comes from the cache
     (programme.views.conference_ical), so call it before taking locks.
     """
-    from programme.views import conference_ical
+    from programme.ical import conference_ical
 
     return conference_ical(conference)
 
