@@ -308,5 +308,6 @@ class ConsentTextAdmin(admin.ModelAdmin):
 
 
 # Admin modules of other concerns register themselves on import: discussion groups and
-# their lists (admin_groups), workshop seats and waiting lists (admin_workshops).
-from . import admin_groups, admin_workshops  # noqa: E402,F401
+# their lists (admin_groups), workshop seats and waiting lists (admin_workshops), the
+# programme's phase and workshop admins with group tools and seat fill (admin_programme).
+from . import admin_groups, admin_programme, admin_workshops  # noqa: E402,F401
