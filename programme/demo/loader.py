@@ -9,6 +9,11 @@ from django.db import models, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+# Modules, not the package: the package's __init__ re-exports from this module.
+import programme.demo.koeln2025 as koeln2025
+import programme.demo.leipzig2022 as leipzig2022
+import programme.demo.musterstadt as musterstadt
+
 from ..models import (
     Appearance,
     Conference,
@@ -19,7 +24,6 @@ from ..models import (
     WorkshopModerator,
     WorkshopPhase,
 )
-from . import koeln2025, leipzig2022, musterstadt
 from .specs import BERLIN, at
 
 LEIPZIG_SLUG = leipzig2022.SLUG
