@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django_otp",  # optional second factor for staff (STAFF_OTP_REQUIRED)
     "vsop_events.apps.TotpConfig",  # django_otp.plugins.otp_totp
     "vsop_events.apps.StaticCodesConfig",  # django_otp.plugins.otp_static
+    "core",
     "programme",
     "registrations",
     "exports",
@@ -274,7 +275,7 @@ AXES_COOLOFF_TIME = dt.timedelta(hours=env.float("AXES_COOLOFF_HOURS", default=1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "vsop_events.security.lockout_response"
-AXES_CLIENT_IP_CALLABLE = "vsop_events.security.client_ip"
+AXES_CLIENT_IP_CALLABLE = "core.ratelimit.client_ip"
 AXES_VERBOSE = False
 
 # Second factor for staff (django-otp): with STAFF_OTP_REQUIRED only staff

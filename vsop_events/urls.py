@@ -12,7 +12,7 @@ admin.site.index_title = _("Geschäftsstelle")
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
-    path("", include("registrations.urls")),
+    path("", include("registrations.public.urls")),
     path("", include("programme.urls")),
 ]
 

@@ -9,7 +9,7 @@ from django.db import models, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-# Modules, not the package: the package's __init__ re-exports from this module.
+# Modules, not the package: the package's __init__ imports this module.
 import programme.demo.koeln2025 as koeln2025
 import programme.demo.leipzig2022 as leipzig2022
 import programme.demo.musterstadt as musterstadt

@@ -129,7 +129,7 @@ def test_lockout_is_per_address_and_the_reset_command_lifts_it(client, staff_use
 
 
 def test_behind_the_proxy_the_address_is_the_one_the_proxy_added(rf, settings):
-    from vsop_events.security import client_ip
+    from core.ratelimit import client_ip
 
     request = rf.get("/", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7", REMOTE_ADDR="10.0.0.2")
     settings.BEHIND_PROXY = True
