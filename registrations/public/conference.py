@@ -7,11 +7,11 @@ the home and conference pages, and the discussion groups with their moderators o
 the programme page.
 """
 
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import prefetch_related_objects
 
 from programme.signals import conference_next_step, conference_places, programme_page_items
 
-from ..models import DiscussionGroup
+from ..queries.groups import discussion_groups_prefetch
 
 
 def next_step_template(sender, conference, **kwargs):
@@ -28,17 +28,14 @@ def attach_moderated_groups(sender, conference, items, **kwargs):
     """Give each item's workshop phase `moderated_groups`: the discussion groups it meets in
     (its own, or those of the phase it reuses) that have moderators. No participant is read.
 
-    Four queries however long the programme: groups and their moderators, for the phases and
+    At most four queries however long the programme: groups and their moderators, for the phases and
     for the phases they reuse. The programme page is cached; programme_signals.py touches the
     conference when a group or its moderators change.
     """
-    groups = DiscussionGroup.objects.order_by("number").prefetch_related("moderators")
     prefetch_related_objects(
         items,
-        Prefetch("workshop_phase__discussion_groups", queryset=groups, to_attr="ordered_groups"),
-        Prefetch(
-            "workshop_phase__reuses_groups_of__discussion_groups", queryset=groups, to_attr="ordered_groups"
-        ),
+        discussion_groups_prefetch("workshop_phase__discussion_groups"),
+        discussion_groups_prefetch("workshop_phase__reuses_groups_of__discussion_groups"),
     )
     for item in items:
         phase = item.workshop_phase
