@@ -5,9 +5,9 @@ unless REDIS_REQUIRED=1 (CI sets it): then they fail."""
 
 import json
 import os
-import uuid
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
