@@ -32,6 +32,7 @@ from ..models import Registration, new_token
 from ..queries.invoices import current_invoice
 from ..queries.places import active_registration_with_email, places_left, waiting_position
 from ..rules import fees
+from ..rules.cancellation import cancellation_cost
 from ..rules.personal import PERSONAL_FIELDS, SUBSTITUTE_FIELDS, email_taken_message, normalise_email
 from ..rules.windows import binding_window, pre_registration_window
 from . import groups, invoicing, outbox, places, workshops
@@ -279,19 +280,20 @@ def cancel(*, registration, now=None, notify=True):
     """Cancel a registration: its place goes to the first person on the waiting list.
 
     It leaves its discussion groups, its invoice is cancelled while cancelling is
-    free (rules.windows.cancellation_is_free), its workshop seats go to the people
-    waiting for them.
+    free (rules.cancellation.cancellation_cost, which the mail states too), its
+    workshop seats go to the people waiting for them.
     """
     now = now or timezone.now()
     with transaction.atomic():
         lock_conference(registration.conference_id)
         registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        cost = cancellation_cost(registration, invoice=current_invoice(registration), now=now)
         places.mark_cancelled(registration, now=now)
         groups.leave_groups(registration)
-        invoicing.cancel_for_cancellation(registration)
+        invoicing.cancel_for_cancellation(registration, now=now)
         workshops.release_workshops(registration)
         if notify:
-            outbox.queue_mail(registration=registration, template="cancelled")
+            outbox.queue_mail(registration=registration, template="cancelled", context={"cost": cost})
         fill_free_places(conference_id=registration.conference_id, now=now, _locked=True)
     return registration
 
