@@ -123,7 +123,8 @@ def programme_ical(request, slug):
 
 
 def page_not_found(request, exception):
-    return render(request, "404.html", status=404)
+    """The 404 page; an Http404 that names a template of its own (a wrong personal link) gets that one."""
+    return render(request, getattr(exception, "template_name", "404.html"), status=404)
 
 
 def server_error(request):

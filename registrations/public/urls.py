@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import binding, money, personal, privacy, workshops
+from .views import binding, lost_link, money, personal, privacy, workshops
 
 app_name = "registrations"
 
@@ -9,6 +9,7 @@ urlpatterns = [
     path("tagungen/<slug:slug>/voranmeldung/danke/", personal.pre_register_done, name="pre_register_done"),
     path("tagungen/<slug:slug>/anmeldung/", binding.register_direct, name="binding_register"),
     path("tagungen/<slug:slug>/anmeldung/danke/", binding.register_direct_done, name="binding_done"),
+    path("link-vergessen/", lost_link.lost_link, name="lost_link"),
     path("anmeldung/<str:token>/", personal.personal, name="personal"),
     path("anmeldung/<str:token>/verbindlich/", binding.register_with_link, name="binding_personal"),
     path("anmeldung/<str:token>/ersatzperson/", binding.personal_substitute, name="personal_substitute"),

@@ -1,0 +1,54 @@
+"""Journeys of issue 15 (Lifecycle) in a real browser: a lost link, the personal calendar.
+
+Screenshots land in test-artifacts/<test name>/.
+"""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from registrations.models import OutgoingMail
+from tests.factories import ConferenceFactory, pre_registered
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+ANSWER = "Falls diese Adresse angemeldet ist, haben wir Ihnen den Link geschickt."
+
+
+def test_lost_link_is_requested_on_the_conference_page_and_arrives(page, site, mailbox, shot):
+    conference = ConferenceFactory(title="Jahrestagung Lost Link")
+    registration = pre_registered(conference, 1, email="vergesslich@example.org")
+    OutgoingMail.objects.all().delete()
+    mailbox.messages.clear()
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(site + conference.get_absolute_url())
+    box = page.locator("section.lost-link")
+    expect(box.get_by_role("heading", name="Link vergessen?")).to_be_visible()
+    shot(page, "conference-with-lost-link")
+    box.get_by_label(re.compile("E-Mail-Adresse")).fill("Vergesslich@Example.org")
+    box.get_by_role("button", name="Link zusenden").click()
+    expect(page.locator("main")).to_contain_text(ANSWER)
+    shot(page, "lost-link-answer")
+
+    message = mailbox.last_to("vergesslich@example.org")
+    assert message["Subject"] == "Ihre persönlichen Links"
+    assert "Jahrestagung Lost Link" in mailbox.text(message)
+    link = mailbox.personal_link(message, site)
+    assert link == site + registration.get_absolute_url()
+
+    # An unknown address gets the same answer and no mail.
+    page.get_by_label(re.compile("E-Mail-Adresse")).fill("niemand@example.org")
+    page.get_by_role("button", name="Link zusenden").click()
+    expect(page.locator("main")).to_contain_text(ANSWER)
+    assert mailbox.to("niemand@example.org") == []
+
+    # A mistyped link leads to the same form.
+    page.goto(link[:-5] + "xxxx/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Dieser persönliche Link gilt nicht")
+    expect(page.get_by_role("button", name="Link zusenden")).to_be_visible()
+    shot(page, "wrong-link")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(link)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Meine Anmeldung")
