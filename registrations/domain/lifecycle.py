@@ -37,7 +37,7 @@ from ..rules.personal import PERSONAL_FIELDS, SUBSTITUTE_FIELDS, email_taken_mes
 from ..rules.windows import binding_window, pre_registration_window
 from . import groups, invoicing, outbox, places, workshops
 from .binding import binding_values, chosen_evening_events, membership_inputs
-from .confirmations import PLACE_CONFIRMATION, conference_ics, queue_confirmation
+from .confirmations import PLACE_CONFIRMATION, calendar_programme, queue_confirmation
 from .consent import current_privacy_text, current_terms
 from .locking import lock_conference, prepare_to_lock
 from .membership import check_membership, membership_status
@@ -175,7 +175,7 @@ def register_binding(*, conference, data, registration=None, source=Registration
     privacy = current_privacy_text() if is_new and source == Registration.Source.WEB else None
     # Everything that does not depend on the locked rows is done before the lock: every
     # binding registration of the conference waits for the one before it to commit.
-    ics = conference_ics(conference)
+    programme = calendar_programme(conference)
     expected = membership_inputs(registration, personal)
     membership = membership_status(**expected)
     evening_events = chosen_evening_events(
@@ -255,7 +255,9 @@ def register_binding(*, conference, data, registration=None, source=Registration
                     join_waiting_list=bool(data.get("join_workshop_waiting_list")),
                 )
             invoice = take_binding_steps(registration) if registration.holds_place else None
-            queue_confirmation(registration, ics=ics, invoice=invoice, evening_events=evening_events)
+            queue_confirmation(
+                registration, programme=programme, invoice=invoice, evening_events=evening_events
+            )
     except IntegrityError as error:
         if not is_new:
             raise

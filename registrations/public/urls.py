@@ -36,6 +36,7 @@ urlpatterns = [
         privacy.personal_deletion_request,
         name="personal_deletion_request",
     ),
+    path("anmeldung/<str:token>/kalender.ics", personal.personal_calendar, name="personal_calendar"),
     path(
         "anmeldung/<str:token>/bestaetigung.pdf",
         personal.personal_confirmation_pdf,

@@ -5,11 +5,15 @@ Screenshots land in test-artifacts/<test name>/.
 
 import re
 
+import icalendar
 import pytest
 from playwright.sync_api import expect
 
+from programme.demo import DEMO_SLUG, load_demo
+from programme.models import Conference, ProgrammeItem
+from registrations.domain import lifecycle
 from registrations.models import OutgoingMail
-from tests.factories import ConferenceFactory, pre_registered
+from tests.factories import ConferenceFactory, binding_data, pre_registered
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -52,3 +56,31 @@ def test_lost_link_is_requested_on_the_conference_page_and_arrives(page, site, m
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(link)
     expect(page.get_by_role("heading", level=1)).to_have_text("Meine Anmeldung")
+
+
+def test_participant_downloads_the_personal_calendar(page, site, shot, tmp_path):
+    load_demo()
+    conference = Conference.objects.get(slug=DEMO_SLUG)
+    evening = conference.programme_items.filter(kind=ProgrammeItem.Kind.EVENING, requires_signup=True)
+    members_only = set(conference.programme_items.filter(members_only=True).values_list("title", flat=True))
+    registration, _ = lifecycle.register_binding(
+        conference=conference,
+        data=binding_data(
+            7,
+            is_member=False,
+            evening_events=[item.pk for item in evening if not item.members_only],
+        ),
+    )
+    page.goto(site + registration.get_absolute_url())
+    shot(page, "personal-page")
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Meine Termine in den Kalender (iCal)").click()
+    download = download_info.value
+    assert download.suggested_filename == f"{DEMO_SLUG}.ics"
+    path = tmp_path / download.suggested_filename
+    download.save_as(path)
+    found = icalendar.Calendar.from_ical(path.read_bytes()).walk("VEVENT")
+    summaries = [str(event["summary"]) for event in found]
+    assert summaries
+    assert not [s for s in summaries if any(s.startswith(f"{title} (") for title in members_only)]
+    assert all("dtend" in event for event in found)

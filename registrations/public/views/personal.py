@@ -11,6 +11,7 @@ from core.exceptions import RegistrationError
 from core.ratelimit import is_rate_limited
 from programme.models import Conference
 
+from ...documents.calendar import personal_calendar_filename, personal_ical
 from ...documents.confirmation import confirmation_filename, confirmation_pdf
 from ...domain import lifecycle
 from ...queries.invoices import current_invoice
@@ -155,4 +156,16 @@ def personal_confirmation_pdf(request, token):
     response = HttpResponse(pdf, content_type="application/pdf")
     filename = confirmation_filename(registration)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@never_cache
+def personal_calendar(request, token):
+    """The person's own items as an .ics file: their workshops, evening events, the plenary."""
+    registration = registration_for_token(token)
+    if registration.is_cancelled:
+        messages.error(request, _("Eine stornierte Anmeldung hat keine Termine."))
+        return redirect(registration)
+    response = HttpResponse(personal_ical(registration), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{personal_calendar_filename(registration)}"'
     return response
