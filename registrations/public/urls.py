@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import binding, lost_link, money, personal, privacy, workshops
+from .views import binding, lost_link, money, personal, privacy, self_service, workshops
 
 app_name = "registrations"
 
@@ -15,6 +15,7 @@ urlpatterns = [
     path("anmeldung/<str:token>/ersatzperson/", binding.personal_substitute, name="personal_substitute"),
     path("anmeldung/<str:token>/workshops/", workshops.personal_workshops, name="personal_workshops"),
     path("anmeldung/<str:token>/daten/", personal.personal_edit, name="personal_edit"),
+    path("anmeldung/<str:token>/aendern/", self_service.personal_change, name="personal_change"),
     path("anmeldung/<str:token>/stornieren/", personal.personal_cancel, name="personal_cancel"),
     path(
         "anmeldung/<str:token>/rechnung/<str:number>.pdf",
