@@ -29,6 +29,16 @@ def home(request):
 
 
 @require_safe
+def conference_list(request):
+    """The archive page: upcoming conferences, then past ones with their reports."""
+    return render(
+        request,
+        "programme/conference_list.html",
+        {"upcoming": selectors.upcoming_conferences(), "past_conferences": selectors.past_conferences()},
+    )
+
+
+@require_safe
 def site_page(request, slug):
     return render(request, "programme/site_page.html", {"page": selectors.site_page(slug)})
 

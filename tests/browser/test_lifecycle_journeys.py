@@ -84,3 +84,45 @@ def test_participant_downloads_the_personal_calendar(page, site, shot, tmp_path)
     assert summaries
     assert not [s for s in summaries if any(s.startswith(f"{title} (") for title in members_only)]
     assert all("dtend" in event for event in found)
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_archive_and_programme_pages_at_phone_and_desktop_width(page, site, shot, width):
+    load_demo()
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(site + "/tagungen/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Alle Tagungen")
+    expect(page.get_by_role("heading", name="Vergangene Tagungen")).to_be_visible()
+    shot(page, f"conferences-{width}")
+
+    page.get_by_role("link", name=re.compile("Kleine Jahrestagung 2025")).first.click()
+    main = page.locator("main")
+    expect(main).to_contain_text("stattgefunden")
+    expect(main).not_to_contain_text("Voranmeldung bis zum")
+    expect(main).not_to_contain_text("wird noch vorbereitet")
+    shot(page, f"past-conference-{width}")
+
+    page.goto(f"{site}/tagungen/{DEMO_SLUG}/programm/")
+    nav = page.get_by_role("navigation", name="Zu einem Tag springen")
+    days = nav.get_by_role("link")
+    assert days.count() >= 2
+    shot(page, f"programme-{width}")
+    assembly = page.locator(".programme-item--assembly").first
+    assembly.scroll_into_view_if_needed()
+    assembly.screenshot(path=shot.folder / f"assembly-{width}.png")
+    days.nth(1).click()
+    expect(page).to_have_url(re.compile("#day-2$"))
+    # The day's heading comes into view below the sticky navigation (scrolling may be smooth).
+    page.wait_for_function(
+        """() => {
+            const top = document.querySelector("#day-2").getBoundingClientRect().top;
+            const nav = document.querySelector(".programme-day-nav").getBoundingClientRect().bottom;
+            return top >= nav - 1 && top < nav + 120;
+        }"""
+    )
+    # No label is cut inside a word part: every kind label fits its column or breaks at a soft hyphen.
+    widths = page.locator(".kind-label").evaluate_all(
+        "labels => labels.filter(l => l.scrollWidth > l.clientWidth + 1).map(l => l.textContent)"
+    )
+    assert widths == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
