@@ -11,7 +11,7 @@ class RegistrationsConfig(AppConfig):
         import importlib
         import pkgutil
 
-        from . import services, signals  # noqa: F401
+        from . import checks, services, signals  # noqa: F401  (checks: deploy checks of the invoice data)
 
         # Service modules register their hooks (services/hooks.py) on import.
         for module in pkgutil.iter_modules(services.__path__):

@@ -360,13 +360,17 @@ def invoice_filename(invoice):
 
 
 def invoice_pdf(invoice):
-    """The invoice or Stornorechnung as PDF bytes (rendered from the frozen invoice data only)."""
-    from ..documents import render_pdf
+    """The invoice or Stornorechnung as PDF bytes (rendered from the frozen invoice data only).
+
+    A ZUGFeRD PDF/A-3b: the same invoice as CII XML (an XRechnung when it has a
+    Leitweg-ID) is embedded as factur-x.xml.
+    """
+    from ..einvoice import cii_xml, facturx_pdf
 
     qr = girocode(invoice)
     with translation.override("de"):
         title = invoice_title(invoice)
-    return render_pdf(
+    return facturx_pdf(
         "documents/invoice.html",
         {
             "invoice": invoice,
@@ -376,4 +380,5 @@ def invoice_pdf(invoice):
             "reference": payment_reference(invoice),
             "girocode": qr.svg_data_uri(scale=4, border=0) if qr else None,
         },
+        xml=cii_xml(invoice),
     )
