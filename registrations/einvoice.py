@@ -25,6 +25,13 @@ from decimal import Decimal
 from django.conf import settings
 from django.utils import timezone
 from django.utils.formats import date_format
+from drafthorse.models.accounting import ApplicableTradeTax
+from drafthorse.models.document import Document
+from drafthorse.models.note import IncludedNote
+from drafthorse.models.party import TaxRegistration
+from drafthorse.models.payment import PaymentMeans, PaymentTerms
+from drafthorse.models.tradelines import LineItem
+from lxml import etree
 
 from .models import Invoice
 
@@ -110,8 +117,6 @@ def _buyer_address(recipient):
 
 
 def _note(text, subject_code=None):
-    from drafthorse.models.note import IncludedNote
-
     note = IncludedNote()
     note.content = text
     if subject_code:
@@ -121,8 +126,6 @@ def _note(text, subject_code=None):
 
 def _seller(doc):
     """BG-4: the association, with contact (BT-41..43), tax number (BT-32) and register (BT-30)."""
-    from drafthorse.models.party import TaxRegistration
-
     association = settings.ASSOCIATION
     seller = doc.trade.agreement.seller
     seller.name = association["name"]
@@ -172,8 +175,6 @@ def buyer_reference(invoice):
 
 def _line(doc, invoice, amount, start, end):
     """The one line: participation of the named person, quantity 1, tax-exempt."""
-    from drafthorse.models.tradelines import LineItem
-
     item = LineItem()
     item.document.line_id = "1"
     item.product.name = invoice.description
@@ -195,9 +196,6 @@ def _line(doc, invoice, amount, start, end):
 
 def _settlement(doc, invoice, amount, start, end):
     """BG-16 payment, BG-14 period, BG-23 tax breakdown (category E), BG-22 totals."""
-    from drafthorse.models.accounting import ApplicableTradeTax
-    from drafthorse.models.payment import PaymentMeans, PaymentTerms
-
     association = settings.ASSOCIATION
     settlement = doc.trade.settlement
     settlement.currency_code = CURRENCY
@@ -259,8 +257,6 @@ def cii_xml(invoice):
     drafthorse checks the result against the Factur-X EN 16931 schema, so an
     invoice this function returns at least has the right syntax.
     """
-    from drafthorse.models.document import Document
-
     amount = _amount(invoice)
     start, end = _service_dates(invoice)
     is_credit_note = invoice.kind == Invoice.Kind.CANCELLATION
@@ -351,7 +347,22 @@ _FACTURX_XMP = """<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns
 """
 
 
-def facturx_xmp(level="EN 16931"):
+def facturx_conformance_level(xml):
+    """The ZUGFeRD profile of CII XML, as the XMP names it: `XRECHNUNG` or `EN 16931`.
+
+    An XRechnung embedded in a PDF is ZUGFeRD's profile XRECHNUNG (still as
+    factur-x.xml); the XMP level should match the XML's guideline id.
+    """
+    guideline = etree.fromstring(xml).findtext(
+        "{urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100}ExchangedDocumentContext/"
+        "{urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100}"
+        "GuidelineSpecifiedDocumentContextParameter/"
+        "{urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100}ID"
+    )
+    return "XRECHNUNG" if guideline == XRECHNUNG_GUIDELINE else "EN 16931"
+
+
+def facturx_xmp(level):
     """The XMP block that names the embedded XML as Factur-X, with its PDF/A extension schema."""
     return _FACTURX_XMP.format(namespace=FACTURX_NAMESPACE, filename=FACTURX_FILENAME, level=level).encode()
 
@@ -360,8 +371,7 @@ def render_invoice_pdf_with_xml(html, xml, *, base_url=None):
     """Render the invoice HTML as PDF/A-3b with the CII XML embedded as `factur-x.xml` (ZUGFeRD).
 
     The XML is the same invoice in machine-readable form, hence the relationship
-    `Alternative`; the XMP metadata names the profile (EN 16931), which an XRechnung
-    inside satisfies as well.
+    `Alternative`; the XMP metadata names the Factur-X profile of the XML.
     """
     from weasyprint import HTML, Attachment
 
@@ -375,7 +385,10 @@ def render_invoice_pdf_with_xml(html, xml, *, base_url=None):
             relationship="Alternative",
         ),
     ]
-    document.metadata.xmp_metadata = [*document.metadata.xmp_metadata, facturx_xmp()]
+    document.metadata.xmp_metadata = [
+        *document.metadata.xmp_metadata,
+        facturx_xmp(facturx_conformance_level(xml)),
+    ]
     return document.write_pdf(pdf_variant="pdf/a-3b")
 
 

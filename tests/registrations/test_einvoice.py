@@ -48,20 +48,25 @@ ASSOCIATION = {
 }
 
 
-@pytest.fixture(scope="module")
-def check():
-    """`validate.check` of ../shared/einvoice; it compiles the rule sets once per process and keeps them."""
-    if not (RULES_DIR / "validate.py").is_file():
-        reason = f"the official e-invoice rules are missing: {RULES_DIR} (../shared/einvoice) does not exist"
+def load_check(rules_dir):
+    """`validate.check` from `rules_dir`; skip without it, or fail when EINVOICE_RULES_REQUIRED=1."""
+    if not (rules_dir / "validate.py").is_file():
+        reason = f"the official e-invoice rules are missing: {rules_dir} (../shared/einvoice) does not exist"
         if os.environ.get("EINVOICE_RULES_REQUIRED") == "1":
             pytest.fail(f"{reason}, and EINVOICE_RULES_REQUIRED=1 says they must be there")
         pytest.skip(reason)
-    sys.path.insert(0, str(RULES_DIR))
+    sys.path.insert(0, str(rules_dir))
     try:
-        from validate import check as validate_check
+        from validate import check
     finally:
-        sys.path.remove(str(RULES_DIR))
-    return validate_check
+        sys.path.remove(str(rules_dir))
+    return check
+
+
+@pytest.fixture(scope="module")
+def check():
+    """The validator, once per module: it compiles the rule sets on first use and keeps them."""
+    return load_check(RULES_DIR)
 
 
 @pytest.fixture
@@ -255,8 +260,9 @@ def test_invoice_to_the_person_without_an_address_block_still_builds_its_xml(con
 # ---------------------------------------------------------------- ZUGFeRD PDF
 
 
-def test_invoice_pdf_is_pdf_a_3_with_the_xml_as_factur_x_alternative(conference, check):
-    invoice = invoices.current_invoice(register(conference))
+@pytest.mark.parametrize(("leitweg_id", "level"), [(LEITWEG_ID, "XRECHNUNG"), ("", "EN 16931")])
+def test_invoice_pdf_is_pdf_a_3_with_the_xml_as_factur_x_alternative(conference, check, leitweg_id, level):
+    invoice = invoices.current_invoice(register(conference, leitweg_id=leitweg_id))
 
     pdf = invoices.invoice_pdf(invoice)
 
@@ -275,10 +281,19 @@ def test_invoice_pdf_is_pdf_a_3_with_the_xml_as_factur_x_alternative(conference,
     assert xmp.xpath("string(//fx:DocumentType)", namespaces=NS) == "INVOICE"
     assert xmp.xpath("string(//fx:DocumentFileName)", namespaces=NS) == "factur-x.xml"
     assert xmp.xpath("string(//fx:Version)", namespaces=NS) == "1.0"
-    assert xmp.xpath("string(//fx:ConformanceLevel)", namespaces=NS) == "EN 16931"
+    assert xmp.xpath("string(//fx:ConformanceLevel)", namespaces=NS) == level
     assert xmp.xpath("string(//rdf:Description/@pdfaid:part)", namespaces=NS) == "3"
     assert xmp.xpath("string(//rdf:Description/@pdfaid:conformance)", namespaces=NS) == "B"
     assert "Rechnung 2026-0001" in reader.pages[0].extract_text()
+
+
+def test_missing_rules_skip_the_tests_unless_ci_requires_them(tmp_path, monkeypatch):
+    monkeypatch.delenv("EINVOICE_RULES_REQUIRED", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="official e-invoice rules are missing"):
+        load_check(tmp_path / "einvoice")
+    monkeypatch.setenv("EINVOICE_RULES_REQUIRED", "1")
+    with pytest.raises(pytest.fail.Exception, match="EINVOICE_RULES_REQUIRED=1"):
+        load_check(tmp_path / "einvoice")
 
 
 # ---------------------------------------------------------------- Leitweg-ID
