@@ -28,20 +28,14 @@ def validate_leitweg_id(value):
             ),
             code="leitweg_check",
         ) from None
-    except stdnum_errors.InvalidComponent:
-        raise ValidationError(
-            _(
-                "Die Leitweg-ID beginnt mit der Kennzahl des Bundeslandes (01 bis 16) oder mit 99 für die "
-                "Bundesverwaltung, z. B. 04011000-1234512345-06."
-            ),
-            code="leitweg_region",
-        ) from None
-    except stdnum_errors.ValidationError:
+    except stdnum_errors.ValidationError as error:
+        # InvalidComponent (no Land 01-16 or Bund 99 at the start) has its own code; the
+        # message is the format hint, which shows a valid start, until the catalogue has a finer one.
         raise ValidationError(
             _(
                 "Die Leitweg-ID hat das Format Grobadressierung-Feinadressierung-Prüfziffer, "
                 "z. B. 04011000-1234512345-06 (2 bis 12 Ziffern, optional bis zu 30 Buchstaben oder "
                 "Ziffern, 2 Ziffern)."
             ),
-            code="leitweg_format",
+            code="leitweg_region" if isinstance(error, stdnum_errors.InvalidComponent) else "leitweg_format",
         ) from None

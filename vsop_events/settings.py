@@ -7,6 +7,7 @@ DEBUG for development.
 """
 
 import datetime as dt
+import os
 from email.utils import formataddr, parseaddr
 from pathlib import Path
 
@@ -21,6 +22,10 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+# openpyxl writes through lxml once lxml is installed (drafthorse needs it for the
+# e-invoices); the spreadsheet exports keep the standard-library writer they are tested with.
+os.environ.setdefault("OPENPYXL_LXML", "False")
 
 DEBUG = env.bool("DEBUG", default=False)
 

@@ -311,7 +311,7 @@ def test_valid_leitweg_ids_pass(value):
         ("04011000-1234512345-07", "leitweg_check", "Die Prüfziffer der Leitweg-ID stimmt nicht."),
         ("1-03730-19", "leitweg_format", "Die Leitweg-ID hat das Format Grobadressierung-Feinadressierung-"),
         ("04011000_1234512345_06", "leitweg_format", "Die Leitweg-ID hat das Format"),
-        ("17011000-1234512345-06", "leitweg_region", "Kennzahl des Bundeslandes (01 bis 16) oder mit 99"),
+        ("17011000-1234512345-06", "leitweg_region", "z. B. 04011000-1234512345-06"),  # no Land 17
     ],
 )
 def test_invalid_leitweg_ids_are_refused_with_a_german_reason(value, code, message):
