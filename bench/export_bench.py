@@ -10,7 +10,7 @@ subprocess so that peak memory (getrusage maxrss) belongs to that measurement
 alone. Both subprocesses first render a one-line PDF untimed, so loading fonts
 and Pango is not counted against either side.
 
-- app:  exports.services.export_file(kind="participants", format="pdf"):
+- app:  exports.domain.files.export_file(kind="participants", format="pdf"):
         queries, column getters, Django template, letterhead, WeasyPrint.
 - bare: the same rows read with one values_list() query, an HTML table built
         with f-strings and html.escape, WeasyPrint with a minimal stylesheet.
@@ -111,7 +111,7 @@ def _warm_up():
 
 
 def measure_app(conference_slug):
-    from exports import services
+    from exports.domain import files as services
     from programme.models import Conference
 
     conference = Conference.objects.get(slug=conference_slug)

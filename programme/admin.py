@@ -167,7 +167,7 @@ class WorkshopPhaseAdmin(admin.ModelAdmin):
     @admin.display(description=_("Gruppen und Listen"))
     def group_tools(self, obj):
         # The pages belong to the registrations app (registrations/admin_groups.py).
-        from registrations.admin_groups import phase_group_tools
+        from registrations.office.groups import phase_group_tools
 
         return phase_group_tools(obj) or "–"
 
@@ -206,7 +206,7 @@ class WorkshopAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         # Seats taken and waiting are counted by the registrations app (registrations/admin_workshops.py).
-        from registrations.admin_workshops import seat_fill_counts
+        from registrations.office.workshops import seat_fill_counts
 
         moderations = WorkshopModerator.objects.select_related("person")
         queryset = (
@@ -216,7 +216,7 @@ class WorkshopAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("Belegung"), ordering="seated_count")
     def seat_fill(self, obj):
-        from registrations.admin_workshops import seat_fill_display
+        from registrations.office.workshops import seat_fill_display
 
         return seat_fill_display(obj)
 

@@ -8,16 +8,9 @@ class RegistrationsConfig(AppConfig):
     verbose_name = _("Anmeldungen")
 
     def ready(self):
-        import importlib
-        import pkgutil
-
-        from . import checks, services, signals  # noqa: F401  (checks: deploy checks of the invoice data)
-
-        # Service modules register their hooks (services/hooks.py) on import.
-        for module in pkgutil.iter_modules(services.__path__):
-            importlib.import_module(f"{services.__name__}.{module.name}")
-
         from django.db.models.signals import post_migrate
+
+        from . import checks, signals  # noqa: F401 -- the deploy checks; connects the receivers
 
         post_migrate.connect(sync_roles_after_migrate, dispatch_uid="registrations.sync_roles")
 
@@ -28,6 +21,6 @@ def sync_roles_after_migrate(sender, **kwargs):
 
     if sender.label != list(apps.get_app_configs())[-1].label:
         return
-    from .roles import sync_roles
+    from .office.roles import sync_roles
 
     sync_roles()

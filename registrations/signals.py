@@ -1,17 +1,32 @@
-"""When the office raises a conference's places, people move up from the waiting list."""
+"""When the office raises a conference's places or a workshop's seats, people move up from the waiting lists."""
 
 from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from programme.models import Conference
+from programme.models import Conference, Workshop
+
+from .domain import lifecycle, workshops
 
 
 @receiver(post_save, sender=Conference, dispatch_uid="registrations.fill_places_after_conference_save")
 def fill_places_after_conference_save(sender, instance, created, raw=False, **kwargs):
     if created or raw:
         return
-    from .services.places import fill_free_places
-
     conference_id = instance.pk
-    transaction.on_commit(lambda: fill_free_places(conference_id=conference_id))
+    transaction.on_commit(lambda: lifecycle.fill_free_places(conference_id=conference_id))
+
+
+@receiver(post_save, sender=Workshop, dispatch_uid="registrations.seat_waiting_after_workshop_save")
+def seat_waiting_after_workshop_save(sender, instance, created, raw=False, **kwargs):
+    """A raised seat limit moves people up at once, like raised conference places do."""
+    if created or raw:
+        return
+    workshop_id = instance.pk
+
+    def fill():
+        workshop = Workshop.objects.filter(pk=workshop_id).first()
+        if workshop is not None:
+            workshops.seat_waiting(workshop=workshop)
+
+    transaction.on_commit(fill)

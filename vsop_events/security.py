@@ -1,21 +1,12 @@
-"""Small security helpers shared by the login lockout and the form rate limit."""
+"""Security helpers of the project: the login lockout page and personal-link redaction in logs.
+
+The client address (for the lockout and the form rate limit) and the trusted proxies are in core/http.py.
+"""
 
 import logging
 import re
 
 from django.conf import settings
-
-
-def client_ip(request, *args, **kwargs):
-    """The client's address. Behind our reverse proxy, the last X-Forwarded-For entry is the
-    one the proxy added (earlier entries are whatever the client sent); without a proxy it is
-    REMOTE_ADDR. Extra arguments: django-axes passes the credentials along."""
-    if getattr(settings, "BEHIND_PROXY", False):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
-        if hops:
-            return hops[-1]
-    return request.META.get("REMOTE_ADDR") or "unknown"
 
 
 def lockout_response(request, original_response=None, credentials=None):

@@ -7,6 +7,7 @@ DEBUG for development.
 """
 
 import datetime as dt
+import ipaddress
 import os
 from email.utils import formataddr, parseaddr
 from pathlib import Path
@@ -56,12 +57,16 @@ INSTALLED_APPS = [
     "django_otp",  # optional second factor for staff (STAFF_OTP_REQUIRED)
     "vsop_events.apps.TotpConfig",  # django_otp.plugins.otp_totp
     "vsop_events.apps.StaticCodesConfig",  # django_otp.plugins.otp_static
+    "core",
     "programme",
     "registrations",
     "exports",
+    "ops",  # operations: the schedule (django-crontask) and deployment checks
+    "crontask",
 ]
 
 MIDDLEWARE = [
+    "core.http.TrustedProxyMiddleware",  # before anything reads X-Forwarded-Proto
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -103,7 +108,10 @@ WSGI_APPLICATION = "vsop_events.wsgi.application"
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
+# CONN_MAX_AGE > 0 keeps a connection per worker thread; the health check before each
+# request's first query replaces one the server closed meanwhile (restart, idle timeout).
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", env.bool("CONN_HEALTH_CHECKS", default=True))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -143,8 +151,18 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 LOGIN_URL = "admin:login"
 
+# One cache for every process: the POST limit, the login lockout and the page caches
+# only hold in total when all gunicorn workers and containers share it (Redis in
+# docker compose). redis:// always means Django's own RedisCache (django-environ would
+# pick django-redis if it happened to be installed).
+_CACHE_URL = env("CACHE_URL", default="locmemcache://vsop-events")
 CACHES = {
-    "default": env.cache("CACHE_URL", default="locmemcache://vsop-events"),
+    "default": env.cache_url_config(
+        _CACHE_URL,
+        backend="django.core.cache.backends.redis.RedisCache"
+        if _CACHE_URL.startswith(("redis://", "rediss://"))
+        else None,
+    ),
 }
 # Cached HTML belongs to the release that rendered it (vsop_events/release.py).
 CACHES["default"].setdefault("KEY_PREFIX", env("CACHE_KEY_PREFIX", default="") or code_fingerprint(BASE_DIR))
@@ -237,8 +255,19 @@ ASSOCIATION = {
 # app is reachable only through it. Never switch it on without such a proxy:
 # clients could then claim HTTPS or any address.
 BEHIND_PROXY = env.bool("BEHIND_PROXY", default=not DEBUG)
+# The proxies' own addresses or networks (comma-separated, e.g. 172.16.0.0/12 for the
+# Docker networks, 127.0.0.1 for a proxy on the same host). X-Forwarded-For and
+# X-Forwarded-Proto count only from these; empty: from nobody (check --deploy warns).
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES: {_proxy!r} is no IP address or network.") from error
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# The compose health check asks over plain HTTP from inside the container.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
@@ -279,7 +308,7 @@ AXES_COOLOFF_TIME = dt.timedelta(hours=env.float("AXES_COOLOFF_HOURS", default=1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "vsop_events.security.lockout_response"
-AXES_CLIENT_IP_CALLABLE = "vsop_events.security.client_ip"
+AXES_CLIENT_IP_CALLABLE = "core.http.client_ip"
 AXES_VERBOSE = False
 
 # Second factor for staff (django-otp): with STAFF_OTP_REQUIRED only staff
@@ -310,7 +339,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_personal_links"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     # WeasyPrint reports every step of every PDF at INFO ("Step 1 - Fetching HTML", …).
-    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
+    # APScheduler (the scheduler service) reports every lock refresh, every 5 s, at INFO.
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}, "apscheduler": {"level": "WARNING"}},
 }
 
 # Absolute base URL for links in mails and documents (no trailing slash).
@@ -319,3 +349,8 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # Public forms: at most this many POSTs per client IP and window (seconds).
 RATE_LIMIT_POSTS = env.int("RATE_LIMIT_POSTS", default=20)
 RATE_LIMIT_WINDOW = env.int("RATE_LIMIT_WINDOW", default=600)
+
+# The schedule (ops/tasks.py) is enqueued by exactly one process, `manage.py crontask`
+# (docker compose: the service "scheduler"). With Redis it holds a lock there, so a
+# second scheduler started by mistake waits instead of enqueueing everything twice.
+CRONTASK = {"REDIS_URL": _CACHE_URL if _CACHE_URL.startswith(("redis://", "rediss://")) else None}

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from .health import health
 from .views import set_language
 
 admin.site.site_header = _("VSOP e.V. – Tagungsverwaltung")
@@ -10,9 +11,10 @@ admin.site.site_title = _("VSOP Tagungen")
 admin.site.index_title = _("Geschäftsstelle")
 
 urlpatterns = [
+    path("health/", health, name="health"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
-    path("", include("registrations.urls")),
+    path("", include("registrations.public.urls")),
     path("", include("programme.urls")),
 ]
 

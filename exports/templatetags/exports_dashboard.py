@@ -1,7 +1,7 @@
 from django import template
 
-from ..dashboard import office_dashboard
-from ..services import can_export
+from ..queries.dashboard import office_dashboard
+from ..rules import can_export
 
 register = template.Library()
 

@@ -8,14 +8,14 @@ from django.db import migrations
 
 
 def create_roles(apps, schema_editor):
-    from registrations.roles import create_all_permissions, sync_roles
+    from registrations.office.roles import create_all_permissions, sync_roles
 
     create_all_permissions(apps=apps)
     sync_roles(apps=apps)
 
 
 def remove_roles(apps, schema_editor):
-    from registrations.roles import ROLES
+    from registrations.office.roles import ROLES
 
     apps.get_model("auth", "Group").objects.filter(name__in=list(ROLES)).delete()
 

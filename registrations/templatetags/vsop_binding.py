@@ -2,8 +2,8 @@
 
 from django import template
 
-from ..selectors import place_counts
-from ..services.registration import binding_window
+from ..queries.places import place_counts
+from ..rules.windows import binding_window
 
 register = template.Library()
 

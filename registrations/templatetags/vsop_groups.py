@@ -1,12 +1,12 @@
 """The personal page's discussion groups, as an inclusion tag (workshops: vsop_workshops).
 
 personal.html only says `{% personal_groups registration %}`; the queries live in
-selectors_groups.py, so the view stays untouched.
+queries/groups.py, so the view stays untouched.
 """
 
 from django import template
 
-from ..selectors_groups import personal_groups as personal_groups_of
+from ..queries.groups import personal_groups as personal_groups_of
 
 register = template.Library()
 

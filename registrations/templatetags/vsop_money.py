@@ -2,10 +2,10 @@
 
 from django import template
 from django.conf import settings
-from django.db.models import Q, Sum
 
-from ..models import Invoice, Payment
-from ..services import invoices, payments
+from ..documents.invoice import format_iban, payment_reference
+from ..models import Invoice
+from ..queries.balances import balance as balance_of
 
 register = template.Library()
 
@@ -27,7 +27,7 @@ def personal_money(registration):
         ),
         None,
     )
-    balance = _balance(registration, issued) if issued else None
+    balance = balance_of(registration, invoices=issued) if issued else None
     return {
         "registration": registration,
         "invoices": issued,
@@ -36,24 +36,6 @@ def personal_money(registration):
         "balance": balance,
         "show_transfer": current is not None and balance.open_amount > 0,
         "association": settings.ASSOCIATION,
-        "iban": invoices.format_iban(settings.ASSOCIATION["iban"]),
-        "reference": invoices.payment_reference(current) if current else "",
+        "iban": format_iban(settings.ASSOCIATION["iban"]),
+        "reference": payment_reference(current) if current else "",
     }
-
-
-def _balance(registration, issued):
-    """payments.balance(registration), without reading the invoices a second time.
-
-    The invoiced sum is the sum of the invoices already read for the box (all of the
-    registration's invoices and Stornorechnungen, as payments.balance sums them);
-    only the payments are aggregated in the database, exactly as there.
-    """
-    paid = Payment.objects.filter(registration=registration).aggregate(
-        total=Sum("amount"), refunds=Sum("amount", filter=Q(amount__lt=0))
-    )
-    return payments.Balance(
-        invoiced=sum((invoice.amount for invoice in issued), payments.ZERO),
-        paid=paid["total"] or payments.ZERO,
-        has_invoice=bool(issued),
-        has_refund=paid["refunds"] is not None,
-    )

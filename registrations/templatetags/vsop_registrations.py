@@ -3,9 +3,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from ..forms import PreRegistrationForm
-from ..selectors import place_counts
-from ..services.places import pre_registration_window
+from ..public.forms.personal import PreRegistrationForm
+from ..queries.places import place_counts
+from ..rules.windows import pre_registration_window
 
 register = template.Library()
 

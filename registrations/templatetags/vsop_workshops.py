@@ -2,8 +2,8 @@
 
 from django import template
 
-from ..selectors import personal_bookings
-from ..services import workshops
+from ..queries.personal import personal_bookings
+from ..rules.windows import workshop_change_window
 
 register = template.Library()
 
@@ -19,5 +19,5 @@ def personal_workshops(registration):
     return {
         "registration": registration,
         "entries": entries,
-        "window": workshops.workshop_change_window(registration),
+        "window": workshop_change_window(registration),
     }

@@ -8,10 +8,10 @@ from playwright.sync_api import expect
 
 from programme.demo import DEMO_SLUG, LEIPZIG_SLUG, load_demo
 from programme.models import Conference
+from registrations.domain import lifecycle
+from registrations.domain.lifecycle import register_binding
 from registrations.models import Registration
-from registrations.services import places
-from registrations.services.registration import register_binding
-from registrations.services.workshops import workshop_choices
+from registrations.queries.workshops import workshop_choices
 from tests.browser.helpers import fill_pre_registration_with_keyboard, focused_name, serious_axe_violations
 from tests.factories import ConferenceFactory
 
@@ -41,7 +41,7 @@ def check_pages(page, shot, pages):
 def test_public_pages_have_no_serious_axe_violations(page, site, shot):
     load_demo()
     full = ConferenceFactory(places=1, slug="ausgebucht", title="Ausgebuchte Tagung")
-    places.pre_register(conference=full, data=person(1))
+    lifecycle.pre_register(conference=full, data=person(1))
     pages = [
         ("home", f"{site}/"),
         ("conference", f"{site}/tagungen/{DEMO_SLUG}/"),
@@ -68,7 +68,7 @@ def test_forms_with_errors_have_no_serious_axe_violations(page, site, shot):
     shot(page, "pre-registration-errors")
     problems = serious_axe_violations(page)
 
-    registration, _ = places.pre_register(conference=ConferenceFactory(slug="formulare"), data=person(2))
+    registration, _ = lifecycle.pre_register(conference=ConferenceFactory(slug="formulare"), data=person(2))
     page.goto(site + registration.get_absolute_url() + "daten/")
     page.get_by_label("Vorname").fill("")
     page.get_by_role("button", name=re.compile("Speichern", re.IGNORECASE)).click()
@@ -93,14 +93,16 @@ def test_forms_with_errors_have_no_serious_axe_violations(page, site, shot):
 
 def test_personal_pages_have_no_serious_axe_violations(page, site, shot):
     conference = ConferenceFactory(places=1, slug="persoenlich")
-    holder, _ = places.pre_register(conference=conference, data=person(1, is_member=True, member_number="7"))
-    waiting, _ = places.pre_register(conference=conference, data=person(2))
-    cancelled, _ = places.pre_register(conference=ConferenceFactory(slug="storniert"), data=person(3))
-    places.cancel(registration=cancelled)
+    holder, _ = lifecycle.pre_register(
+        conference=conference, data=person(1, is_member=True, member_number="7")
+    )
+    waiting, _ = lifecycle.pre_register(conference=conference, data=person(2))
+    cancelled, _ = lifecycle.pre_register(conference=ConferenceFactory(slug="storniert"), data=person(3))
+    lifecycle.cancel(registration=cancelled)
     assert waiting.status == Registration.Status.WAITING
     load_demo()
     demo = Conference.objects.get(slug=DEMO_SLUG)
-    pre, _ = places.pre_register(conference=demo, data=person(4, is_member=True, member_number="8"))
+    pre, _ = lifecycle.pre_register(conference=demo, data=person(4, is_member=True, member_number="8"))
     workshops = {choice.phase.pk: choice.workshops[0].workshop.pk for choice in workshop_choices(demo)}
     bound, _ = register_binding(
         conference=demo,

@@ -7,8 +7,8 @@ from django.contrib.auth import get_user_model
 from django.urls import NoReverseMatch, reverse
 
 from programme.demo import DEMO_SLUG, load_demo
+from registrations.domain import lifecycle
 from registrations.models import Registration
-from registrations.services import places
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -40,7 +40,7 @@ def visit(page, url):
 
 def test_public_pages_run_under_the_csp_without_violations(page, site):
     load_demo()
-    registration, _ = places.pre_register(
+    registration, _ = lifecycle.pre_register(
         conference=load_conference(),
         data={
             "first_name": "Anna",
@@ -76,7 +76,7 @@ def load_conference():
 
 def test_admin_pages_run_under_the_csp_without_violations(page, site):
     load_demo()
-    registration, _ = places.pre_register(
+    registration, _ = lifecycle.pre_register(
         conference=load_conference(),
         data={
             "first_name": "Anna",

@@ -14,10 +14,11 @@ from pypdf import PdfReader
 
 from programme.demo import DEMO_SLUG, load_demo
 from programme.models import Conference, WorkshopPhase
+from registrations.domain import confirmations, lifecycle
+from registrations.domain.groups import assign_discussion_groups
+from registrations.domain.lifecycle import register_binding
 from registrations.models import GroupMembership, Invoice, OutgoingMail, Registration
-from registrations.services import payments, places
-from registrations.services.groups import assign_discussion_groups
-from registrations.services.registration import register_binding
+from registrations.queries import balances
 from tests.browser.helpers import fill_pre_registration_with_keyboard, pdf_to_png
 from tests.factories import ConferenceFactory
 
@@ -91,7 +92,7 @@ def test_participant_pre_registers_and_uses_the_personal_link(page, site, mailbo
 
     # The office sends the programme; its mail leads to the binding form.
     conference = registration.conference
-    assert places.send_programme_mailing(conference=conference) == 1
+    assert confirmations.send_programme_mailing(conference=conference) == 1
     programme_mail = mailbox.last_to(ANNA["email"])
     assert mailbox.personal_link(programme_mail, site) == link
     page.goto(link)
@@ -155,7 +156,7 @@ def test_participant_pre_registers_and_uses_the_personal_link(page, site, mailbo
 
 def test_waiting_list_moves_up_when_someone_cancels(page, site, mailbox, shot):
     conference = ConferenceFactory(places=2, title="Jahrestagung Warteliste", slug="warteliste")
-    first, _ = places.pre_register(
+    first, _ = lifecycle.pre_register(
         conference=conference,
         data={
             "first_name": "Erika",
@@ -164,7 +165,7 @@ def test_waiting_list_moves_up_when_someone_cancels(page, site, mailbox, shot):
             "organisation": "Stadt A",
         },
     )
-    places.pre_register(
+    lifecycle.pre_register(
         conference=conference,
         data={
             "first_name": "Zora",
@@ -293,7 +294,7 @@ def test_office_verifies_membership_marks_paid_assigns_groups_and_exports(
     expect(page.locator(".messagelist")).to_contain_text("Zahlungen für 4 Anmeldungen erfasst.")
     shot(page, "marked-paid")
     for registration in (member, *others):
-        assert payments.balance(registration).open_amount == 0
+        assert balances.balance(registration).open_amount == 0
 
     # Assign the discussion groups of the first group phase: preview, then assign.
     phase = conference.workshop_phases.filter(mode=WorkshopPhase.Mode.GROUPS, reuses_groups_of=None).first()
@@ -321,7 +322,7 @@ def test_office_verifies_membership_marks_paid_assigns_groups_and_exports(
     shot(page, "substituted")
     others[-1].refresh_from_db()
     assert (others[-1].last_name, others[-1].status) == ("Ersatz", Registration.Status.HOLDS_PLACE)
-    assert payments.balance(others[-1]).open_amount == 0  # same fee, the payment stays with the place
+    assert balances.balance(others[-1]).open_amount == 0  # same fee, the payment stays with the place
 
     # Export the participant list as PDF and open it.
     page.goto(site + f"/admin/programme/conference/{conference.pk}/change/")

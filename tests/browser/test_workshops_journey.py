@@ -5,8 +5,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
+from registrations.domain import workshops
 from registrations.models import WorkshopBooking
-from registrations.services import workshops
 from tests.browser.helpers import serious_axe_violations
 from tests.factories import (
     ConferenceFactory,

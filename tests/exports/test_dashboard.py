@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from exports.dashboard import office_dashboard
+from exports.queries.dashboard import office_dashboard
 from tests.factories import InvoiceFactory, PaymentFactory, RegistrationFactory
 
 pytestmark = pytest.mark.django_db

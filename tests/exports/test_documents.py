@@ -5,7 +5,9 @@ import pytest
 import time_machine
 from pypdf import PdfReader
 
-from exports import documents, pdf, services
+from core import pdf
+from exports.documents import pdfs as documents
+from exports.domain import files as services
 from exports.models import ExportKind
 
 pytestmark = pytest.mark.django_db

@@ -1,7 +1,7 @@
 import pytest
 
-from exports import lists
-from exports.services import describe_filters
+from exports.domain.files import describe_filters
+from exports.queries import lists
 from tests.factories import RegistrationFactory
 
 pytestmark = pytest.mark.django_db

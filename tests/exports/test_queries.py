@@ -2,7 +2,7 @@
 
 import pytest
 
-from exports import services
+from exports.domain import files as services
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
-from exports import services
+from exports.domain import files as services
 
 pytestmark = pytest.mark.django_db
 
@@ -99,7 +99,7 @@ def test_excel_columns_are_typed_with_frozen_header_and_autofilter(conference, p
 
 
 def test_neutralise_leaves_harmless_text_and_numbers_alone():
-    from exports.spreadsheets import neutralise
+    from exports.documents.spreadsheets import neutralise
 
     assert neutralise("Anna") == "Anna"
     assert neutralise(Decimal("-5")) == Decimal("-5")

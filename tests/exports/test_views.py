@@ -141,7 +141,7 @@ def test_running_job_page_refreshes_itself(client, conference, office_user):
 
 
 def test_failed_job_shows_the_error(conference):
-    from exports.services import run_job
+    from exports.domain.jobs import run_job
 
     job = ExportJob.objects.create(conference=conference, kind="badges", format="csv")
 
@@ -191,7 +191,7 @@ def test_export_jobs_older_than_a_week_are_deleted(conference):
 
     from django.utils import timezone
 
-    from exports.services import delete_old_jobs
+    from exports.domain.jobs import delete_old_jobs
 
     old = ExportJob.objects.create(conference=conference, kind="participants", format="csv", content=b"x")
     ExportJob.objects.filter(pk=old.pk).update(created_at=timezone.now() - dt.timedelta(days=8))

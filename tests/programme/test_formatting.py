@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 
 from django.utils import translation
 
-from programme.templatetags.vsop_format import datetime_range, euro, time_range
+from core.formatting import datetime_range, euro, time_range
 
 BERLIN = ZoneInfo("Europe/Berlin")
 

@@ -12,8 +12,8 @@ from django.utils import translation
 
 from programme import selectors, views
 from programme.models import Conference
+from registrations.domain import confirmations, lifecycle
 from registrations.models import OutgoingMailAttachment
-from registrations.services import registration as binding
 from tests.factories import (
     AppearanceFactory,
     ConferenceFactory,
@@ -177,12 +177,12 @@ def attached_ical(registration):
 def test_the_confirmation_mail_carries_the_current_programme():
     conference = ConferenceFactory()
     item = ProgrammeItemFactory(conference=conference, title="Alter Titel")
-    first, _ = binding.register_binding(conference=fresh(conference), data=binding_data(1))
+    first, _ = lifecycle.register_binding(conference=fresh(conference), data=binding_data(1))
     assert "Alter Titel" in attached_ical(first).decode()
 
     item.title = "Neuer Titel"
     item.save()
-    second, _ = binding.register_binding(conference=fresh(conference), data=binding_data(2))
+    second, _ = lifecycle.register_binding(conference=fresh(conference), data=binding_data(2))
 
     assert "Neuer Titel" in attached_ical(second).decode()
     assert "Alter Titel" not in attached_ical(second).decode()
@@ -192,10 +192,10 @@ def test_the_confirmation_builds_the_ical_file_before_taking_the_lock(monkeypatc
     conference = ConferenceFactory()
     ProgrammeItemFactory(conference=conference)
     calls = []
-    real_ics, real_lock = binding.conference_ics, binding.lock_conference
-    monkeypatch.setattr(binding, "conference_ics", lambda c: calls.append("ics") or real_ics(c))
-    monkeypatch.setattr(binding, "lock_conference", lambda pk: calls.append("lock") or real_lock(pk))
+    real_ics, real_lock = confirmations.conference_ics, lifecycle.lock_conference
+    monkeypatch.setattr(lifecycle, "conference_ics", lambda c: calls.append("ics") or real_ics(c))
+    monkeypatch.setattr(lifecycle, "lock_conference", lambda pk: calls.append("lock") or real_lock(pk))
 
-    binding.register_binding(conference=fresh(conference), data=binding_data(1))
+    lifecycle.register_binding(conference=fresh(conference), data=binding_data(1))
 
     assert calls == ["ics", "lock"]

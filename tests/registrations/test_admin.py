@@ -2,8 +2,8 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from registrations.domain import lifecycle
 from registrations.models import OutgoingMail, Registration
-from registrations.services import places
 from tests.factories import ConferenceFactory, RegistrationFactory
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +21,7 @@ def data(n):
 def test_changelist_shows_counts_and_runs_constant_queries(admin_client, django_assert_max_num_queries):
     conference = ConferenceFactory(places=3)
     for n in range(5):
-        places.pre_register(conference=conference, data=data(n))
+        lifecycle.pre_register(conference=conference, data=data(n))
     url = reverse("admin:registrations_registration_changelist") + f"?conference__id__exact={conference.pk}"
     with django_assert_max_num_queries(15):
         response = admin_client.get(url)
@@ -35,7 +35,7 @@ def test_changelist_shows_counts_and_runs_constant_queries(admin_client, django_
 
 def test_add_by_phone_uses_the_same_rules_and_mails(admin_client, django_capture_on_commit_callbacks):
     conference = ConferenceFactory(places=1)
-    places.pre_register(conference=conference, data=data(1))
+    lifecycle.pre_register(conference=conference, data=data(1))
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(
@@ -62,7 +62,7 @@ def test_add_by_phone_uses_the_same_rules_and_mails(admin_client, django_capture
 
 def test_add_by_phone_refuses_a_duplicate_email(admin_client):
     conference = ConferenceFactory()
-    places.pre_register(conference=conference, data=data(1))
+    lifecycle.pre_register(conference=conference, data=data(1))
     response = admin_client.post(
         reverse("admin:registrations_registration_add"),
         {
@@ -82,8 +82,8 @@ def test_actions_cancel_move_up_resend_and_programme_mailing(
     admin_client, django_capture_on_commit_callbacks
 ):
     conference = ConferenceFactory(places=1)
-    holder, _ = places.pre_register(conference=conference, data=data(1))
-    waiting, _ = places.pre_register(conference=conference, data=data(2))
+    holder, _ = lifecycle.pre_register(conference=conference, data=data(1))
+    waiting, _ = lifecycle.pre_register(conference=conference, data=data(2))
     changelist = reverse("admin:registrations_registration_changelist")
     with django_capture_on_commit_callbacks(execute=True):
         admin_client.post(changelist, {"action": "cancel_action", "_selected_action": [holder.pk]})
@@ -103,7 +103,7 @@ def test_actions_cancel_move_up_resend_and_programme_mailing(
 
 def test_outbox_admin_lists_failed_mails(admin_client):
     conference = ConferenceFactory()
-    registration, _ = places.pre_register(conference=conference, data=data(1))
+    registration, _ = lifecycle.pre_register(conference=conference, data=data(1))
     OutgoingMail.objects.update(status=OutgoingMail.Status.FAILED, last_error="ConnectionRefusedError")
     response = admin_client.get(
         reverse("admin:registrations_outgoingmail_changelist") + "?status__exact=failed"

@@ -5,9 +5,9 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from registrations.domain import lifecycle
+from registrations.domain.lifecycle import register_binding
 from registrations.models import Invoice, Member, Registration
-from registrations.services import places
-from registrations.services.registration import register_binding
 from tests.factories import ConferenceFactory, RegistrationFactory
 
 pytestmark = pytest.mark.django_db
@@ -93,7 +93,7 @@ def test_office_registers_a_pre_registration_bindingly_after_the_deadline(
     from django.utils import timezone
 
     conference = ConferenceFactory(places=5)
-    pre, _ = places.pre_register(
+    pre, _ = lifecycle.pre_register(
         conference=conference,
         data={
             "first_name": "Telefon",

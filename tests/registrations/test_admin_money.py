@@ -8,9 +8,10 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
-from registrations.admin_money import MoneyRegistrationMixin
+from registrations.domain import invoicing, payments
 from registrations.models import Invoice, OutgoingMail, Payment, Registration
-from registrations.services import invoices, payments
+from registrations.office.money import MoneyRegistrationMixin
+from registrations.queries import invoices as invoice_queries
 from tests.factories import ConferenceFactory
 
 from .money_helpers import binding_registration
@@ -27,7 +28,7 @@ def invoiced(conference, n, **kwargs):
     registration = binding_registration(
         conference=conference, email=f"p{n}@example.org", last_name=f"Person{n}", **kwargs
     )
-    invoices.issue_invoice(registration=registration)
+    invoicing.issue_invoice(registration=registration)
     registration.refresh_from_db()
     return registration
 
@@ -67,7 +68,7 @@ def test_invoice_changelist_runs_constant_queries_and_filters(
     admin_client, conference, django_assert_max_num_queries
 ):
     first = invoiced(conference, 0)
-    invoices.cancel_invoice(registration=first, reason="Test")
+    invoicing.cancel_invoice(registration=first, reason="Test")
     url = reverse("admin:registrations_invoice_changelist")
     with django_assert_max_num_queries(12):
         assert admin_client.get(url).status_code == 200
@@ -92,7 +93,7 @@ def test_invoice_changelist_runs_constant_queries_and_filters(
 
 
 def test_invoices_are_read_only_in_the_admin(admin_client, conference):
-    invoice = invoices.current_invoice(invoiced(conference, 1))
+    invoice = invoice_queries.current_invoice(invoiced(conference, 1))
     change_url = reverse("admin:registrations_invoice_change", args=[invoice.pk])
     response = admin_client.get(change_url)
     assert response.status_code == 200
@@ -105,7 +106,7 @@ def test_invoices_are_read_only_in_the_admin(admin_client, conference):
 
 
 def test_invoice_pdf_download(admin_client, conference):
-    invoice = invoices.current_invoice(invoiced(conference, 1))
+    invoice = invoice_queries.current_invoice(invoiced(conference, 1))
     response = admin_client.get(reverse("admin:registrations_invoice_pdf", args=[invoice.pk]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -114,7 +115,7 @@ def test_invoice_pdf_download(admin_client, conference):
 
 
 def test_invoice_pdf_needs_the_view_permission(django_user_model, client, conference):
-    invoice = invoices.current_invoice(invoiced(conference, 1))
+    invoice = invoice_queries.current_invoice(invoiced(conference, 1))
     user = django_user_model.objects.create_user("gast", password="x", is_staff=True)
     client.force_login(user)
     assert client.get(reverse("admin:registrations_invoice_pdf", args=[invoice.pk])).status_code == 403
@@ -159,7 +160,7 @@ def test_registration_change_page_shows_invoices_and_payments(admin_client, conf
     response = admin_client.get(reverse("admin:registrations_registration_change", args=[registration.pk]))
     assert response.status_code == 200
     content = response.content.decode()
-    assert invoices.current_invoice(registration).number in content
+    assert invoice_queries.current_invoice(registration).number in content
     assert "150,00\u00a0€" in content  # open amount
     assert "teilweise bezahlt" in content
 
@@ -229,7 +230,7 @@ def test_reissue_action_cancels_and_issues_with_the_current_fee(admin_client, co
         ("invoice", Decimal("250.00")),
         ("invoice", Decimal("300.00")),
     ]
-    assert invoices.current_invoice(registration).amount == Decimal("300.00")
+    assert invoice_queries.current_invoice(registration).amount == Decimal("300.00")
 
 
 def test_payment_admin_add_goes_through_the_service(admin_client, admin_user, conference):
@@ -357,7 +358,7 @@ def test_cancel_invoice_action_issues_and_mails_a_stornorechnung(admin_client, c
     assert any("keine gültige Rechnung" in m for m in messages_of(response))
     storno = Invoice.objects.get(kind="cancellation")
     assert storno.description.endswith("– Storno durch die Geschäftsstelle")
-    assert invoices.current_invoice(registration) is None
+    assert invoice_queries.current_invoice(registration) is None
     mail = OutgoingMail.objects.get(kind="invoice_documents")
     assert [a.invoice for a in mail.attachments.all()] == [storno]
 
@@ -376,7 +377,7 @@ def test_registration_change_page_queries_do_not_grow_with_payments(
         payments.record_payment(
             registration=registration, amount=Decimal("10.00"), received_on=timezone.localdate()
         )
-        invoices.reissue_invoice(registration=registration, notify=False)
+        invoicing.reissue_invoice(registration=registration, notify=False)
     with django_assert_max_num_queries(len(captured)):
         response = admin_client.get(url)
     assert "10,00\u00a0€ – " in response.content.decode()

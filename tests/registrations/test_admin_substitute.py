@@ -9,9 +9,9 @@ from django.contrib.auth.models import Group
 from django.core import mail
 from django.urls import reverse
 
+from registrations.domain.lifecycle import register_binding
 from registrations.models import Invoice
-from registrations.roles import ORGANISATION
-from registrations.services.registration import register_binding
+from registrations.office.roles import ORGANISATION
 from tests.factories import ConferenceFactory, RegistrationFactory
 from tests.registrations.test_admin_binding import office_data
 

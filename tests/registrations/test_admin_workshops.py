@@ -5,9 +5,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from registrations.domain import workshops
 from registrations.models import OutgoingMail, WorkshopBooking
-from registrations.roles import ORGANISATION
-from registrations.services import workshops
+from registrations.office.roles import ORGANISATION
 from tests.factories import ConferenceFactory, RegistrationFactory, WorkshopFactory, WorkshopPhaseFactory
 
 pytestmark = pytest.mark.django_db

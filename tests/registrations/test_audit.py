@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from registrations.roles import OFFICE, ORGANISATION
+from registrations.office.roles import OFFICE, ORGANISATION
 from tests.factories import RegistrationFactory
 
 pytestmark = pytest.mark.django_db

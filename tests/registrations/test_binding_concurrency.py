@@ -5,8 +5,10 @@ import threading
 import pytest
 from django.db import connection
 
+from registrations.domain import consent, lifecycle
+from registrations.domain import places as place_domain
 from registrations.models import Invoice, Registration
-from registrations.services import registration as binding
+from registrations.queries import places as place_queries
 from tests.factories import ConferenceFactory
 
 from .race import at_once
@@ -42,14 +44,14 @@ def data(n, **extra):
 
 def fire(conference, payloads):
     _results, errors = at_once(
-        lambda payload: binding.register_binding(conference=conference, data=payload), payloads
+        lambda payload: lifecycle.register_binding(conference=conference, data=payload), payloads
     )
     return errors
 
 
 def test_concurrent_binding_registrations_never_oversell():
     conference = ConferenceFactory(places=PLACES)
-    binding.current_terms(conference)  # version 1 exists before the race
+    consent.current_terms(conference)  # version 1 exists before the race
     errors = fire(conference, [data(n) for n in range(PEOPLE)])
     assert errors == []
     assert Registration.objects.filter(status="holds_place", stage="binding").count() == PLACES
@@ -60,7 +62,7 @@ def test_concurrent_binding_registrations_never_oversell():
 
 def test_concurrent_double_submit_makes_one_registration():
     conference = ConferenceFactory(places=PLACES)
-    binding.current_terms(conference)
+    consent.current_terms(conference)
     errors = fire(conference, [data(1) for _ in range(8)])
     assert errors == []
     assert Registration.objects.count() == 1
@@ -69,11 +71,11 @@ def test_concurrent_double_submit_makes_one_registration():
 
 def test_control_without_the_lock_oversells(monkeypatch):
     """Shows the race the lock prevents: without it, everyone counts a free place before anyone inserts."""
+
     from programme.models import Conference
-    from registrations.services import places
 
     barrier = threading.Barrier(PEOPLE)
-    original_places_left = places.places_left
+    original_places_left = place_queries.places_left
 
     def unlocked(conference_id):
         return Conference.objects.get(pk=conference_id)
@@ -86,10 +88,12 @@ def test_control_without_the_lock_oversells(monkeypatch):
             pass
         return left
 
-    monkeypatch.setattr(binding, "lock_conference", unlocked)
-    monkeypatch.setattr(binding, "places_left", slow_places_left)
-    monkeypatch.setattr(binding, "run_binding_hooks", lambda registration: None)  # invoices lock on their own
+    monkeypatch.setattr(lifecycle, "lock_conference", unlocked)
+    monkeypatch.setattr(place_domain, "places_left", slow_places_left)
+    monkeypatch.setattr(
+        lifecycle, "take_binding_steps", lambda registration: None
+    )  # invoices lock on their own
     conference = ConferenceFactory(places=PLACES)
-    binding.current_terms(conference)
+    consent.current_terms(conference)
     fire(conference, [data(n) for n in range(PEOPLE)])
     assert Registration.objects.filter(status="holds_place").count() > PLACES

@@ -7,9 +7,9 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
+from core.forms import cached as forms_binding
 from programme.models import ProgrammeItem
-from registrations import forms_binding
-from registrations.services import workshops
+from registrations.domain import workshops
 from tests.factories import (
     ConferenceFactory,
     ProgrammeItemFactory,

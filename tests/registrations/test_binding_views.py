@@ -7,10 +7,10 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
-from registrations.forms_binding import leitweg_check_digits_valid, validate_leitweg_id
+from registrations.domain import confirmations, lifecycle
+from registrations.domain.lifecycle import register_binding
 from registrations.models import Invoice, OutgoingMail, Registration
-from registrations.services import places
-from registrations.services.registration import register_binding
+from registrations.rules.billing import leitweg_check_digits_valid, validate_leitweg_id
 from tests.factories import ConferenceFactory, ProgrammeItemFactory, WorkshopFactory, WorkshopPhaseFactory
 
 pytestmark = pytest.mark.django_db
@@ -66,7 +66,7 @@ def personal_binding_url(registration):
 
 
 def pre(conference, n=1, **extra):
-    registration, _ = places.pre_register(
+    registration, _ = lifecycle.pre_register(
         conference=conference,
         data={
             "first_name": "Ada",
@@ -389,7 +389,7 @@ def test_conference_page_links_the_binding_form_while_open(client, conference):
 
 def test_cancelled_registration_cannot_open_the_binding_form(client, conference):
     registration = pre(conference)
-    places.cancel(registration=registration)
+    lifecycle.cancel(registration=registration)
     response = client.get(personal_binding_url(registration))
     assert response.status_code == 302
     assert Registration.objects.get().stage == Registration.Stage.PRE
@@ -453,7 +453,7 @@ def test_pre_registered_person_cannot_open_the_substitute_form(client, conferenc
 
 def test_programme_mailing_links_the_prefilled_binding_form(conference):
     registration = pre(conference)
-    places.send_programme_mailing(conference=conference)
+    confirmations.send_programme_mailing(conference=conference)
     sent = OutgoingMail.objects.get(registration=registration, kind="programme_mailing")
     assert personal_binding_url(registration) in sent.body_text
     assert personal_binding_url(registration) in sent.body_html

@@ -5,8 +5,10 @@ import threading
 import pytest
 from django.db import connection
 
+from registrations.domain import lifecycle, locking
+from registrations.domain import places as place_domain
 from registrations.models import Registration
-from registrations.services import locking, places
+from registrations.queries import places as place_queries
 from tests.factories import ConferenceFactory
 
 from .race import at_once
@@ -26,7 +28,7 @@ PEOPLE = 24
 
 def fire(conference, count):
     def pre_register(n):
-        places.pre_register(
+        lifecycle.pre_register(
             conference=conference,
             data={"first_name": "P", "last_name": f"N{n}", "email": f"p{n}@example.org", "organisation": "X"},
         )
@@ -41,7 +43,9 @@ def test_concurrent_pre_registrations_never_oversell():
     assert errors == []
     assert Registration.objects.filter(status=Registration.Status.HOLDS_PLACE).count() == PLACES
     assert Registration.objects.filter(status=Registration.Status.WAITING).count() == PEOPLE - PLACES
-    positions = sorted(places.waiting_position(r) for r in Registration.objects.filter(status="waiting"))
+    positions = sorted(
+        place_queries.waiting_position(r) for r in Registration.objects.filter(status="waiting")
+    )
     assert positions == list(range(1, PEOPLE - PLACES + 1))
 
 
@@ -50,7 +54,7 @@ def test_control_without_the_lock_oversells(monkeypatch):
     from programme.models import Conference
 
     barrier = threading.Barrier(PEOPLE)
-    original_places_left = places.places_left
+    original_places_left = place_queries.places_left
 
     def unlocked(conference_id):
         return Conference.objects.get(pk=conference_id)
@@ -63,9 +67,10 @@ def test_control_without_the_lock_oversells(monkeypatch):
             pass
         return left
 
-    monkeypatch.setattr(places, "lock_conference", unlocked)
+    monkeypatch.setattr(lifecycle, "lock_conference", unlocked)
     monkeypatch.setattr(locking, "lock_conference", unlocked)
-    monkeypatch.setattr(places, "places_left", slow_places_left)
+    monkeypatch.setattr(lifecycle, "places_left", slow_places_left)
+    monkeypatch.setattr(place_domain, "places_left", slow_places_left)
     conference = ConferenceFactory(places=PLACES)
     errors = fire(conference, PEOPLE)
     assert errors == []

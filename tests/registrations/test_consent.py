@@ -3,8 +3,8 @@
 import pytest
 from django.db import IntegrityError, transaction
 
+from registrations.domain.consent import current_terms
 from registrations.models import ConsentText
-from registrations.services.registration import current_terms
 from tests.factories import ConferenceFactory
 
 pytestmark = pytest.mark.django_db

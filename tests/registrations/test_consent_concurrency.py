@@ -10,9 +10,9 @@ import time
 import pytest
 from django.db import IntegrityError, connection
 
+from registrations.domain import consent
+from registrations.domain.consent import current_terms
 from registrations.models import ConsentText
-from registrations.services import consent
-from registrations.services.registration import current_terms
 from tests.factories import ConferenceFactory
 
 from .race import at_once

@@ -7,11 +7,11 @@ from django.core.management import call_command
 
 from programme.demo import DEMO_SLUG, load_demo
 from programme.models import Conference
-from registrations import lists
-from registrations.demo import DEMO_EMAIL_DOMAIN, demo_participants, fill_demo_participants
+from registrations.domain import groups
+from registrations.domain.demo import DEMO_EMAIL_DOMAIN, demo_participants, fill_demo_participants
+from registrations.domain.lifecycle import register_binding
 from registrations.models import GroupMembership, Invoice, OutgoingMail, Registration, WorkshopBooking
-from registrations.services import groups
-from registrations.services.registration import register_binding
+from registrations.queries import lists
 
 pytestmark = pytest.mark.django_db
 

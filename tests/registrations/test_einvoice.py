@@ -21,12 +21,14 @@ from django.core.exceptions import ValidationError
 from lxml import etree
 from pypdf import PdfReader
 
-from registrations import einvoice
 from registrations.checks import PLACEHOLDER_IBAN, check_association_invoice_data
-from registrations.leitweg import normalise_leitweg_id, validate_leitweg_id
+from registrations.documents import einvoice
+from registrations.documents.invoice import invoice_pdf
+from registrations.domain import invoicing
+from registrations.domain.lifecycle import register_binding
 from registrations.models import Invoice
-from registrations.services import invoices
-from registrations.services.registration import register_binding
+from registrations.queries.invoices import current_invoice
+from registrations.rules.leitweg import normalise_leitweg_id, validate_leitweg_id
 from tests.factories import ConferenceFactory
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -132,7 +134,7 @@ def assert_valid(check, xml):
 
 
 def test_invoice_with_leitweg_id_is_a_valid_xrechnung(conference, check):
-    invoice = invoices.current_invoice(register(conference))
+    invoice = current_invoice(register(conference))
 
     xml = einvoice.cii_xml(invoice)
 
@@ -179,7 +181,7 @@ def test_invoice_with_leitweg_id_is_a_valid_xrechnung(conference, check):
 
 
 def test_dropping_the_leitweg_id_from_an_xrechnung_fails_br_de_15(conference, check):
-    root = parse(einvoice.cii_xml(invoices.current_invoice(register(conference))))
+    root = parse(einvoice.cii_xml(current_invoice(register(conference))))
     for reference in root.xpath("//ram:BuyerReference", namespaces=NS):
         reference.getparent().remove(reference)
 
@@ -189,7 +191,7 @@ def test_dropping_the_leitweg_id_from_an_xrechnung_fails_br_de_15(conference, ch
 
 
 def test_invoice_without_leitweg_id_is_a_valid_zugferd_en16931_invoice(conference, check):
-    invoice = invoices.current_invoice(register(conference, leitweg_id=""))
+    invoice = current_invoice(register(conference, leitweg_id=""))
 
     xml = einvoice.cii_xml(invoice)
 
@@ -207,8 +209,8 @@ def test_invoice_without_leitweg_id_is_a_valid_zugferd_en16931_invoice(conferenc
 
 def test_cancellation_is_a_credit_note_with_positive_amounts_naming_the_original(conference, check):
     registration = register(conference)
-    original = invoices.current_invoice(registration)
-    storno = invoices.cancel_invoice(registration=registration, reason=invoices.REASON_CANCELLED)
+    original = current_invoice(registration)
+    storno = invoicing.cancel_invoice(registration=registration, reason=invoicing.REASON_CANCELLED)
     assert storno.amount == Decimal("-300.00")
 
     xml = einvoice.cii_xml(storno)
@@ -228,11 +230,11 @@ def test_cancellation_is_a_credit_note_with_positive_amounts_naming_the_original
 
 def test_reissued_invoice_is_valid_and_carries_the_corrected_billing_data(conference, check):
     registration = register(conference)
-    first = invoices.current_invoice(registration)
+    first = current_invoice(registration)
     registration.order_number = "BE-2026-78"
     registration.save()
 
-    reissued = invoices.reissue_invoice(registration=registration, notify=False)
+    reissued = invoicing.reissue_invoice(registration=registration, notify=False)
 
     first.refresh_from_db()
     assert first.cancelled_by.kind == Invoice.Kind.CANCELLATION
@@ -246,7 +248,7 @@ def test_reissued_invoice_is_valid_and_carries_the_corrected_billing_data(confer
 
 def test_invoice_to_the_person_without_an_address_block_still_builds_its_xml(conference):
     """The office may invoice a person with only name and organisation: BG-8 then has the country only."""
-    invoice = invoices.current_invoice(register(conference, leitweg_id=""))
+    invoice = current_invoice(register(conference, leitweg_id=""))
     Invoice.objects.filter(pk=invoice.pk).update(recipient="Anna-Lena Müller\nStadt Erfurt")
     invoice.refresh_from_db()
 
@@ -262,9 +264,9 @@ def test_invoice_to_the_person_without_an_address_block_still_builds_its_xml(con
 
 @pytest.mark.parametrize(("leitweg_id", "level"), [(LEITWEG_ID, "XRECHNUNG"), ("", "EN 16931")])
 def test_invoice_pdf_is_pdf_a_3_with_the_xml_as_factur_x_alternative(conference, check, leitweg_id, level):
-    invoice = invoices.current_invoice(register(conference, leitweg_id=leitweg_id))
+    invoice = current_invoice(register(conference, leitweg_id=leitweg_id))
 
-    pdf = invoices.invoice_pdf(invoice)
+    pdf = invoice_pdf(invoice)
 
     reader = PdfReader(io.BytesIO(pdf))
     assert list(reader.attachments) == ["factur-x.xml"]

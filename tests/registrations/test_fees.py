@@ -2,9 +2,10 @@ from decimal import Decimal
 
 import pytest
 
+from registrations.domain import lifecycle
+from registrations.domain.lifecycle import register_binding
 from registrations.models import Registration
-from registrations.services import fees, places
-from registrations.services.registration import register_binding
+from registrations.rules import fees
 from tests.factories import ConferenceFactory
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +32,7 @@ def test_fee_for_unknown_category_is_an_error():
 
 def test_fee_is_frozen_and_later_conference_fee_changes_do_not_touch_it():
     conference = ConferenceFactory()
-    pre, _ = places.pre_register(
+    pre, _ = lifecycle.pre_register(
         conference=conference,
         data={"first_name": "Ida", "last_name": "Ernst", "email": "ida@example.org", "is_member": True},
     )

@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
-from registrations.templatetags import vsop_forms
+from core.templatetags import vsop_forms
 from tests.factories import ConferenceFactory
 
 from .test_views import form_data

@@ -2,8 +2,8 @@ import pytest
 from django.urls import reverse
 
 from programme.models import WorkshopPhase
+from registrations.domain import groups
 from registrations.models import DiscussionGroup, GroupAssignment, GroupMembership, Registration
-from registrations.services import groups
 from tests.factories import (
     ConferenceFactory,
     PersonFactory,

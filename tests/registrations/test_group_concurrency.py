@@ -6,9 +6,9 @@ import pytest
 from django.db import connection, transaction
 
 from programme.models import WorkshopPhase
+from registrations.domain import groups
+from registrations.domain.locking import lock_conference
 from registrations.models import GroupMembership, Registration
-from registrations.services import groups
-from registrations.services.locking import lock_conference
 from tests.factories import ConferenceFactory, RegistrationFactory, WorkshopPhaseFactory
 
 from .race import at_once

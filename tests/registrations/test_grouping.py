@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from registrations.grouping import (
+from registrations.rules.grouping import (
     assign_groups,
     choose_group_for_late_participant,
     group_count_for,

@@ -3,12 +3,12 @@ from collections import Counter
 import pytest
 from django.db import transaction
 
+from core.exceptions import RegistrationError
 from programme.models import WorkshopPhase
+from registrations.domain import groups, lifecycle
+from registrations.domain.locking import lock_conference
 from registrations.models import DiscussionGroup, GroupAssignment, GroupMembership, Registration
-from registrations.selectors_groups import personal_groups
-from registrations.services import groups, hooks, places
-from registrations.services.locking import lock_conference
-from registrations.services.places import RegistrationError
+from registrations.queries.groups import personal_groups
 from tests.factories import ConferenceFactory, PersonFactory, RegistrationFactory, WorkshopPhaseFactory
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +50,7 @@ def bind(registration):
         lock_conference(registration.conference_id)
         registration.stage = Registration.Stage.BINDING
         registration.save(update_fields=["stage"])
-        hooks.run_binding_hooks(registration)
+        lifecycle.take_binding_steps(registration)
 
 
 @pytest.fixture
@@ -237,7 +237,7 @@ def test_a_binding_registration_that_moves_up_joins_a_group(conference):
     )
     leaving = GroupMembership.objects.select_related("registration", "group").first()
 
-    places.cancel(registration=leaving.registration)
+    lifecycle.cancel(registration=leaving.registration)
 
     assert not GroupMembership.objects.filter(registration=leaving.registration).exists()
     assert GroupMembership.objects.get(registration=waiting).group == leaving.group
@@ -257,7 +257,7 @@ def test_cancellation_leaves_the_group_and_keeps_the_audit_trail(conference):
     people = participants(conference, organisations=4, per_organisation=2)
     groups.assign_discussion_groups(phase=first, group_count=2, seed=8)
 
-    places.cancel(registration=people[0])
+    lifecycle.cancel(registration=people[0])
 
     assert not GroupMembership.objects.filter(registration=people[0]).exists()
     assert GroupMembership.objects.filter(phase=first).count() == 7

@@ -10,8 +10,8 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from registrations.domain import invoicing
 from registrations.models import Invoice, InvoiceSequence
-from registrations.services import invoices
 from tests.factories import ConferenceFactory
 
 from .money_helpers import binding_registration
@@ -36,7 +36,9 @@ def registrations(count):
 
 
 def fire(people):
-    _results, errors = at_once(lambda registration: invoices.issue_invoice(registration=registration), people)
+    _results, errors = at_once(
+        lambda registration: invoicing.issue_invoice(registration=registration), people
+    )
     return errors
 
 
@@ -71,7 +73,7 @@ def test_control_without_the_lock_hands_out_duplicate_numbers(monkeypatch):
             pass
         return sequence
 
-    monkeypatch.setattr(invoices, "lock_invoice_sequence", unlocked)
+    monkeypatch.setattr(invoicing, "lock_invoice_sequence", unlocked)
     errors = fire(people)
 
     issued = Invoice.objects.count()

@@ -7,9 +7,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db import transaction
 
+from core.exceptions import RegistrationError
+from registrations.documents import invoice as invoice_documents
+from registrations.domain import invoicing, lifecycle, outbox
 from registrations.models import Invoice, InvoiceSequence, Registration
-from registrations.services import hooks, invoices, places
-from registrations.services.places import RegistrationError
+from registrations.queries import invoices as invoice_queries
 from tests.factories import ConferenceFactory, RegistrationFactory
 
 from .money_helpers import binding_registration
@@ -43,7 +45,7 @@ def numbers():
 def test_issue_invoice_freezes_billing_data_and_numbers_from_one(conference):
     registration = binding_registration(conference=conference)
 
-    invoice = invoices.issue_invoice(registration=registration)
+    invoice = invoicing.issue_invoice(registration=registration)
 
     assert invoice.number == "2025-0001"
     assert (invoice.year, invoice.sequence) == (2025, 1)
@@ -71,14 +73,14 @@ def test_invoice_to_the_person_uses_their_name_and_address(conference):
     registration = binding_registration(
         conference=conference, billing_recipient="person", billing_email="", billing_organisation=""
     )
-    invoice = invoices.issue_invoice(registration=registration)
+    invoice = invoicing.issue_invoice(registration=registration)
     assert invoice.recipient == "Dr. Anna-Lena Müller-Lüdenscheidt\nAm Markt 1\n50667 Köln"
     assert invoice.recipient_email == registration.email
 
 
 def test_later_changes_of_the_registration_do_not_touch_the_invoice(conference):
     registration = binding_registration(conference=conference)
-    invoice = invoices.issue_invoice(registration=registration)
+    invoice = invoicing.issue_invoice(registration=registration)
     registration.billing_organisation = "Stadt Anders"
     registration.fee = Decimal("300.00")
     registration.save()
@@ -89,8 +91,8 @@ def test_later_changes_of_the_registration_do_not_touch_the_invoice(conference):
 
 def test_issue_invoice_is_idempotent(conference):
     registration = binding_registration(conference=conference)
-    first = invoices.issue_invoice(registration=registration)
-    second = invoices.issue_invoice(registration=registration)
+    first = invoicing.issue_invoice(registration=registration)
+    second = invoicing.issue_invoice(registration=registration)
     assert second == first
     assert Invoice.objects.count() == 1
     assert InvoiceSequence.objects.get(year=2025).last_number == 1
@@ -114,7 +116,7 @@ def test_no_invoice_without_a_binding_place_and_a_fee(conference, stage, status,
         waiting_since=conference.created_at if status == "waiting" else None,
     )
     with pytest.raises(RegistrationError):
-        invoices.issue_invoice(registration=registration)
+        invoicing.issue_invoice(registration=registration)
     assert Invoice.objects.count() == 0
     assert InvoiceSequence.objects.filter(last_number__gt=0).count() == 0
 
@@ -125,22 +127,22 @@ def test_a_rolled_back_invoice_gives_its_number_back(conference):
         binding_registration(conference=conference, email="zwei@example.org"),
     )
     with pytest.raises(RuntimeError), transaction.atomic():
-        invoices.issue_invoice(registration=first)
+        invoicing.issue_invoice(registration=first)
         raise RuntimeError("the binding registration failed after the invoice")
-    assert invoices.issue_invoice(registration=second).number == "2025-0001"
+    assert invoicing.issue_invoice(registration=second).number == "2025-0001"
 
 
 def test_numbers_stay_gapless_across_storno_and_new_invoices(conference):
     anna = binding_registration(conference=conference)
     ben = binding_registration(conference=conference, first_name="Ben", email="ben@example.org")
-    invoices.issue_invoice(registration=anna)
-    invoices.issue_invoice(registration=ben)
+    invoicing.issue_invoice(registration=anna)
+    invoicing.issue_invoice(registration=ben)
     anna.fee = Decimal("300.00")
     anna.fee_category = "non_member"
     anna.save()
 
-    new = invoices.reissue_invoice(registration=anna)
-    storno = invoices.cancel_invoice(registration=ben, reason="Testabsage")
+    new = invoicing.reissue_invoice(registration=anna)
+    storno = invoicing.cancel_invoice(registration=ben, reason="Testabsage")
 
     assert numbers() == [
         ("2025-0001", "invoice", Decimal("250.00")),
@@ -153,20 +155,20 @@ def test_numbers_stay_gapless_across_storno_and_new_invoices(conference):
     assert new.description == "Teilnahme an der VSOP-Jahrestagung 2025 in Köln (Nicht-Mitglied)"
     old = Invoice.objects.get(number="2025-0001")
     assert old.cancelled_by.number == "2025-0003"
-    assert invoices.current_invoice(anna) == new
+    assert invoice_queries.current_invoice(anna) == new
     assert storno.cancels.number == "2025-0002"
     assert storno.description == "Teilnahme an der VSOP-Jahrestagung 2025 in Köln (Mitglied) – Testabsage"
     assert storno.recipient == storno.cancels.recipient
     assert "Ben Müller-Lüdenscheidt" in storno.recipient
-    assert invoices.current_invoice(ben) is None
+    assert invoice_queries.current_invoice(ben) is None
 
 
 def test_numbers_start_again_in_a_new_year(conference, time_machine):
-    invoices.issue_invoice(registration=binding_registration(conference=conference))
+    invoicing.issue_invoice(registration=binding_registration(conference=conference))
     time_machine.move_to(dt.datetime(2026, 1, 2, 9, 0, tzinfo=BERLIN), tick=False)
     late = binding_registration(conference=conference, email="spaet@example.org")
-    invoice = invoices.issue_invoice(registration=late)
-    storno = invoices.cancel_invoice(registration=late, reason="Testabsage")
+    invoice = invoicing.issue_invoice(registration=late)
+    storno = invoicing.cancel_invoice(registration=late, reason="Testabsage")
     assert (invoice.number, storno.number) == ("2026-0001", "2026-0002")
     assert dict(InvoiceSequence.objects.values_list("year", "last_number")) == {2025: 1, 2026: 2}
 
@@ -174,12 +176,12 @@ def test_numbers_start_again_in_a_new_year(conference, time_machine):
 def test_cancel_invoice_without_a_valid_invoice_is_refused(conference):
     registration = binding_registration(conference=conference)
     with pytest.raises(RegistrationError, match="keine gültige Rechnung"):
-        invoices.cancel_invoice(registration=registration, reason="x")
+        invoicing.cancel_invoice(registration=registration, reason="x")
 
 
 def test_reissue_without_an_invoice_just_issues_one(conference):
     registration = binding_registration(conference=conference)
-    invoice = invoices.reissue_invoice(registration=registration)
+    invoice = invoicing.reissue_invoice(registration=registration)
     assert numbers() == [("2025-0001", "invoice", Decimal("250.00"))]
     assert invoice.cancels is None
 
@@ -187,14 +189,14 @@ def test_reissue_without_an_invoice_just_issues_one(conference):
 def test_binding_hook_issues_the_invoice_once(conference):
     registration = binding_registration(conference=conference)
     with transaction.atomic():
-        hooks.run_binding_hooks(registration)
-        hooks.run_binding_hooks(registration)
+        lifecycle.take_binding_steps(registration)
+        lifecycle.take_binding_steps(registration)
     assert numbers() == [("2025-0001", "invoice", Decimal("250.00"))]
 
 
 def test_binding_hook_skips_a_free_place(conference):
     registration = binding_registration(conference=conference, fee=Decimal("0.00"))
-    hooks.run_binding_hooks(registration)
+    lifecycle.take_binding_steps(registration)
     assert Invoice.objects.count() == 0
 
 
@@ -207,15 +209,15 @@ def test_binding_registration_moving_up_gets_its_invoice(conference):
     )
     conference.places = 2
     conference.save()
-    places.move_up(registration=waiting)
-    assert invoices.current_invoice(waiting).amount == Decimal("250.00")
+    lifecycle.move_up(registration=waiting)
+    assert invoice_queries.current_invoice(waiting).amount == Decimal("250.00")
 
 
 def test_cancelling_the_registration_issues_a_stornorechnung(conference):
     registration = binding_registration(conference=conference)
-    invoice = invoices.issue_invoice(registration=registration)
+    invoice = invoicing.issue_invoice(registration=registration)
 
-    places.cancel(registration=registration)
+    lifecycle.cancel(registration=registration)
 
     storno = Invoice.objects.get(kind=Invoice.Kind.CANCELLATION)
     assert storno.cancels == invoice
@@ -229,7 +231,7 @@ def test_cancelling_the_registration_issues_a_stornorechnung(conference):
 
 def test_cancelling_a_registration_without_invoice_issues_nothing(conference):
     registration = binding_registration(conference=conference)
-    places.cancel(registration=registration)
+    lifecycle.cancel(registration=registration)
     assert Invoice.objects.count() == 0
 
 
@@ -260,9 +262,9 @@ def decode_qr(image):
 
 def test_invoice_pdf_shows_what_a_german_invoice_needs(conference, settings):
     settings.ASSOCIATION = {**settings.ASSOCIATION, "tax_number": "217/5730/1234"}
-    invoice = invoices.issue_invoice(registration=binding_registration(conference=conference))
+    invoice = invoicing.issue_invoice(registration=binding_registration(conference=conference))
 
-    pages, text = pdf_text(invoices.invoice_pdf(invoice))
+    pages, text = pdf_text(invoice_documents.invoice_pdf(invoice))
 
     assert pages == 1
     for expected in [
@@ -290,18 +292,18 @@ def test_invoice_pdf_shows_what_a_german_invoice_needs(conference, settings):
 
 def test_stornorechnung_pdf_names_the_original_and_has_no_girocode(conference):
     registration = binding_registration(conference=conference)
-    invoices.issue_invoice(registration=registration)
-    storno = invoices.cancel_invoice(registration=registration, reason="Stornierung der Anmeldung")
+    invoicing.issue_invoice(registration=registration)
+    storno = invoicing.cancel_invoice(registration=registration, reason="Stornierung der Anmeldung")
 
-    pages, text = pdf_text(invoices.invoice_pdf(storno))
+    pages, text = pdf_text(invoice_documents.invoice_pdf(storno))
 
     assert pages == 1
     assert "Stornorechnung zu Rechnung 2025-0001" in text
     assert "Storno-Nr. 2025-0002" in text
     assert "Gutschriftsbetrag -250,00 €" in text
     assert "Bitte überweisen" not in text
-    assert invoices.girocode(storno) is None
-    assert invoices.invoice_filename(storno) == "Stornorechnung_2025-0002.pdf"
+    assert invoice_documents.girocode(storno) is None
+    assert invoice_documents.invoice_filename(storno) == "Stornorechnung_2025-0002.pdf"
 
 
 def test_hostile_names_are_printed_as_text(conference):
@@ -311,8 +313,8 @@ def test_hostile_names_are_printed_as_text(conference):
         last_name="<b>O'Brien & Söhne</b>",
         billing_organisation="<script>alert(1)</script>",
     )
-    invoice = invoices.issue_invoice(registration=registration)
-    _, text = pdf_text(invoices.invoice_pdf(invoice))
+    invoice = invoicing.issue_invoice(registration=registration)
+    _, text = pdf_text(invoice_documents.invoice_pdf(invoice))
     assert "<script>alert(1)</script>" in text
     assert squeezed("<b>O'Brien & Söhne</b>") in squeezed(text)
     assert squeezed('<img src="http://evil.example/x.png">') in squeezed(text)
@@ -323,9 +325,9 @@ def test_girocode_decodes_to_iban_amount_and_reference(conference):
 
     from PIL import Image
 
-    invoice = invoices.issue_invoice(registration=binding_registration(conference=conference))
+    invoice = invoicing.issue_invoice(registration=binding_registration(conference=conference))
     buffer = BytesIO()
-    invoices.girocode(invoice).save(buffer, kind="png", scale=5)
+    invoice_documents.girocode(invoice).save(buffer, kind="png", scale=5)
     buffer.seek(0)
 
     lines = decode_qr(Image.open(buffer))
@@ -347,9 +349,9 @@ def test_girocode_printed_in_the_pdf_decodes(conference, tmp_path):
     if shutil.which("pdftoppm") is None:
         pytest.skip("pdftoppm (poppler-utils) is not installed")
     registration = binding_registration(conference=conference, fee=Decimal("300.50"))
-    invoice = invoices.issue_invoice(registration=registration)
+    invoice = invoicing.issue_invoice(registration=registration)
     pdf = tmp_path / "rechnung.pdf"
-    pdf.write_bytes(invoices.invoice_pdf(invoice))
+    pdf.write_bytes(invoice_documents.invoice_pdf(invoice))
     subprocess.run(["pdftoppm", "-png", "-r", "200", str(pdf), str(tmp_path / "page")], check=True)
 
     lines = decode_qr(Image.open(tmp_path / "page-1.png"))
@@ -364,12 +366,12 @@ def test_girocode_printed_in_the_pdf_decodes(conference, tmp_path):
 
 def test_cancellation_after_the_deadline_keeps_the_invoice_due(conference, time_machine):
     registration = binding_registration(conference=conference)
-    invoice = invoices.issue_invoice(registration=registration)
+    invoice = invoicing.issue_invoice(registration=registration)
     time_machine.move_to(dt.datetime(2025, 9, 16, 9, 0, tzinfo=BERLIN), tick=False)  # deadline 15.09.
 
-    places.cancel(registration=registration)
+    lifecycle.cancel(registration=registration)
 
-    assert invoices.current_invoice(registration) == invoice
+    assert invoice_queries.current_invoice(registration) == invoice
     assert not Invoice.objects.filter(kind=Invoice.Kind.CANCELLATION).exists()
     registration.refresh_from_db()
     assert registration.payment_status == Registration.PaymentStatus.OPEN
@@ -377,18 +379,18 @@ def test_cancellation_after_the_deadline_keeps_the_invoice_due(conference, time_
 
 def test_cancellation_on_the_deadline_day_is_still_free(conference, time_machine):
     registration = binding_registration(conference=conference)
-    invoices.issue_invoice(registration=registration)
+    invoicing.issue_invoice(registration=registration)
     time_machine.move_to(dt.datetime(2025, 9, 15, 23, 30, tzinfo=BERLIN), tick=False)
-    places.cancel(registration=registration)
-    assert invoices.current_invoice(registration) is None
+    lifecycle.cancel(registration=registration)
+    assert invoice_queries.current_invoice(registration) is None
 
 
 def test_stornorechnung_is_mailed_with_the_pdf_attached_by_reference(conference):
     from registrations.models import OutgoingMail
 
     registration = binding_registration(conference=conference)
-    invoices.issue_invoice(registration=registration)
-    places.cancel(registration=registration)
+    invoicing.issue_invoice(registration=registration)
+    lifecycle.cancel(registration=registration)
 
     mail = OutgoingMail.objects.get(kind="invoice_documents")
     assert mail.subject == "Stornorechnung 2025-0002 zu Rechnung 2025-0001: VSOP-Jahrestagung 2025"
@@ -402,10 +404,10 @@ def test_reissue_mails_storno_and_new_invoice(conference):
     from registrations.models import OutgoingMail
 
     registration = binding_registration(conference=conference)
-    invoices.issue_invoice(registration=registration)
+    invoicing.issue_invoice(registration=registration)
     registration.fee = Decimal("300.00")
     registration.save()
-    invoices.reissue_invoice(registration=registration)
+    invoicing.reissue_invoice(registration=registration)
 
     mail = OutgoingMail.objects.get(kind="invoice_documents")
     assert mail.subject == (
@@ -426,9 +428,9 @@ def test_moved_up_binding_registration_is_mailed_its_invoice(conference):
     waiting = binding_registration(
         conference=conference, status="waiting", waiting_since=conference.created_at
     )
-    places.cancel(registration=holder)  # the waiting registration moves up
+    lifecycle.cancel(registration=holder)  # the waiting registration moves up
 
-    invoice = invoices.current_invoice(waiting)
+    invoice = invoice_queries.current_invoice(waiting)
     assert invoice.number == "2025-0001"
     mail = OutgoingMail.objects.get(kind="invoice_documents", registration=waiting)
     assert mail.subject == "Rechnung 2025-0001: VSOP-Jahrestagung 2025"
@@ -436,14 +438,14 @@ def test_moved_up_binding_registration_is_mailed_its_invoice(conference):
 
 
 def test_delivery_renders_the_referenced_invoice_pdf(conference, mailoutbox):
+
     from registrations.models import OutgoingMail
-    from registrations.services import mail as mail_service
 
     registration = binding_registration(conference=conference)
-    invoice = invoices.issue_invoice(registration=registration)
-    queued = invoices.queue_invoice_mail(registration=registration, new_invoice=invoice)
+    invoice = invoicing.issue_invoice(registration=registration)
+    queued = invoicing.queue_invoice_mail(registration=registration, new_invoice=invoice)
 
-    assert mail_service.deliver_mail(queued.pk) is True
+    assert outbox.deliver_mail(queued.pk) is True
 
     assert OutgoingMail.objects.get(pk=queued.pk).status == OutgoingMail.Status.SENT
     (message,) = mailoutbox
@@ -464,11 +466,11 @@ def test_binding_registration_mails_a_correct_invoice_pdf_with_girocode(
 
     from PIL import Image
 
-    from registrations.services.registration import register_binding
+    from registrations.domain.lifecycle import register_binding
 
     if shutil.which("pdftoppm") is None:
         pytest.skip("pdftoppm (poppler-utils) is not installed")
-    pre_registration, _ = places.pre_register(
+    pre_registration, _ = lifecycle.pre_register(
         conference=conference,
         data={"first_name": "Nora", "last_name": "Neu", "email": "nora@example.org", "organisation": "Kreis"},
     )
@@ -510,12 +512,12 @@ def test_binding_registration_mails_a_correct_invoice_pdf_with_girocode(
 
 def test_invoice_kept_after_a_late_cancellation_can_still_be_corrected(conference, time_machine):
     registration = binding_registration(conference=conference)
-    invoices.issue_invoice(registration=registration)
+    invoicing.issue_invoice(registration=registration)
     time_machine.move_to(dt.datetime(2025, 9, 20, 9, 0, tzinfo=BERLIN), tick=False)
-    places.cancel(registration=registration)
+    lifecycle.cancel(registration=registration)
     Registration.objects.filter(pk=registration.pk).update(billing_department="Kämmerei")
 
-    new = invoices.reissue_invoice(registration=registration)
+    new = invoicing.reissue_invoice(registration=registration)
 
     assert numbers() == [
         ("2025-0001", "invoice", Decimal("250.00")),
@@ -524,4 +526,4 @@ def test_invoice_kept_after_a_late_cancellation_can_still_be_corrected(conferenc
     ]
     assert "Kämmerei" in new.recipient
     with pytest.raises(RegistrationError):
-        invoices.issue_invoice(registration=RegistrationFactory(conference=conference, status="cancelled"))
+        invoicing.issue_invoice(registration=RegistrationFactory(conference=conference, status="cancelled"))

@@ -4,9 +4,10 @@ import pytest
 from pypdf import PdfReader
 
 from programme.models import WorkshopPhase
-from registrations import lists
+from registrations.documents import lists as list_documents
+from registrations.domain import groups
 from registrations.models import Registration
-from registrations.services import groups
+from registrations.queries import lists
 from tests.factories import (
     ConferenceFactory,
     PersonFactory,
@@ -148,7 +149,7 @@ def test_group_lists_pdf_has_one_group_per_page_with_page_numbers(conference, gr
         group=moderated, people=[PersonFactory(first_name="Bärbel", last_name="Groß")]
     )
 
-    pages = pdf_pages(lists.group_lists_pdf(first))
+    pages = pdf_pages(list_documents.group_lists_pdf(first))
 
     assert len(pages) == 3
     for number, text in enumerate(pages, start=1):
@@ -166,7 +167,7 @@ def test_a_long_list_repeats_its_table_header_on_the_next_page(conference, group
     binding(conference, 70)
     groups.assign_discussion_groups(phase=first, group_count=1, seed=2)
 
-    pages = pdf_pages(lists.group_lists_pdf(first))
+    pages = pdf_pages(list_documents.group_lists_pdf(first))
 
     assert len(pages) >= 2
     assert all("Organisation" in text for text in pages)
@@ -179,7 +180,7 @@ def test_workshop_lists_pdf_has_one_workshop_per_page(conference):
         workshop = WorkshopFactory(phase=phase, title=title)
         WorkshopBookingFactory(workshop=workshop, registration__last_name="Hübner")
 
-    pages = pdf_pages(lists.workshop_lists_pdf(phase))
+    pages = pdf_pages(list_documents.workshop_lists_pdf(phase))
 
     assert len(pages) == 2
     assert "Mobilität im ländlichen Raum" in pages[0]
@@ -191,7 +192,7 @@ def test_workshop_lists_pdf_has_one_workshop_per_page(conference):
 def test_a_phase_without_groups_gets_a_one_page_pdf_that_says_so(group_phases):
     first, _ = group_phases
 
-    pages = pdf_pages(lists.group_lists_pdf(first))
+    pages = pdf_pages(list_documents.group_lists_pdf(first))
 
     assert len(pages) == 1
     assert "noch keine Gruppen zugeteilt" in pages[0]

@@ -6,9 +6,8 @@ import pytest
 from aiosmtpd.controller import Controller
 from django.utils import timezone
 
+from registrations.domain import lifecycle, outbox
 from registrations.models import OutgoingMail, Registration
-from registrations.services import mail as mail_service
-from registrations.services import places
 from tests.factories import ConferenceFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -60,7 +59,7 @@ def data(n):
 
 
 def test_confirmation_is_delivered_through_a_real_smtp_server(smtp_server):
-    registration, _ = places.pre_register(conference=ConferenceFactory(), data=data(1))
+    registration, _ = lifecycle.pre_register(conference=ConferenceFactory(), data=data(1))
     mail = OutgoingMail.objects.get(registration=registration)
     assert mail.status == OutgoingMail.Status.SENT
     assert mail.attempts == 1
@@ -74,7 +73,7 @@ def test_confirmation_is_delivered_through_a_real_smtp_server(smtp_server):
 
 def test_mail_server_down_keeps_the_registration_and_retry_delivers(smtp_port, time_machine):
     time_machine.move_to(timezone.now(), tick=False)
-    registration, created = places.pre_register(conference=ConferenceFactory(), data=data(1))
+    registration, created = lifecycle.pre_register(conference=ConferenceFactory(), data=data(1))
     assert created is True
     assert Registration.objects.filter(pk=registration.pk).exists()
     mail = OutgoingMail.objects.get(registration=registration)
@@ -83,14 +82,14 @@ def test_mail_server_down_keeps_the_registration_and_retry_delivers(smtp_port, t
     assert mail.last_error
 
     # Not due yet: nothing is tried.
-    assert mail_service.deliver_due_mails() == (0, 0)
+    assert outbox.deliver_due_mails() == (0, 0)
 
     recorder = Recorder()
     controller = Controller(recorder, hostname="127.0.0.1", port=smtp_port)
     controller.start()
     try:
-        time_machine.shift(mail_service.RETRY_DELAYS[0])
-        assert mail_service.deliver_due_mails() == (1, 0)
+        time_machine.shift(outbox.RETRY_DELAYS[0])
+        assert outbox.deliver_due_mails() == (1, 0)
     finally:
         controller.stop()
     mail.refresh_from_db()
@@ -103,17 +102,17 @@ def test_a_whole_day_down_loses_nothing(smtp_port, time_machine):
     time_machine.move_to(timezone.now(), tick=False)
     conference = ConferenceFactory(places=5)
     for n in range(8):
-        places.pre_register(conference=conference, data=data(n))
+        lifecycle.pre_register(conference=conference, data=data(n))
     for _ in range(30):  # a day of retries with the server still down
-        time_machine.shift(mail_service.RETRY_DELAYS[-1])
-        mail_service.deliver_due_mails()
+        time_machine.shift(outbox.RETRY_DELAYS[-1])
+        outbox.deliver_due_mails()
     assert OutgoingMail.objects.filter(status=OutgoingMail.Status.SENT).count() == 0
     recorder = Recorder()
     controller = Controller(recorder, hostname="127.0.0.1", port=smtp_port)
     controller.start()
     try:
-        time_machine.shift(mail_service.RETRY_DELAYS[-1])
-        assert mail_service.deliver_due_mails() == (8, 0)
+        time_machine.shift(outbox.RETRY_DELAYS[-1])
+        assert outbox.deliver_due_mails() == (8, 0)
     finally:
         controller.stop()
     assert Registration.objects.count() == 8
@@ -121,15 +120,15 @@ def test_a_whole_day_down_loses_nothing(smtp_port, time_machine):
 
 
 def test_a_sent_mail_is_never_sent_twice(smtp_server):
-    registration, _ = places.pre_register(conference=ConferenceFactory(), data=data(1))
+    registration, _ = lifecycle.pre_register(conference=ConferenceFactory(), data=data(1))
     mail = OutgoingMail.objects.get(registration=registration)
-    assert mail_service.deliver_mail(mail.pk) is False
+    assert outbox.deliver_mail(mail.pk) is False
     assert len(smtp_server.messages) == 1
 
 
 def test_line_breaks_never_reach_a_mail_header(smtp_server):
     conference = ConferenceFactory(title="Tagung\r\nBcc: evil@example.org")
-    places.pre_register(conference=conference, data=data(1))
+    lifecycle.pre_register(conference=conference, data=data(1))
     content = smtp_server.messages[0].content.decode()
     headers = content.split("\r\n\r\n", 1)[0]
     assert "\nBcc:" not in headers
@@ -145,10 +144,10 @@ def test_after_a_day_down_the_office_sees_every_undelivered_mail_with_its_error(
     time_machine.move_to(timezone.now(), tick=False)
     conference = ConferenceFactory(places=5)
     for n in range(3):
-        places.pre_register(conference=conference, data=data(n))
+        lifecycle.pre_register(conference=conference, data=data(n))
     for _ in range(24):  # a day of hourly retries with the server still down
-        time_machine.shift(mail_service.RETRY_DELAYS[-1])
-        mail_service.deliver_due_mails()
+        time_machine.shift(outbox.RETRY_DELAYS[-1])
+        outbox.deliver_due_mails()
     response = admin_client.get(
         reverse("admin:registrations_outgoingmail_changelist") + "?status__exact=failed"
     )

@@ -3,10 +3,10 @@ from decimal import Decimal
 
 import pytest
 
+from registrations.domain import lifecycle, membership
+from registrations.domain.lifecycle import register_binding
+from registrations.domain.membership import MemberImportError, import_member_list
 from registrations.models import Invoice, Member, Registration
-from registrations.services import membership, places
-from registrations.services.membership import MemberImportError, import_member_list
-from registrations.services.registration import register_binding
 from tests.factories import ConferenceFactory, ProgrammeItemFactory, RegistrationFactory
 
 pytestmark = pytest.mark.django_db
@@ -124,7 +124,7 @@ def test_membership_status_rules():
 
 
 def _binding(conference, *, is_member, n=1):
-    pre, _ = places.pre_register(
+    pre, _ = lifecycle.pre_register(
         conference=conference,
         data={
             "first_name": "Eva",

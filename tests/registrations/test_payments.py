@@ -6,10 +6,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from core.exceptions import RegistrationError
+from registrations.domain import invoicing, lifecycle, payments
 from registrations.models import OutgoingMail, Payment, Registration
-from registrations.services import invoices, payments, places
-from registrations.services.payments import Balance, payment_status_for
-from registrations.services.places import RegistrationError
+from registrations.queries import balances
+from registrations.queries import invoices as invoice_queries
+from registrations.rules.payments import Balance, payment_status_for
 from tests.factories import ConferenceFactory
 
 from .money_helpers import binding_registration
@@ -34,7 +36,7 @@ def conference(time_machine):
 @pytest.fixture
 def invoiced(conference):
     registration = binding_registration(conference=conference)
-    invoices.issue_invoice(registration=registration)
+    invoicing.issue_invoice(registration=registration)
     registration.refresh_from_db()
     return registration
 
@@ -70,11 +72,11 @@ def test_payment_status_moves_from_open_to_partly_paid_to_paid(invoiced):
     assert status_of(invoiced) == Status.OPEN
     payments.record_payment(registration=invoiced, amount=Decimal("100.00"), received_on=JULY_1)
     assert status_of(invoiced) == Status.PARTLY_PAID
-    assert payments.balance(invoiced).open_amount == Decimal("150.00")
+    assert balances.balance(invoiced).open_amount == Decimal("150.00")
     payment = payments.record_payment(registration=invoiced, amount="150", received_on=JULY_1, note="Rest")
     assert status_of(invoiced) == Status.PAID
     assert payment.amount == Decimal("150.00")
-    assert payments.balance(invoiced).open_amount == Decimal("0.00")
+    assert balances.balance(invoiced).open_amount == Decimal("0.00")
 
 
 def test_a_zero_payment_is_refused(invoiced):
@@ -85,9 +87,9 @@ def test_a_zero_payment_is_refused(invoiced):
 
 def test_cancelled_after_paying_then_refunded(invoiced):
     payments.record_payment(registration=invoiced, amount=Decimal("250.00"), received_on=JULY_1)
-    places.cancel(registration=invoiced)
+    lifecycle.cancel(registration=invoiced)
     assert status_of(invoiced) == Status.PAID
-    assert payments.balance(invoiced).open_amount == Decimal("-250.00")
+    assert balances.balance(invoiced).open_amount == Decimal("-250.00")
 
     with pytest.raises(RegistrationError, match="höchstens der gezahlte Betrag von 250,00"):
         payments.record_refund(registration=invoiced, amount=Decimal("300.00"), refunded_on=JULY_1)
@@ -102,18 +104,18 @@ def test_reissued_invoice_with_higher_fee_leaves_the_difference_open(invoiced):
     payments.record_payment(registration=invoiced, amount=Decimal("250.00"), received_on=JULY_1)
     invoiced.fee = Decimal("300.00")
     invoiced.save()
-    invoices.reissue_invoice(registration=invoiced)
+    invoicing.reissue_invoice(registration=invoiced)
     assert status_of(invoiced) == Status.PARTLY_PAID
-    assert payments.balance(invoiced).open_amount == Decimal("50.00")
+    assert balances.balance(invoiced).open_amount == Decimal("50.00")
 
 
 def test_mark_paid_records_the_open_amount_and_skips_the_paid(conference, invoiced, django_user_model):
     user = django_user_model.objects.create_user("kasse")
     other = binding_registration(conference=conference, email="zwei@example.org")
-    invoices.issue_invoice(registration=other)
+    invoicing.issue_invoice(registration=other)
     payments.record_payment(registration=other, amount=Decimal("100.00"), received_on=JULY_1)
     done = binding_registration(conference=conference, email="drei@example.org")
-    invoices.issue_invoice(registration=done)
+    invoicing.issue_invoice(registration=done)
     payments.record_payment(registration=done, amount=Decimal("250.00"), received_on=JULY_1)
 
     recorded = payments.mark_paid(
@@ -129,20 +131,20 @@ def test_mark_paid_records_the_open_amount_and_skips_the_paid(conference, invoic
 
 def test_overdue_lists_open_and_partly_paid_invoices_past_due(conference, invoiced):
     partly = binding_registration(conference=conference, email="teil@example.org", last_name="Teil")
-    invoices.issue_invoice(registration=partly)
+    invoicing.issue_invoice(registration=partly)
     payments.record_payment(registration=partly, amount=Decimal("50.00"), received_on=JULY_1)
     paid = binding_registration(conference=conference, email="bezahlt@example.org")
-    invoices.issue_invoice(registration=paid)
+    invoicing.issue_invoice(registration=paid)
     payments.record_payment(registration=paid, amount=Decimal("250.00"), received_on=JULY_1)
     cancelled = binding_registration(conference=conference, email="storno@example.org")
-    invoices.issue_invoice(registration=cancelled)
-    places.cancel(registration=cancelled)
+    invoicing.issue_invoice(registration=cancelled)
+    lifecycle.cancel(registration=cancelled)
     elsewhere = binding_registration(email="anders@example.org")
-    invoices.issue_invoice(registration=elsewhere)
+    invoicing.issue_invoice(registration=elsewhere)
 
     due_on = invoiced.invoices.get().due_on  # 15.07.2025
-    assert list(payments.overdue_registrations(conference, due_on)) == []
-    overdue = payments.overdue_registrations(conference, due_on + dt.timedelta(days=1))
+    assert list(invoice_queries.overdue_registrations(conference, due_on)) == []
+    overdue = invoice_queries.overdue_registrations(conference, due_on + dt.timedelta(days=1))
     assert set(overdue) == {invoiced, partly}
 
 
@@ -162,7 +164,7 @@ def test_payment_reminder_is_recorded_with_open_amount_bank_data_and_invoice(inv
     assert [(a.filename, a.invoice.number) for a in reminder.attachments.all()] == [
         ("Rechnung_2025-0001.pdf", "2025-0001")
     ]
-    assert payments.last_reminder_at(invoiced) == reminder.created_at
+    assert invoice_queries.last_reminder_at(invoiced) == reminder.created_at
 
 
 def test_reminders_can_be_sent_again(invoiced):
@@ -179,4 +181,4 @@ def test_no_reminder_when_nothing_is_open(conference, invoiced):
     with pytest.raises(RegistrationError, match="kein Betrag offen"):
         payments.send_payment_reminder(registration=without_invoice)
     assert not OutgoingMail.objects.filter(kind="payment_reminder").exists()
-    assert payments.last_reminder_at(invoiced) is None
+    assert invoice_queries.last_reminder_at(invoiced) is None

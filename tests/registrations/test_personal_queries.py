@@ -7,9 +7,9 @@ from django.utils import timezone
 
 from programme.models import ProgrammeItem, WorkshopPhase
 from registrations.models import ConsentText, GroupAssignment, Invoice, Registration
-from registrations.selectors import keep_personal_phases, personal_bookings, personal_phases
-from registrations.services import payments, workshops
-from registrations.templatetags.vsop_money import _balance
+from registrations.queries import balances
+from registrations.queries import workshops as workshop_queries
+from registrations.queries.personal import keep_personal_phases, personal_bookings, personal_phases
 from tests.factories import (
     ConferenceFactory,
     DiscussionGroupFactory,
@@ -123,7 +123,7 @@ def test_personal_bookings_show_what_bookings_of_says(django_assert_num_queries)
     )
     WorkshopBookingFactory(workshop=later.workshops.get(), registration=waiting, status="waiting")
     for registration in (holder, waiting):
-        expected = workshops.bookings_of(registration)
+        expected = workshop_queries.bookings_of(registration)
         got = personal_bookings(registration)
         assert (
             [entry.phase.pk for entry in got]
@@ -162,7 +162,7 @@ def test_money_box_balance_equals_the_payments_service():
     for step in cases:
         step()
         issued = list(Invoice.objects.filter(registration=registration))
-        assert _balance(registration, issued) == payments.balance(registration)
+        assert balances.balance(registration, invoices=issued) == balances.balance(registration)
 
 
 def test_long_evening_events_label_may_break_only_between_its_parts(client, settings):

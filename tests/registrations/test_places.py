@@ -4,9 +4,10 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from core.exceptions import RegistrationError
+from registrations.domain import confirmations, lifecycle
 from registrations.models import OutgoingMail, Registration
-from registrations.services import places
-from registrations.services.places import RegistrationError
+from registrations.queries import places as place_queries
 from tests.factories import ConferenceFactory
 
 pytestmark = pytest.mark.django_db
@@ -25,34 +26,34 @@ def data(n, **extra):
 def test_pre_registration_holds_a_place_while_places_remain(django_capture_on_commit_callbacks):
     conference = ConferenceFactory(places=2)
     with django_capture_on_commit_callbacks(execute=True):
-        registration, created = places.pre_register(conference=conference, data=data(1))
+        registration, created = lifecycle.pre_register(conference=conference, data=data(1))
     assert created is True
     assert registration.status == Registration.Status.HOLDS_PLACE
     assert registration.stage == Registration.Stage.PRE
-    assert places.places_left(conference) == 1
+    assert place_queries.places_left(conference) == 1
     assert [m.subject for m in mail.outbox] == [f"Ihre Voranmeldung: {conference.title}"]
     assert registration.get_absolute_url() in mail.outbox[0].body
 
 
 def test_pre_registration_when_full_joins_the_waiting_list_with_position():
     conference = ConferenceFactory(places=1)
-    places.pre_register(conference=conference, data=data(1))
-    second, _ = places.pre_register(conference=conference, data=data(2))
-    third, _ = places.pre_register(conference=conference, data=data(3))
+    lifecycle.pre_register(conference=conference, data=data(1))
+    second, _ = lifecycle.pre_register(conference=conference, data=data(2))
+    third, _ = lifecycle.pre_register(conference=conference, data=data(3))
     assert second.status == Registration.Status.WAITING
-    assert places.waiting_position(second) == 1
-    assert places.waiting_position(third) == 2
-    assert places.places_left(conference) == 0
+    assert place_queries.waiting_position(second) == 1
+    assert place_queries.waiting_position(third) == 2
+    assert place_queries.places_left(conference) == 0
 
 
 def test_email_is_stored_lowercase_and_a_repeat_creates_nothing_but_resends_the_link(
     django_capture_on_commit_callbacks,
 ):
     conference = ConferenceFactory()
-    first, created = places.pre_register(conference=conference, data=data(1, email="Person1@Example.org"))
+    first, created = lifecycle.pre_register(conference=conference, data=data(1, email="Person1@Example.org"))
     assert first.email == "person1@example.org"
     with django_capture_on_commit_callbacks(execute=True):
-        again, created_again = places.pre_register(
+        again, created_again = lifecycle.pre_register(
             conference=conference, data=data(9, email=" PERSON1@example.ORG ", first_name="Jemand")
         )
     assert created_again is False
@@ -65,43 +66,43 @@ def test_email_is_stored_lowercase_and_a_repeat_creates_nothing_but_resends_the_
 
 def test_cancelling_frees_the_place_for_the_first_on_the_waiting_list(django_capture_on_commit_callbacks):
     conference = ConferenceFactory(places=1)
-    holder, _ = places.pre_register(conference=conference, data=data(1))
-    first_waiting, _ = places.pre_register(conference=conference, data=data(2))
-    second_waiting, _ = places.pre_register(conference=conference, data=data(3))
+    holder, _ = lifecycle.pre_register(conference=conference, data=data(1))
+    first_waiting, _ = lifecycle.pre_register(conference=conference, data=data(2))
+    second_waiting, _ = lifecycle.pre_register(conference=conference, data=data(3))
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        places.cancel(registration=holder)
+        lifecycle.cancel(registration=holder)
     first_waiting.refresh_from_db()
     second_waiting.refresh_from_db()
     assert first_waiting.status == Registration.Status.HOLDS_PLACE
     assert first_waiting.moved_up_at is not None
     assert second_waiting.status == Registration.Status.WAITING
-    assert places.waiting_position(second_waiting) == 1
+    assert place_queries.waiting_position(second_waiting) == 1
     assert sorted(m.to[0] for m in mail.outbox) == ["person1@example.org", "person2@example.org"]
     assert any(m.subject.startswith("Sie sind nachgerückt") for m in mail.outbox)
 
 
 def test_cancelling_twice_is_refused():
     conference = ConferenceFactory()
-    registration, _ = places.pre_register(conference=conference, data=data(1))
-    places.cancel(registration=registration)
+    registration, _ = lifecycle.pre_register(conference=conference, data=data(1))
+    lifecycle.cancel(registration=registration)
     with pytest.raises(RegistrationError):
-        places.cancel(registration=registration)
+        lifecycle.cancel(registration=registration)
 
 
 def test_a_cancelled_person_can_pre_register_again():
     conference = ConferenceFactory()
-    registration, _ = places.pre_register(conference=conference, data=data(1))
-    places.cancel(registration=registration)
-    again, created = places.pre_register(conference=conference, data=data(1))
+    registration, _ = lifecycle.pre_register(conference=conference, data=data(1))
+    lifecycle.cancel(registration=registration)
+    again, created = lifecycle.pre_register(conference=conference, data=data(1))
     assert created is True
     assert again.pk != registration.pk
 
 
 def test_raising_the_places_moves_the_waiting_list_up(django_capture_on_commit_callbacks):
     conference = ConferenceFactory(places=1)
-    places.pre_register(conference=conference, data=data(1))
-    waiting, _ = places.pre_register(conference=conference, data=data(2))
+    lifecycle.pre_register(conference=conference, data=data(1))
+    waiting, _ = lifecycle.pre_register(conference=conference, data=data(2))
     with django_capture_on_commit_callbacks(execute=True):
         conference.places = 2
         conference.save()
@@ -111,13 +112,13 @@ def test_raising_the_places_moves_the_waiting_list_up(django_capture_on_commit_c
 
 def test_office_can_move_up_a_particular_person_only_when_a_place_is_free():
     conference = ConferenceFactory(places=1)
-    holder, _ = places.pre_register(conference=conference, data=data(1))
-    places.pre_register(conference=conference, data=data(2))
-    second, _ = places.pre_register(conference=conference, data=data(3))
+    holder, _ = lifecycle.pre_register(conference=conference, data=data(1))
+    lifecycle.pre_register(conference=conference, data=data(2))
+    second, _ = lifecycle.pre_register(conference=conference, data=data(3))
     with pytest.raises(RegistrationError, match="kein Platz frei"):
-        places.move_up(registration=second)
+        lifecycle.move_up(registration=second)
     Registration.objects.filter(pk=holder.pk).update(status=Registration.Status.CANCELLED)
-    places.move_up(registration=second)
+    lifecycle.move_up(registration=second)
     second.refresh_from_db()
     assert second.status == Registration.Status.HOLDS_PLACE
 
@@ -125,25 +126,25 @@ def test_office_can_move_up_a_particular_person_only_when_a_place_is_free():
 def test_pre_registration_after_the_deadline_is_refused():
     conference = ConferenceFactory(pre_registration_deadline=timezone.localdate() - dt.timedelta(days=1))
     with pytest.raises(RegistrationError, match="abgelaufen"):
-        places.pre_register(conference=conference, data=data(1))
+        lifecycle.pre_register(conference=conference, data=data(1))
     assert Registration.objects.count() == 0
 
 
 def test_pre_registration_for_a_draft_is_refused():
     conference = ConferenceFactory(status="draft")
     with pytest.raises(RegistrationError, match="nicht veröffentlicht"):
-        places.pre_register(conference=conference, data=data(1))
+        lifecycle.pre_register(conference=conference, data=data(1))
 
 
 def test_pre_registration_before_the_window_opens_is_refused():
     conference = ConferenceFactory(pre_registration_opens_at=timezone.now() + dt.timedelta(days=3))
     with pytest.raises(RegistrationError, match="beginnt am"):
-        places.pre_register(conference=conference, data=data(1))
+        lifecycle.pre_register(conference=conference, data=data(1))
 
 
 def test_the_office_may_pre_register_after_the_deadline():
     conference = ConferenceFactory(pre_registration_deadline=timezone.localdate() - dt.timedelta(days=1))
-    registration, created = places.pre_register(
+    registration, created = lifecycle.pre_register(
         conference=conference, data=data(1), source=Registration.Source.OFFICE
     )
     assert created is True
@@ -155,9 +156,9 @@ def test_web_pre_registration_stores_the_privacy_text_version():
 
     SitePage.objects.create(slug="datenschutz", title="Datenschutz", body="Version eins")
     conference = ConferenceFactory()
-    first, _ = places.pre_register(conference=conference, data=data(1))
+    first, _ = lifecycle.pre_register(conference=conference, data=data(1))
     SitePage.objects.filter(slug="datenschutz").update(body="Version zwei")
-    second, _ = places.pre_register(conference=conference, data=data(2))
+    second, _ = lifecycle.pre_register(conference=conference, data=data(2))
     assert first.privacy_consent.version == 1
     assert first.privacy_consent.body == "Version eins"
     assert second.privacy_consent.version == 2
@@ -166,14 +167,14 @@ def test_web_pre_registration_stores_the_privacy_text_version():
 
 def test_programme_mailing_reaches_every_active_pre_registration_once(django_capture_on_commit_callbacks):
     conference = ConferenceFactory(places=2)
-    places.pre_register(conference=conference, data=data(1))
-    places.pre_register(conference=conference, data=data(2))
-    places.pre_register(conference=conference, data=data(3))  # waiting, still interested
-    cancelled, _ = places.pre_register(conference=ConferenceFactory(), data=data(4))
+    lifecycle.pre_register(conference=conference, data=data(1))
+    lifecycle.pre_register(conference=conference, data=data(2))
+    lifecycle.pre_register(conference=conference, data=data(3))  # waiting, still interested
+    cancelled, _ = lifecycle.pre_register(conference=ConferenceFactory(), data=data(4))
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        assert places.send_programme_mailing(conference=conference) == 3
-    assert places.send_programme_mailing(conference=conference) == 0
+        assert confirmations.send_programme_mailing(conference=conference) == 3
+    assert confirmations.send_programme_mailing(conference=conference) == 0
     assert OutgoingMail.objects.filter(kind="programme_mailing").count() == 3
     assert len(mail.outbox) == 3
     assert "verbindlich" in mail.outbox[0].body
@@ -181,10 +182,12 @@ def test_programme_mailing_reaches_every_active_pre_registration_once(django_cap
 
 def test_update_personal_data_refuses_an_email_of_another_registration():
     conference = ConferenceFactory()
-    first, _ = places.pre_register(conference=conference, data=data(1))
-    places.pre_register(conference=conference, data=data(2))
+    first, _ = lifecycle.pre_register(conference=conference, data=data(1))
+    lifecycle.pre_register(conference=conference, data=data(2))
     with pytest.raises(RegistrationError):
-        places.update_personal_data(registration=first, data={"email": "person2@example.org"})
-    places.update_personal_data(registration=first, data={"email": "Neu@Example.org", "position": "Leitung"})
+        lifecycle.update_personal_data(registration=first, data={"email": "person2@example.org"})
+    lifecycle.update_personal_data(
+        registration=first, data={"email": "Neu@Example.org", "position": "Leitung"}
+    )
     first.refresh_from_db()
     assert (first.email, first.position) == ("neu@example.org", "Leitung")

@@ -9,9 +9,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
+from registrations.domain import outbox
 from registrations.models import Invoice, OutgoingMail, Registration
-from registrations.roles import OFFICE, ORGANISATION
-from registrations.services import mail as mail_service
+from registrations.office.roles import OFFICE, ORGANISATION
 from tests.factories import ConferenceFactory, RegistrationFactory
 from tests.registrations.money_helpers import binding_registration
 
@@ -31,7 +31,7 @@ def test_personal_page_offers_the_data_copy_and_deletion(client):
 
 def test_my_data_holds_everything_stored_about_the_registration(client):
     registration = binding_registration(note="Bitte vegetarisch", dietary_needs="vegetarisch")
-    mail_service.queue_mail(registration=registration, template="link_resent")
+    outbox.queue_mail(registration=registration, template="link_resent")
     Invoice.objects.create(
         number="2025-0007",
         year=2025,

@@ -5,6 +5,9 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from core.exceptions import RegistrationError
+from registrations.domain import lifecycle
+from registrations.domain.lifecycle import AlreadyRegistered, register_binding
 from registrations.models import (
     ConsentText,
     Invoice,
@@ -13,13 +16,8 @@ from registrations.models import (
     Registration,
     WorkshopBooking,
 )
-from registrations.services import places
-from registrations.services.places import RegistrationError
-from registrations.services.registration import (
-    AlreadyRegistered,
-    binding_window,
-    register_binding,
-)
+from registrations.queries import places as place_queries
+from registrations.rules.windows import binding_window
 from tests.factories import (
     ConferenceFactory,
     ProgrammeItemFactory,
@@ -58,7 +56,7 @@ def binding_data(n=1, **extra):
 
 
 def pre(conference, n=1, **extra):
-    registration, _ = places.pre_register(
+    registration, _ = lifecycle.pre_register(
         conference=conference,
         data={"first_name": f"Person{n}", "last_name": "Müller", "email": f"person{n}@example.org", **extra},
     )
@@ -89,7 +87,7 @@ def test_pre_registration_holding_a_place_becomes_binding_and_keeps_it(conferenc
     assert registration.terms_consent.conference == conference
     assert registration.terms_consent.body == "Zahlbar binnen 14 Tagen. Storno kostenfrei bis 4.7."
     assert registration.terms_accepted_at == registration.registered_at
-    assert places.places_left(conference) == 0
+    assert place_queries.places_left(conference) == 0
     assert Registration.objects.count() == 2
 
 
@@ -109,7 +107,7 @@ def test_binding_waiting_registration_moving_up_gets_its_invoice(conference):
     pre(conference, 2)
     waiting = pre(conference, 3)
     register_binding(conference=conference, registration=waiting, data=binding_data(3))
-    places.cancel(registration=holder)
+    lifecycle.cancel(registration=holder)
     waiting.refresh_from_db()
     assert waiting.status == Registration.Status.HOLDS_PLACE
     assert [(i.kind, i.amount) for i in waiting.invoices.all()] == [("invoice", Decimal("250.00"))]
@@ -124,7 +122,7 @@ def test_new_person_gets_a_place_while_places_are_free_then_the_waiting_list(con
     assert second.fee == Decimal("300.00")
     assert second.fee_category == "non_member"
     assert second.member_number == ""
-    assert places.waiting_position(third) == 1
+    assert place_queries.waiting_position(third) == 1
     assert first.privacy_consent is not None
 
 
@@ -326,7 +324,7 @@ def test_full_workshop_rolls_the_whole_registration_back(conference):
 
 def test_cancelled_pre_registration_cannot_become_binding(conference):
     registration = pre(conference)
-    places.cancel(registration=registration)
+    lifecycle.cancel(registration=registration)
     with pytest.raises(RegistrationError, match="storniert"):
         register_binding(conference=conference, registration=registration, data=binding_data())
 
@@ -358,7 +356,7 @@ SUBSTITUTE = {
 def test_substitute_takes_over_place_invoice_recipient_and_gets_a_new_link(
     conference, django_capture_on_commit_callbacks
 ):
-    from registrations.services.registration import substitute
+    from registrations.domain.lifecycle import substitute
 
     registration, _ = register_binding(
         conference=conference, registration=pre(conference), data=binding_data()
@@ -366,7 +364,7 @@ def test_substitute_takes_over_place_invoice_recipient_and_gets_a_new_link(
     old_token = registration.token
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        taken = substitute(registration=registration, data=SUBSTITUTE)
+        taken = substitute(registration=registration, data=SUBSTITUTE).registration
     assert taken.pk == registration.pk
     assert taken.token != old_token
     assert (taken.first_name, taken.email) == ("Bernd", "bernd.ersatz@example.org")
@@ -393,17 +391,17 @@ def test_substitute_takes_over_place_invoice_recipient_and_gets_a_new_link(
 
 
 def test_non_member_substitute_pays_the_non_member_fee(conference):
-    from registrations.services.registration import substitute
+    from registrations.domain.lifecycle import substitute
 
     registration, _ = register_binding(conference=conference, data=binding_data())
-    taken = substitute(registration=registration, data={**SUBSTITUTE, "is_member": False})
+    taken = substitute(registration=registration, data={**SUBSTITUTE, "is_member": False}).registration
     assert (taken.fee_category, taken.fee, taken.member_number) == ("non_member", Decimal("300.00"), "")
     assert taken.invoices.get(kind="invoice", cancelled_by__isnull=True).amount == Decimal("300.00")
 
 
 @pytest.mark.parametrize("email", ["person1@example.org", "person2@example.org"])
 def test_substitute_with_a_registered_email_is_refused(conference, email):
-    from registrations.services.registration import substitute
+    from registrations.domain.lifecycle import substitute
 
     registration, _ = register_binding(conference=conference, data=binding_data(1))
     register_binding(conference=conference, data=binding_data(2))
@@ -412,7 +410,7 @@ def test_substitute_with_a_registered_email_is_refused(conference, email):
 
 
 def test_pre_registration_cannot_name_a_substitute(conference):
-    from registrations.services.registration import substitute
+    from registrations.domain.lifecycle import substitute
 
     with pytest.raises(RegistrationError, match="nach der verbindlichen Anmeldung"):
         substitute(registration=pre(conference), data=SUBSTITUTE)
@@ -426,7 +424,7 @@ def test_binding_registration_moving_up_gets_the_confirmation_with_its_invoice(
     waiting, _ = register_binding(
         conference=conference, registration=pre(conference, 3), data=binding_data(3)
     )
-    places.cancel(registration=holder)
+    lifecycle.cancel(registration=holder)
     waiting.refresh_from_db()
     invoice = Invoice.objects.get(registration=waiting)
     confirmed = OutgoingMail.objects.get(registration=waiting, kind="registration_confirmed")
@@ -441,7 +439,7 @@ def test_pre_registration_moving_up_gets_no_binding_confirmation(conference):
     holder = pre(conference, 1)
     pre(conference, 2)
     waiting = pre(conference, 3)
-    places.cancel(registration=holder)
+    lifecycle.cancel(registration=holder)
     assert not OutgoingMail.objects.filter(registration=waiting, kind="registration_confirmed").exists()
     assert (
         "Bitte melden Sie sich" in OutgoingMail.objects.get(registration=waiting, kind="moved_up").body_text

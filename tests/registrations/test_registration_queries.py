@@ -10,9 +10,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from registrations.domain import lifecycle, outbox
+from registrations.domain.lifecycle import register_binding
 from registrations.models import Invoice, OutgoingMail
-from registrations.services import mail, places
-from registrations.services.registration import register_binding
 from tests.factories import (
     AppearanceFactory,
     ConferenceFactory,
@@ -92,9 +92,9 @@ def capture(func):
 
 
 def test_pre_registration_queries(conference):
-    places.pre_register(conference=conference, data=person(0))  # the privacy text exists now
+    lifecycle.pre_register(conference=conference, data=person(0))  # the privacy text exists now
     (registration, created), queries = capture(
-        lambda: places.pre_register(conference=conference, data=person(1))
+        lambda: lifecycle.pre_register(conference=conference, data=person(1))
     )
     assert created and registration.holds_place
     assert OutgoingMail.objects.filter(registration=registration).count() == 1
@@ -104,7 +104,7 @@ def test_pre_registration_queries(conference):
 
 def test_binding_registration_queries(conference):
     register_binding(conference=conference, data=binding_data(conference, 0))  # the terms exist now
-    pre, _ = places.pre_register(conference=conference, data=person(1))
+    pre, _ = lifecycle.pre_register(conference=conference, data=person(1))
     data = binding_data(conference, 1)
     (registration, created), queries = capture(
         lambda: register_binding(conference=conference, data=data, registration=pre)
@@ -123,16 +123,16 @@ def test_binding_registration_queries(conference):
 
 def record_lock_and_renders(monkeypatch):
     calls = []
-    real_lock, real_render = places.lock_conference, mail.render_mail
-    monkeypatch.setattr(places, "lock_conference", lambda pk: calls.append("lock") or real_lock(pk))
-    monkeypatch.setattr(mail, "render_mail", lambda t, c: calls.append(t) or real_render(t, c))
+    real_lock, real_render = lifecycle.lock_conference, outbox.render_mail
+    monkeypatch.setattr(lifecycle, "lock_conference", lambda pk: calls.append("lock") or real_lock(pk))
+    monkeypatch.setattr(outbox, "render_mail", lambda t, c: calls.append(t) or real_render(t, c))
     return calls
 
 
 def assert_mail_as_rendered_now(registration, template, **context):
     """The queued mail is exactly what rendering it now, after commit, gives."""
     queued = OutgoingMail.objects.get(registration=registration, kind=template)
-    now = mail.render_for(registration=registration, template=template, context=context)
+    now = outbox.render_for(registration=registration, template=template, context=context)
     assert (queued.to, queued.subject, queued.body_text, queued.body_html) == (
         now.to,
         now.subject,
@@ -144,7 +144,7 @@ def assert_mail_as_rendered_now(registration, template, **context):
 def test_a_pre_registration_with_a_free_place_renders_its_mail_before_the_lock(conference, monkeypatch):
     calls = record_lock_and_renders(monkeypatch)
 
-    registration, _ = places.pre_register(conference=conference, data=person(1))
+    registration, _ = lifecycle.pre_register(conference=conference, data=person(1))
 
     assert calls == ["pre_registration_confirmed", "lock"]
     assert registration.holds_place
@@ -155,10 +155,10 @@ def test_a_pre_registration_with_a_free_place_renders_its_mail_before_the_lock(c
 def test_a_pre_registration_on_the_waiting_list_renders_its_mail_under_the_lock(conference, monkeypatch):
     conference.places = 1
     conference.save()
-    places.pre_register(conference=conference, data=person(1))
+    lifecycle.pre_register(conference=conference, data=person(1))
     calls = record_lock_and_renders(monkeypatch)
 
-    registration, _ = places.pre_register(conference=conference, data=person(2))
+    registration, _ = lifecycle.pre_register(conference=conference, data=person(2))
 
     assert calls == ["lock", "waiting_list_confirmed"]
     assert registration.is_waiting
@@ -171,15 +171,15 @@ def test_a_place_taken_meanwhile_puts_the_person_on_the_waiting_list_with_the_ri
 ):
     conference.places = 1
     conference.save()
-    real_lock = places.lock_conference
+    real_lock = lifecycle.lock_conference
 
     def someone_else_first(pk):
-        monkeypatch.setattr(places, "lock_conference", real_lock)
-        places.pre_register(conference=conference, data=person(9))
+        monkeypatch.setattr(lifecycle, "lock_conference", real_lock)
+        lifecycle.pre_register(conference=conference, data=person(9))
         return real_lock(pk)
 
-    monkeypatch.setattr(places, "lock_conference", someone_else_first)
-    registration, _ = places.pre_register(conference=conference, data=person(1))
+    monkeypatch.setattr(lifecycle, "lock_conference", someone_else_first)
+    registration, _ = lifecycle.pre_register(conference=conference, data=person(1))
 
     assert registration.is_waiting
     assert not OutgoingMail.objects.filter(registration=registration, kind="pre_registration_confirmed")
@@ -187,7 +187,7 @@ def test_a_place_taken_meanwhile_puts_the_person_on_the_waiting_list_with_the_ri
 
 
 def test_a_conference_changed_meanwhile_is_rendered_again(conference, monkeypatch):
-    real_lock = places.lock_conference
+    real_lock = lifecycle.lock_conference
 
     def office_renames_first(pk):
         renamed = type(conference).objects.get(pk=pk)
@@ -195,8 +195,8 @@ def test_a_conference_changed_meanwhile_is_rendered_again(conference, monkeypatc
         renamed.save()
         return real_lock(pk)
 
-    monkeypatch.setattr(places, "lock_conference", office_renames_first)
-    registration, _ = places.pre_register(conference=conference, data=person(1))
+    monkeypatch.setattr(lifecycle, "lock_conference", office_renames_first)
+    registration, _ = lifecycle.pre_register(conference=conference, data=person(1))
 
     queued = OutgoingMail.objects.get(registration=registration)
     assert "Umbenannte Tagung" in queued.body_text
@@ -209,19 +209,17 @@ def test_the_request_user_is_loaded_before_the_lock(conference, monkeypatch, rf)
     from django.utils.functional import SimpleLazyObject
     from simple_history.middleware import _context_manager
 
-    from registrations.services import registration as binding
-
     calls = []
     request = rf.post("/")
     request.user = SimpleLazyObject(lambda: calls.append("user") or AnonymousUser())
-    for module in (places, binding):
+    for module in (lifecycle,):
         real_lock = module.lock_conference
         monkeypatch.setattr(
             module, "lock_conference", lambda pk, real=real_lock: calls.append("lock") or real(pk)
         )
 
     with _context_manager(request):
-        pre, _ = places.pre_register(conference=conference, data=person(1))
+        pre, _ = lifecycle.pre_register(conference=conference, data=person(1))
     assert calls == ["user", "lock"]
 
     calls.clear()

@@ -10,10 +10,9 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from core.exceptions import RegistrationError
+from registrations.domain import outbox, retention
 from registrations.models import Invoice, OutgoingMail, OutgoingMailAttachment, Payment, Registration
-from registrations.services import mail as mail_service
-from registrations.services import retention
-from registrations.services.places import RegistrationError
 from tests.factories import ConferenceFactory
 from tests.registrations.money_helpers import binding_registration
 
@@ -49,7 +48,7 @@ def person_with_everything(conference):
     # History rows with the old values: a change made later.
     registration.position = f"Leitung {MARK}"
     registration.save()
-    mail_service.queue_mail(
+    outbox.queue_mail(
         registration=registration,
         template="link_resent",
         attachments=[("Bestaetigung.pdf", f"PDF {MARK}".encode(), "application/pdf")],

@@ -5,8 +5,8 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from registrations.domain import lifecycle
 from registrations.models import Registration
-from registrations.services import places
 from tests.factories import ConferenceFactory
 
 pytestmark = pytest.mark.django_db
@@ -53,7 +53,9 @@ def test_pre_registration_form_stores_and_redirects_to_thanks(client, django_cap
 
 def test_thanks_page_shows_the_waiting_list_position(client):
     conference = ConferenceFactory(places=1)
-    places.pre_register(conference=conference, data={"first_name": "A", "last_name": "B", "email": "a@b.de"})
+    lifecycle.pre_register(
+        conference=conference, data={"first_name": "A", "last_name": "B", "email": "a@b.de"}
+    )
     response = client.post(url(conference), form_data(), follow=True)
     assert "Warteliste auf Platz 1" in response.content.decode()
 
@@ -140,7 +142,7 @@ def test_draft_conference_form_is_404_for_the_public(client):
 
 def make_registration(**kwargs):
     conference = kwargs.pop("conference", None) or ConferenceFactory()
-    registration, _ = places.pre_register(
+    registration, _ = lifecycle.pre_register(
         conference=conference,
         data={
             "first_name": "Ina",
@@ -201,7 +203,7 @@ def test_person_corrects_their_data(client):
 def test_person_cancels_and_the_waiting_list_moves_up(client, django_capture_on_commit_callbacks):
     conference = ConferenceFactory(places=1)
     registration = make_registration(conference=conference)
-    waiting, _ = places.pre_register(
+    waiting, _ = lifecycle.pre_register(
         conference=conference, data={"first_name": "W", "last_name": "X", "email": "w@example.org"}
     )
     cancel_url = reverse("registrations:personal_cancel", kwargs={"token": registration.token})

@@ -7,7 +7,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from registrations.services import invoices, payments
+from registrations.documents import invoice as invoice_documents
+from registrations.domain import invoicing, payments
+from registrations.queries import invoices as invoice_queries
 from tests.factories import ConferenceFactory
 
 from .money_helpers import binding_registration
@@ -18,7 +20,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def registration():
     registration = binding_registration(conference=ConferenceFactory(title="VSOP-Jahrestagung 2025"))
-    invoices.issue_invoice(registration=registration)
+    invoicing.issue_invoice(registration=registration)
     registration.refresh_from_db()
     return registration
 
@@ -35,7 +37,7 @@ def test_personal_page_shows_invoice_state_open_amount_and_bank_data(client, reg
     payments.record_payment(
         registration=registration, amount=Decimal("100.00"), received_on=timezone.localdate()
     )
-    invoice = invoices.current_invoice(registration)
+    invoice = invoice_queries.current_invoice(registration)
 
     response = client.get(registration.get_absolute_url())
 
@@ -51,7 +53,7 @@ def test_personal_page_shows_invoice_state_open_amount_and_bank_data(client, reg
 
 
 def test_personal_page_after_storno_lists_both_and_no_transfer(client, registration):
-    invoices.cancel_invoice(registration=registration, reason="Test")
+    invoicing.cancel_invoice(registration=registration, reason="Test")
     registration.refresh_from_db()
     content = client.get(registration.get_absolute_url()).content.decode()
     assert "Stornorechnung" in content
@@ -66,7 +68,7 @@ def test_personal_page_without_invoice_has_no_invoice_box(client):
 
 
 def test_invoice_download_with_the_personal_link(client, registration):
-    invoice = invoices.current_invoice(registration)
+    invoice = invoice_queries.current_invoice(registration)
     response = client.get(pdf_url(registration.token, invoice.number))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -75,9 +77,9 @@ def test_invoice_download_with_the_personal_link(client, registration):
 
 
 def test_invoice_download_is_404_for_a_foreign_token_or_number(client, registration):
-    invoice = invoices.current_invoice(registration)
+    invoice = invoice_queries.current_invoice(registration)
     other = binding_registration(conference=registration.conference, email="fremd@example.org")
-    other_invoice = invoices.issue_invoice(registration=other)
+    other_invoice = invoicing.issue_invoice(registration=other)
 
     responses = [
         client.get(pdf_url(other.token, invoice.number)),  # someone else's link, my invoice
@@ -99,7 +101,7 @@ def test_girocode_image_encodes_the_open_amount(client, registration):
     payments.record_payment(
         registration=registration, amount=Decimal("100.00"), received_on=timezone.localdate()
     )
-    invoice = invoices.current_invoice(registration)
+    invoice = invoice_queries.current_invoice(registration)
 
     response = client.get(girocode_url(registration.token, invoice.number))
 
@@ -107,7 +109,7 @@ def test_girocode_image_encodes_the_open_amount(client, registration):
     assert response["Content-Type"] == "image/svg+xml"
     # Decode the same code as PNG (zxing reads raster images).
     buffer = BytesIO()
-    invoices.girocode(invoice, amount=Decimal("150.00")).save(buffer, kind="png", scale=5)
+    invoice_documents.girocode(invoice, amount=Decimal("150.00")).save(buffer, kind="png", scale=5)
     assert response.content == _svg(invoice, Decimal("150.00"))
     (result,) = zxingcpp.read_barcodes(Image.open(BytesIO(buffer.getvalue())))
     assert result.text.split("\n")[7] == "EUR150"
@@ -115,17 +117,19 @@ def test_girocode_image_encodes_the_open_amount(client, registration):
 
 def _svg(invoice, amount):
     buffer = BytesIO()
-    invoices.girocode(invoice, amount=amount).save(buffer, kind="svg", scale=6, border=2, title="GiroCode")
+    invoice_documents.girocode(invoice, amount=amount).save(
+        buffer, kind="svg", scale=6, border=2, title="GiroCode"
+    )
     return buffer.getvalue()
 
 
 def test_no_girocode_when_paid_or_for_a_storno(client, registration):
-    invoice = invoices.current_invoice(registration)
+    invoice = invoice_queries.current_invoice(registration)
     payments.record_payment(
         registration=registration, amount=Decimal("250.00"), received_on=timezone.localdate()
     )
     assert client.get(girocode_url(registration.token, invoice.number)).status_code == 404
-    storno = invoices.cancel_invoice(registration=registration, reason="Test")
+    storno = invoicing.cancel_invoice(registration=registration, reason="Test")
     assert client.get(girocode_url(registration.token, storno.number)).status_code == 404
     assert client.get(girocode_url(registration.token, invoice.number)).status_code == 404
 
@@ -136,7 +140,7 @@ def test_personal_page_queries_do_not_grow_with_invoices(client, registration, d
         client.get(url)
     baseline = len(captured)
     for _ in range(3):
-        invoices.reissue_invoice(registration=registration, notify=False)
+        invoicing.reissue_invoice(registration=registration, notify=False)
         payments.record_payment(
             registration=registration, amount=Decimal("10.00"), received_on=timezone.localdate()
         )

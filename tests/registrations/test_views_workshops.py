@@ -5,8 +5,8 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
+from registrations.domain import workshops
 from registrations.models import Registration, WorkshopBooking
-from registrations.services import workshops
 from tests.factories import (
     ConferenceFactory,
     RegistrationFactory,

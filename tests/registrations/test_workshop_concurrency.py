@@ -5,9 +5,10 @@ import threading
 import pytest
 from django.db import connection, connections
 
+from core.exceptions import RegistrationError
+from registrations.domain import lifecycle, locking, workshops
 from registrations.models import WorkshopBooking
-from registrations.services import locking, workshops
-from registrations.services.places import RegistrationError
+from registrations.queries import workshops as workshop_queries
 from tests.factories import ConferenceFactory, RegistrationFactory, WorkshopFactory, WorkshopPhaseFactory
 
 from .race import at_once
@@ -62,7 +63,8 @@ def test_concurrent_choices_never_oversell_and_the_rest_wait_in_order():
     assert count(workshop, WorkshopBooking.Status.SEATED) == SEATS
     assert count(workshop, WorkshopBooking.Status.WAITING) == PEOPLE - SEATS
     positions = sorted(
-        b.position for b in workshops.with_waiting_positions(WorkshopBooking.objects.filter(status="waiting"))
+        b.position
+        for b in workshop_queries.with_waiting_positions(WorkshopBooking.objects.filter(status="waiting"))
     )
     assert positions == list(range(1, PEOPLE - SEATS + 1))
 
@@ -155,7 +157,6 @@ def test_concurrent_changes_across_workshops_keep_every_invariant():
 def test_cancellations_racing_workshop_changes_neither_deadlock_nor_oversell():
     """Cancelling frees seats (conference → registration → workshops) while others change their
     choices and move people up; both take the conference lock first, so no deadlock."""
-    from registrations.services import places
 
     conference = ConferenceFactory(places=100)
     phase = WorkshopPhaseFactory(conference=conference)
@@ -185,7 +186,7 @@ def test_cancellations_racing_workshop_changes_neither_deadlock_nor_oversell():
             connections.close_all()
 
     def cancel(registration):
-        places.cancel(registration=registration, notify=False)
+        lifecycle.cancel(registration=registration, notify=False)
 
     def switch(registration):
         try:
@@ -212,7 +213,6 @@ def race_cancel_against_seat_release(monkeypatch):
     """Y waits for X's seat. One thread cancels Y (conference → Y's row → workshops), the other
     frees X's seat (workshops → mail to Y, which needs Y's row). Both are stopped right where
     they hold their first locks, then released together."""
-    from registrations.services import places
 
     conference = ConferenceFactory(places=10)
     phase = WorkshopPhaseFactory(conference=conference)
@@ -249,7 +249,7 @@ def race_cancel_against_seat_release(monkeypatch):
         finally:
             connections.close_all()
 
-    cancelling = threading.Thread(name="cancel", target=run, args=(lambda: places.cancel(registration=y),))
+    cancelling = threading.Thread(name="cancel", target=run, args=(lambda: lifecycle.cancel(registration=y),))
     leaving = threading.Thread(
         name="leave",
         target=run,

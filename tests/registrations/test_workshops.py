@@ -4,10 +4,11 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from core.exceptions import RegistrationError
 from programme.models import Workshop
+from registrations.domain import lifecycle, workshops
 from registrations.models import OutgoingMail, Registration, WorkshopBooking
-from registrations.services import places, workshops
-from registrations.services.places import RegistrationError
+from registrations.queries import workshops as workshop_queries
 from tests.factories import (
     ConferenceFactory,
     RegistrationFactory,
@@ -71,9 +72,9 @@ def test_full_workshop_with_waiting_list_keeps_order(phase):
         workshops.choose_workshops(
             registration=registration, choices={phase.pk: workshop.pk}, join_waiting_list=True
         )
-    positions = [workshops.bookings_of(r)[0].position for r in later]
+    positions = [workshop_queries.bookings_of(r)[0].position for r in later]
     assert positions == [1, 2, 3]
-    assert [b.registration for b in workshops.waiting_list(workshop)] == later
+    assert [b.registration for b in workshop_queries.waiting_list(workshop)] == later
 
 
 def test_second_choice_is_seated_while_waiting(phase):
@@ -114,7 +115,7 @@ def test_choosing_the_same_again_keeps_the_waiting_position(phase):
         workshops.choose_workshops(
             registration=registration, choices={phase.pk: workshop.pk}, join_waiting_list=True
         )
-    assert [b.registration for b in workshops.waiting_list(workshop)] == [first, second]
+    assert [b.registration for b in workshop_queries.waiting_list(workshop)] == [first, second]
 
 
 def test_changing_a_choice_moves_the_first_waiting_person_up_with_a_mail(
@@ -137,7 +138,7 @@ def test_changing_a_choice_moves_the_first_waiting_person_up_with_a_mail(
         workshops.choose_workshops(registration=holder, choices={phase.pk: other.pk})
     assert seated_names(first) == ["Wartend"]
     assert bookings(waiting) == [("Quartiersarbeit", SEATED, None)]
-    assert workshops.bookings_of(behind)[0].position == 1
+    assert workshop_queries.bookings_of(behind)[0].position == 1
     assert [(m.to, m.subject) for m in mail.outbox] == [
         (["wartend@example.org"], "Workshop-Platz frei geworden: Quartiersarbeit")
     ]
@@ -180,7 +181,7 @@ def test_cancellation_frees_seats_and_moves_up(phase):
         choices={phase.pk: workshop.pk, other_phase.pk: other.pk},
         join_waiting_list=True,
     )
-    places.cancel(registration=holder)
+    lifecycle.cancel(registration=holder)
     assert bookings(holder) == []
     assert seated_names(workshop) == ["Wartend"]
     assert seated_names(other) == ["Wartend"]
@@ -194,8 +195,8 @@ def test_registration_on_the_conference_waiting_list_records_wishes_and_is_seate
     waiting = person(conference, status=Registration.Status.WAITING, waiting_since=timezone.now())
     workshops.choose_workshops(registration=waiting, choices={phase.pk: workshop.pk})
     assert bookings(waiting) == [("A", WAITING, None)]
-    assert workshops.workshop_choices(conference)[0].workshops[0].seats_left == 3
-    places.cancel(registration=holder)
+    assert workshop_queries.workshop_choices(conference)[0].workshops[0].seats_left == 3
+    lifecycle.cancel(registration=holder)
     assert bookings(waiting) == [("A", SEATED, None)]
 
 
@@ -329,7 +330,7 @@ def test_raising_the_seat_limit_seats_the_waiting_in_order(phase, django_capture
     with django_capture_on_commit_callbacks(execute=True):
         workshop.save()
     assert seated_names(workshop)[1:] == ["W0", "W1"]
-    assert [b.registration.last_name for b in workshops.waiting_list(workshop)] == ["W2"]
+    assert [b.registration.last_name for b in workshop_queries.waiting_list(workshop)] == ["W2"]
 
 
 def test_seat_waiting_fills_free_seats_only(phase):
@@ -351,7 +352,7 @@ def test_workshop_choices_counts_seats_and_runs_constant_queries(phase, django_a
     )
     WorkshopPhaseFactory(conference=phase.conference, mode="groups")
     with django_assert_num_queries(3):
-        entries = workshops.workshop_choices(phase.conference)
+        entries = workshop_queries.workshop_choices(phase.conference)
         summary = [
             (
                 e.phase.title,
@@ -369,7 +370,7 @@ def test_workshop_choices_counts_seats_and_runs_constant_queries(phase, django_a
         WorkshopFactory(phase=WorkshopPhaseFactory(conference=phase.conference, number=10 + n))
         workshops.choose_workshops(registration=person(phase.conference), choices={phase.pk: open_.pk})
     with django_assert_num_queries(3):
-        assert len(workshops.workshop_choices(phase.conference)) == 6
+        assert len(workshop_queries.workshop_choices(phase.conference)) == 6
 
 
 def test_bookings_of_runs_three_queries_with_a_waiting_wish_and_two_without(phase, django_assert_num_queries):
@@ -387,7 +388,7 @@ def test_bookings_of_runs_three_queries_with_a_waiting_wish_and_two_without(phas
     )
     # phases, bookings, waiting-list positions
     with django_assert_num_queries(3):
-        entries = workshops.bookings_of(registration)
+        entries = workshop_queries.bookings_of(registration)
         summary = [
             (
                 e.phase.number,
@@ -402,7 +403,10 @@ def test_bookings_of_runs_three_queries_with_a_waiting_wish_and_two_without(phas
     seated_only = person(phase.conference)
     workshops.choose_workshops(registration=seated_only, choices={other_phase.pk: third.pk})
     with django_assert_num_queries(2):
-        assert [e.seat and e.seat.workshop.title for e in workshops.bookings_of(seated_only)] == [None, "C"]
+        assert [e.seat and e.seat.workshop.title for e in workshop_queries.bookings_of(seated_only)] == [
+            None,
+            "C",
+        ]
 
 
 def test_move_up_to_a_conference_place_seats_the_second_choice_when_the_wish_is_full():
@@ -420,7 +424,7 @@ def test_move_up_to_a_conference_place_seats_the_second_choice_when_the_wish_is_
         join_waiting_list=True,
     )
     assert bookings(waiting) == [("A", WAITING, "B")]
-    places.cancel(registration=leaving)
+    lifecycle.cancel(registration=leaving)
     assert bookings(waiting) == [("A", WAITING, "B"), ("B", SEATED, None)]
 
 

@@ -26,6 +26,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from core.forms.validators import has_control_characters
 from registrations.models import (
     GroupMembership,
     Invoice,
@@ -34,7 +35,6 @@ from registrations.models import (
     Registration,
     WorkshopBooking,
 )
-from registrations.validators import has_control_characters
 from tests.factories import ConferenceFactory, RegistrationFactory, WorkshopFactory, WorkshopPhaseFactory
 
 pytestmark = pytest.mark.django_db
@@ -354,7 +354,7 @@ def test_markup_stored_in_every_text_field_is_escaped_on_every_personal_page(cli
 def test_a_substitution_with_long_names_fits_the_audit_trail(world):
     """simple-history's change reason is a varchar(100); PostgreSQL refused longer notes (found by the
     property test above, which SQLite could not show: it does not enforce lengths)."""
-    from registrations.services.registration import substitute
+    from registrations.domain.lifecycle import substitute
 
     registration = fresh_binding_registration(world["conference"])
     Registration.objects.filter(pk=registration.pk).update(

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from registrations.models import Registration
-from registrations.roles import CONFERENCE_APPS, OFFICE, ORGANISATION, sync_roles
+from registrations.office.roles import CONFERENCE_APPS, OFFICE, ORGANISATION, sync_roles
 from tests.factories import RegistrationFactory
 
 pytestmark = pytest.mark.django_db

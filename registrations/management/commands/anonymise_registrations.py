@@ -3,8 +3,8 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from registrations.domain import retention
 from registrations.models import Registration
-from registrations.services import retention
 
 
 def _date(value):

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from programme.demo import DEMO_SLUG
-from registrations.demo import fill_demo_participants
+from registrations.domain.demo import fill_demo_participants
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from registrations.services.mail import deliver_due_mails
+from registrations.domain.outbox import deliver_due_mails
 
 
 class Command(BaseCommand):

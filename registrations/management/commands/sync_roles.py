@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from registrations.roles import sync_roles
+from registrations.office.roles import sync_roles
 
 
 class Command(BaseCommand):

@@ -1,0 +1,54 @@
+"""Money and date ranges as the association writes them (the template filters in core/templatetags wrap these)."""
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.utils import timezone
+from django.utils.formats import date_format
+
+NBSP = "\u00a0"
+EN_DASH = "\u2013"
+
+
+def euro(value):
+    """A sum of money in German notation, whatever the active language: '1.250,00 €'.
+
+    Fees are printed on invoices and in letters in German, so the format is fixed
+    instead of following the visitor's language. Empty values render as ''.
+    """
+    if value is None or value == "":
+        return ""
+    try:
+        amount = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    except (InvalidOperation, ValueError):
+        return ""
+    english = f"{abs(amount):,.2f}"  # 1,250.50
+    german = english.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    sign = "-" if amount < 0 else ""
+    return f"{sign}{german}{NBSP}€"
+
+
+def _local(value):
+    return timezone.localtime(value) if timezone.is_aware(value) else value
+
+
+def datetime_range(start, end):
+    """'25.09.2025 10:00 – 26.09.2025 14:00'; on a single day '25.09.2025 10:00 – 14:00'."""
+    if not start:
+        return ""
+    start = _local(start)
+    text = date_format(start, "d.m.Y H:i")
+    if not end:
+        return text
+    end = _local(end)
+    end_format = "H:i" if end.date() == start.date() else "d.m.Y H:i"
+    return f"{text} {EN_DASH} {date_format(end, end_format)}"
+
+
+def time_range(start, end):
+    """'10:00 – 11:30' for a programme item; just '19:00' when it has no end."""
+    if not start:
+        return ""
+    text = date_format(_local(start), "H:i")
+    if not end:
+        return text
+    return f"{text} {EN_DASH} {date_format(_local(end), 'H:i')}"

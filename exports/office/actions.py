@@ -1,0 +1,72 @@
+"""Admin actions on selected registrations: the same exports as the export page, for a hand-picked set.
+
+registrations/admin.py adds `EXPORT_ACTIONS` to the registration list.
+"""
+
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+
+from ..domain.dispatch import start_export
+from ..models import ExportFormat, ExportKind
+from ..rules import can_export
+from .responses import respond_with_export
+
+
+def _export(modeladmin, request, queryset, kind, format):
+    if not can_export(request.user):
+        modeladmin.message_user(request, _("Sie dürfen keine Teilnehmerlisten exportieren."), messages.ERROR)
+        return None
+    selected = list(queryset.order_by().values_list("pk", "conference_id"))
+    conferences = {conference_id for _pk, conference_id in selected}
+    if len(conferences) != 1:
+        modeladmin.message_user(
+            request, _("Bitte nur Anmeldungen einer einzigen Tagung auswählen."), messages.WARNING
+        )
+        return None
+    from programme.models import Conference
+
+    conference = Conference.objects.get(pk=conferences.pop())
+    # The office picked these people by hand: no status filter, whatever they are.
+    params = {"filters": {"ids": [pk for pk, _conference in selected]}}
+    result = start_export(conference=conference, kind=kind, format=format, params=params, user=request.user)
+    return respond_with_export(request, result)
+
+
+@admin.action(description=_("Teilnehmerliste als PDF"))
+def export_list_pdf(modeladmin, request, queryset):
+    return _export(modeladmin, request, queryset, ExportKind.PARTICIPANTS, ExportFormat.PDF)
+
+
+@admin.action(description=_("Teilnehmerliste als Excel-Datei"))
+def export_list_xlsx(modeladmin, request, queryset):
+    return _export(modeladmin, request, queryset, ExportKind.PARTICIPANTS, ExportFormat.XLSX)
+
+
+@admin.action(description=_("Teilnehmerliste als CSV-Datei"))
+def export_list_csv(modeladmin, request, queryset):
+    return _export(modeladmin, request, queryset, ExportKind.PARTICIPANTS, ExportFormat.CSV)
+
+
+@admin.action(description=_("Namensschilder (PDF)"))
+def export_badges(modeladmin, request, queryset):
+    return _export(modeladmin, request, queryset, ExportKind.BADGES, ExportFormat.PDF)
+
+
+@admin.action(description=_("Unterschriftenliste (PDF)"))
+def export_sign_in(modeladmin, request, queryset):
+    return _export(modeladmin, request, queryset, ExportKind.SIGN_IN, ExportFormat.PDF)
+
+
+@admin.action(description=_("Teilnahmebescheinigungen (PDF)"))
+def export_certificates(modeladmin, request, queryset):
+    return _export(modeladmin, request, queryset, ExportKind.CERTIFICATES, ExportFormat.PDF)
+
+
+EXPORT_ACTIONS = [
+    export_list_pdf,
+    export_list_xlsx,
+    export_list_csv,
+    export_badges,
+    export_sign_in,
+    export_certificates,
+]

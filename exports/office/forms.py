@@ -1,0 +1,118 @@
+"""The export page's form: which list, which format, which columns and filters."""
+
+from django import forms
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from programme.models import Workshop
+from registrations.models import DiscussionGroup, Registration
+
+from ..models import ExportFormat, ExportKind
+from ..queries import lists
+from ..rules import only_as_pdf
+
+YES_NO = [("", _("alle")), ("yes", _("ja")), ("no", _("nein"))]
+
+
+class ExportForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Liste"),
+        choices=ExportKind.choices,
+        initial=ExportKind.PARTICIPANTS,
+        widget=forms.RadioSelect,
+    )
+    format = forms.ChoiceField(
+        label=_("Format"), choices=ExportFormat.choices, initial=ExportFormat.PDF, widget=forms.RadioSelect
+    )
+    columns = forms.MultipleChoiceField(
+        label=_("Spalten der Teilnehmerliste"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Nur für die Teilnehmerliste der Geschäftsstelle; ohne Auswahl die Standardspalten."),
+    )
+    status = forms.MultipleChoiceField(
+        label=_("Status"),
+        choices=Registration.Status.choices,
+        initial=[Registration.Status.HOLDS_PLACE],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    stage = forms.ChoiceField(
+        label=_("Stufe"), choices=[("", _("alle")), *Registration.Stage.choices], required=False
+    )
+    paid = forms.ChoiceField(label=_("bezahlt"), choices=YES_NO, required=False)
+    member = forms.ChoiceField(label=_("Mitglied"), choices=YES_NO, required=False)
+    workshop = forms.ModelChoiceField(
+        label=_("Workshop"), queryset=Workshop.objects.none(), required=False, empty_label=_("alle")
+    )
+    group = forms.ModelChoiceField(
+        label=_("Diskussionsgruppe"),
+        queryset=DiscussionGroup.objects.none(),
+        required=False,
+        empty_label=_("alle"),
+    )
+    with_city = forms.BooleanField(
+        label=_("Ort mit aufführen"), required=False, help_text=_("Nur für die Liste zum Aushändigen.")
+    )
+    day = forms.ChoiceField(label=_("Tag der Unterschriftenliste"), required=False)
+    layout_name = forms.CharField(
+        label=_("Als Layout speichern unter"),
+        max_length=100,
+        required=False,
+        help_text=_("Spalten und Filter unter diesem Namen für das nächste Mal speichern."),
+    )
+
+    def __init__(self, *args, conference, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.conference = conference
+        self.fields["columns"].choices = [(c.key, c.header) for c in lists.available_columns(conference)]
+        self.fields["workshop"].queryset = Workshop.objects.filter(
+            phase__conference=conference
+        ).select_related("phase")
+        self.fields["workshop"].label_from_instance = lambda w: f"AP {w.phase.number}: {w.title}"
+        self.fields["group"].queryset = DiscussionGroup.objects.filter(
+            phase__conference=conference
+        ).select_related("phase")
+        self.fields["group"].label_from_instance = lambda g: f"AP {g.phase.number}: {g}"
+        self.fields["day"].choices = [
+            ("", _("alle Tagungstage")),
+            *((d.isoformat(), date_format(d, "l, d.m.Y")) for d in lists.conference_days(conference)),
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if only_as_pdf(cleaned.get("kind"), cleaned.get("format")):
+            self.add_error("format", _("Diese Liste gibt es nur als PDF."))
+        return cleaned
+
+    def filters(self):
+        data = self.cleaned_data
+        filters = {"status": list(data.get("status") or [])}
+        for key in ("stage", "paid", "member"):
+            if data.get(key):
+                filters[key] = data[key]
+        if data.get("workshop"):
+            filters["workshop"] = data["workshop"].pk
+        if data.get("group"):
+            filters["group"] = data["group"].pk
+        return filters
+
+    def params(self):
+        data = self.cleaned_data
+        options = {"with_city": bool(data.get("with_city"))}
+        if data.get("day"):
+            options["day"] = data["day"]
+        return {"columns": list(data.get("columns") or []), "filters": self.filters(), "options": options}
+
+    @classmethod
+    def initial_from_layout(cls, layout):
+        filters = layout.filters or {}
+        return {
+            "columns": layout.columns,
+            "status": filters.get("status", []),
+            "stage": filters.get("stage", ""),
+            "paid": filters.get("paid", ""),
+            "member": filters.get("member", ""),
+            "workshop": filters.get("workshop"),
+            "group": filters.get("group"),
+        }

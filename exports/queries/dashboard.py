@@ -1,0 +1,224 @@
+"""The office's dashboard on the admin start page: places, people, money and fill per conference.
+
+`office_dashboard()` runs a fixed number of grouped queries, whatever the number
+of registrations (each figure is an aggregate, grouped by conference).
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.formatting import euro
+from programme.models import Conference, Workshop
+from registrations.models import DiscussionGroup, Invoice, Payment, Registration
+
+RECENT_DAYS = 90
+MAX_CONFERENCES = 3
+RECENT_ITEMS = 10
+
+ZERO = Decimal("0.00")
+
+
+@dataclass
+class ConferenceFigures:
+    conference: Conference
+    held_pre: int = 0
+    held_binding: int = 0
+    waiting: int = 0
+    cancelled: int = 0
+    members: int = 0
+    non_members: int = 0
+    invoiced: Decimal = ZERO
+    received: Decimal = ZERO
+    overdue: Decimal = ZERO
+    overdue_count: int = 0
+    workshops: list = field(default_factory=list)
+    groups: list = field(default_factory=list)
+    activity: list = field(default_factory=list)
+
+    @property
+    def held(self):
+        return self.held_pre + self.held_binding
+
+    @property
+    def free(self):
+        return max(self.conference.places - self.held, 0)
+
+    @property
+    def open(self):
+        return self.invoiced - self.received
+
+
+@dataclass(frozen=True)
+class Activity:
+    at: dt.datetime
+    text: str
+    registration_id: int
+
+
+def dashboard_conferences(now=None):
+    """Conferences still running or ended in the last RECENT_DAYS days; else the latest one."""
+    now = now or timezone.now()
+    conferences = list(
+        Conference.objects.filter(ends_at__gte=now - dt.timedelta(days=RECENT_DAYS)).order_by("starts_at")[
+            :MAX_CONFERENCES
+        ]
+    )
+    return conferences or list(Conference.objects.order_by("-starts_at")[:1])
+
+
+def place_figures(conference_ids):
+    """Places held (by pre- and by binding registrations) and people waiting, per conference.
+
+    PLACE COUNTING, still a copy of the rule (issue 13): the dashboard counts places itself
+    here, with one grouped query. This is the single function to point at the shared query
+    registrations.queries.places.place_counts, so that places are counted in one place.
+    Returns {conference_id: {"held_pre": n, "held_binding": n, "waiting": n}}.
+    """
+    S = Registration.Status  # noqa: N806 - short alias keeps the aggregates readable
+    rows = (
+        Registration.objects.filter(conference_id__in=conference_ids)
+        .values("conference_id")
+        .annotate(
+            held_pre=Count("pk", filter=Q(status=S.HOLDS_PLACE, stage=Registration.Stage.PRE)),
+            held_binding=Count("pk", filter=Q(status=S.HOLDS_PLACE, stage=Registration.Stage.BINDING)),
+            waiting=Count("pk", filter=Q(status=S.WAITING)),
+        )
+        .order_by()
+    )
+    return {row.pop("conference_id"): row for row in rows}
+
+
+def office_dashboard(now=None):
+    """Figures for the dashboard: a list of ConferenceFigures."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    conferences = dashboard_conferences(now)
+    figures = {c.pk: ConferenceFigures(conference=c) for c in conferences}
+    if not figures:
+        return []
+    ids = list(figures)
+    S = Registration.Status  # noqa: N806 - short alias keeps the aggregates readable
+
+    for conference_id, places in place_figures(ids).items():
+        for key, value in places.items():
+            setattr(figures[conference_id], key, value)
+
+    rows = (
+        Registration.objects.filter(conference_id__in=ids)
+        .values("conference_id")
+        .annotate(
+            cancelled=Count("pk", filter=Q(status=S.CANCELLED)),
+            members=Count("pk", filter=~Q(status=S.CANCELLED) & Q(is_member=True)),
+            non_members=Count("pk", filter=~Q(status=S.CANCELLED) & Q(is_member=False)),
+        )
+        .order_by()
+    )
+    for row in rows:
+        target = figures[row.pop("conference_id")]
+        for key, value in row.items():
+            setattr(target, key, value)
+
+    unpaid = ~Q(
+        registration__payment_status__in=[
+            Registration.PaymentStatus.PAID,
+            Registration.PaymentStatus.REFUNDED,
+        ]
+    )
+    overdue = Q(kind=Invoice.Kind.INVOICE, due_on__lt=today, cancelled_by__isnull=True) & unpaid
+    invoices = (
+        Invoice.objects.filter(registration__conference_id__in=ids)
+        .values("registration__conference_id")
+        .annotate(
+            invoiced=Sum("amount"),
+            overdue=Sum("amount", filter=overdue),
+            overdue_count=Count("pk", filter=overdue),
+        )
+        .order_by()
+    )
+    for row in invoices:
+        target = figures[row["registration__conference_id"]]
+        target.invoiced = row["invoiced"] or ZERO
+        target.overdue = row["overdue"] or ZERO
+        target.overdue_count = row["overdue_count"]
+
+    payments = (
+        Payment.objects.filter(registration__conference_id__in=ids)
+        .values("registration__conference_id")
+        .annotate(received=Sum("amount"))
+        .order_by()
+    )
+    for row in payments:
+        figures[row["registration__conference_id"]].received = row["received"] or ZERO
+
+    workshops = (
+        Workshop.objects.filter(phase__conference_id__in=ids)
+        .select_related("phase")
+        .annotate(
+            seated=Count("bookings", filter=Q(bookings__status="seated")),
+            waiting=Count("bookings", filter=Q(bookings__status="waiting")),
+        )
+        .order_by("phase__number", "order", "pk")
+    )
+    for workshop in workshops:
+        figures[workshop.phase.conference_id].workshops.append(workshop)
+
+    groups = (
+        DiscussionGroup.objects.filter(phase__conference_id__in=ids)
+        .select_related("phase")
+        .annotate(members=Count("memberships"))
+        .order_by("phase__number", "number")
+    )
+    for group in groups:
+        figures[group.phase.conference_id].groups.append(group)
+
+    _add_activity(figures, ids)
+    return list(figures.values())
+
+
+def _add_activity(figures, ids):
+    """Latest registrations, cancellations and payments, newest first (three small queries)."""
+    activity = {pk: [] for pk in ids}
+    latest = Registration.objects.filter(conference_id__in=ids).order_by("-created_at")[:RECENT_ITEMS]
+    for r in latest.only("pk", "conference_id", "first_name", "last_name", "status", "stage", "created_at"):
+        text = _("%(name)s: angemeldet (%(stage)s, %(status)s)") % {
+            "name": f"{r.first_name} {r.last_name}",
+            "stage": r.get_stage_display(),
+            "status": r.get_status_display(),
+        }
+        activity[r.conference_id].append(Activity(r.created_at, text, r.pk))
+    cancelled = (
+        Registration.objects.filter(conference_id__in=ids, cancelled_at__isnull=False)
+        .order_by("-cancelled_at")
+        .only("pk", "conference_id", "first_name", "last_name", "cancelled_at")[:RECENT_ITEMS]
+    )
+    for r in cancelled:
+        text = _("%(name)s: storniert") % {"name": f"{r.first_name} {r.last_name}"}
+        activity[r.conference_id].append(Activity(r.cancelled_at, text, r.pk))
+    payments = (
+        Payment.objects.filter(registration__conference_id__in=ids)
+        .select_related("registration")
+        .only(
+            "amount",
+            "created_at",
+            "registration__id",
+            "registration__conference_id",
+            "registration__first_name",
+            "registration__last_name",
+        )
+        .order_by("-created_at")[:RECENT_ITEMS]
+    )
+
+    for p in payments:
+        r = p.registration
+        text = _("%(name)s: Zahlung %(amount)s") % {
+            "name": f"{r.first_name} {r.last_name}",
+            "amount": euro(p.amount),
+        }
+        activity[r.conference_id].append(Activity(p.created_at, text, r.pk))
+    for pk, items in activity.items():
+        figures[pk].activity = sorted(items, key=lambda a: a.at, reverse=True)[:RECENT_ITEMS]

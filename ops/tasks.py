@@ -1,0 +1,33 @@
+"""The schedule: recurring jobs, enqueued by the one `manage.py crontask` process.
+
+The scheduler only enqueues; a task worker (`manage.py db_worker`, any number of them)
+runs each enqueued task once. The jobs call the management commands by name, the same
+commands an operator runs by hand."""
+
+from crontask import cron
+from django.core.management import call_command
+from django.tasks import task
+
+
+@cron("*/5 * * * *")
+@task
+def send_queued_mails():
+    """Retry mails whose delivery failed and whose next attempt is due (outbox)."""
+    call_command("send_queued_mails")
+
+
+@cron("30 3 * * *")
+@task
+def anonymise_registrations():
+    """Anonymise personal data past its retention period (DSGVO), once a day at night."""
+    call_command("anonymise_registrations")
+
+
+@cron("45 3 * * *")
+@task
+def prune_task_results():
+    """Delete finished task results after 14 days: the schedule alone adds 288 a day."""
+    from django.conf import settings
+
+    if settings.TASKS["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend":
+        call_command("prune_db_task_results", min_age_days=14)

@@ -1,0 +1,83 @@
+"""The invoice and Stornorechnung as documents: PDF, GiroCode, payment reference, file name.
+
+Rendered from the frozen invoice data only; nothing here changes state.
+"""
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from ..models import Invoice, OutgoingMailAttachment
+from .einvoice import cii_xml, facturx_pdf
+
+
+def payment_reference(invoice):
+    """The Verwendungszweck: invoice number and participant, within the 140 characters of SEPA."""
+    return f"{invoice.payment_reference} {invoice.participant_name}"[:140]
+
+
+def format_iban(iban):
+    """'DE02 1203 0000 0000 2020 51': groups of four, as printed on German invoices."""
+    compact = "".join(iban.split())
+    return " ".join(compact[i : i + 4] for i in range(0, len(compact), 4))
+
+
+def girocode(invoice, *, amount=None):
+    """The EPC QR code (GiroCode) that fills in the transfer in a banking app; None for a Storno.
+
+    `amount` defaults to the invoice amount (the personal page passes what is still open).
+    """
+    import segno.helpers
+
+    amount = invoice.amount if amount is None else amount
+    if invoice.kind != Invoice.Kind.INVOICE or amount <= 0:
+        return None
+    association = settings.ASSOCIATION
+    return segno.helpers.make_epc_qr(
+        name=association["name"][:70],
+        iban="".join(association["iban"].split()),
+        bic=association["bic"] or None,
+        amount=amount,
+        text=payment_reference(invoice),
+    )
+
+
+def invoice_title(invoice):
+    if invoice.kind == Invoice.Kind.CANCELLATION:
+        return _("Stornorechnung zu Rechnung %(number)s") % {"number": invoice.cancels.number}
+    return _("Rechnung %(number)s") % {"number": invoice.number}
+
+
+def invoice_filename(invoice):
+    prefix = "Stornorechnung" if invoice.kind == Invoice.Kind.CANCELLATION else "Rechnung"
+    return f"{prefix}_{invoice.number}.pdf"
+
+
+def invoice_pdf(invoice):
+    """The invoice or Stornorechnung as PDF bytes (rendered from the frozen invoice data only).
+
+    A ZUGFeRD PDF/A-3b: the same invoice as CII XML (an XRechnung when it has a
+    Leitweg-ID) is embedded as factur-x.xml.
+    """
+    qr = girocode(invoice)
+    with translation.override("de"):
+        title = invoice_title(invoice)
+    return facturx_pdf(
+        "documents/invoice.html",
+        {
+            "invoice": invoice,
+            "title": title,
+            "is_cancellation": invoice.kind == Invoice.Kind.CANCELLATION,
+            "iban": format_iban(settings.ASSOCIATION["iban"]),
+            "reference": payment_reference(invoice),
+            "girocode": qr.svg_data_uri(scale=4, border=0) if qr else None,
+        },
+        xml=cii_xml(invoice),
+    )
+
+
+def invoice_attachment(invoice):
+    """The invoice as an (unsaved) outbox attachment: rendered when the mail is delivered, outside any lock."""
+    return OutgoingMailAttachment(
+        invoice=invoice, filename=invoice_filename(invoice), mimetype="application/pdf"
+    )

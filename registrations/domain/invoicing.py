@@ -1,0 +1,289 @@
+"""Invoices and cancellation invoices (Stornorechnungen).
+
+Numbers are gapless per year (`2025-0001`): the next number is taken from the
+year's `InvoiceSequence` row, locked inside the transaction that creates the
+invoice, so a rollback gives the number back and two requests never get the
+same one. Lock order: conference → (workshops) → invoice sequence.
+
+An issued invoice is never edited. A change of fee or billing data, or a
+cancellation, issues a Stornorechnung with the negative amount that `cancels`
+the original and, where needed, a new invoice.
+"""
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from core.exceptions import RegistrationError
+
+from ..documents.invoice import invoice_attachment
+from ..models import Invoice, InvoiceSequence, Registration
+from ..queries.invoices import current_invoice
+from ..rules.windows import cancellation_is_free
+from . import outbox
+from .locking import lock_conference
+from .payments import update_payment_status
+
+REASON_CANCELLED = "Stornierung der Anmeldung"
+REASON_REISSUED = "Rechnung neu ausgestellt"
+
+
+def lock_invoice_sequence(year):
+    """Lock and return the number sequence of a year, creating it on first use.
+
+    Usually the row exists and is locked with one query. On first use,
+    `get_or_create` runs the insert in a savepoint; when a concurrent request
+    created the row first, it falls back to reading it, and the lock below
+    then waits for that request to commit.
+    """
+    try:
+        return InvoiceSequence.objects.select_for_update().get(year=year)
+    except InvoiceSequence.DoesNotExist:
+        pass
+    InvoiceSequence.objects.get_or_create(year=year)
+    return InvoiceSequence.objects.select_for_update().get(year=year)
+
+
+def _next_number(year):
+    sequence = lock_invoice_sequence(year)
+    sequence.last_number += 1
+    sequence.save(update_fields=["last_number"])
+    return sequence.last_number
+
+
+def format_number(year, sequence):
+    return f"{year}-{sequence:04d}"
+
+
+def _recipient_lines(registration):
+    if registration.billing_recipient:
+        lines = registration.billing_address_lines
+    else:  # no billing data given (e.g. registered by the office): the person at their organisation
+        lines = [registration.full_name, registration.organisation]
+    return [str(line).strip() for line in lines if str(line).strip()]
+
+
+def _service_period(conference):
+    start = timezone.localtime(conference.starts_at).date()
+    end = timezone.localtime(conference.ends_at).date()
+    if start == end:
+        return date_format(start, "d.m.Y")
+    return f"{date_format(start, 'd.m.Y')} – {date_format(end, 'd.m.Y')}"
+
+
+def _service_place(conference):
+    return ", ".join(part for part in (conference.venue_name, conference.city) if part)[:200]
+
+
+def _description(registration):
+    conference = registration.conference
+    text = _("Teilnahme an der %(title)s in %(city)s") % {
+        "title": conference.title,
+        "city": conference.city,
+    }
+    if registration.fee_category:
+        text = f"{text} ({registration.get_fee_category_display()})"
+    return text[:300]
+
+
+def _create(*, registration, kind, issued_on, due_on, amount, cancels=None, **frozen):
+    year = issued_on.year
+    sequence = _next_number(year)
+    return Invoice.objects.create(
+        number=format_number(year, sequence),
+        year=year,
+        sequence=sequence,
+        kind=kind,
+        registration=registration,
+        cancels=cancels,
+        issued_on=issued_on,
+        due_on=due_on,
+        amount=amount,
+        **frozen,
+    )
+
+
+def issue_invoice(*, registration, now=None):
+    """Issue the invoice for a binding registration that holds a place, with its frozen fee.
+
+    Idempotent: when the registration already has a valid invoice, that one is
+    returned and no number is used.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        conference = lock_conference(registration.conference_id)
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        registration.conference = conference
+        return _issue_once(registration, now=now)
+
+
+def _issue_once(registration, *, now):
+    """issue_invoice with the conference and the registration already locked by the caller."""
+    existing = current_invoice(registration)
+    if existing is not None:
+        return existing
+    if not (registration.is_binding and registration.holds_place):
+        raise RegistrationError(
+            _("Eine Rechnung gibt es erst für eine verbindliche Anmeldung mit gesichertem Platz.")
+        )
+    return _issue(registration, now=now)
+
+
+def _issue(registration, *, now):
+    """Create the invoice from the registration's current fee and billing data (rows already locked)."""
+    if registration.fee is None:
+        raise RegistrationError(_("Für diese Anmeldung ist noch keine Teilnahmegebühr festgelegt."))
+    conference = registration.conference
+    issued_on = timezone.localdate(now)
+    with translation.override("de"):
+        invoice = _create(
+            registration=registration,
+            kind=Invoice.Kind.INVOICE,
+            issued_on=issued_on,
+            due_on=issued_on + dt.timedelta(days=conference.payment_due_days),
+            amount=registration.fee,
+            recipient="\n".join(_recipient_lines(registration)),
+            recipient_email=registration.billing_email or registration.email,
+            order_number=registration.order_number,
+            cost_centre=registration.cost_centre,
+            leitweg_id=registration.leitweg_id,
+            participant_name=registration.full_name[:250],
+            description=_description(registration),
+            service_period=_service_period(conference),
+            service_place=_service_place(conference),
+        )
+    update_payment_status(registration)
+    return invoice
+
+
+def _cancel(invoice, *, reason, now):
+    issued_on = timezone.localdate(now)
+    storno = _create(
+        registration=invoice.registration,
+        kind=Invoice.Kind.CANCELLATION,
+        cancels=invoice,
+        issued_on=issued_on,
+        due_on=issued_on,
+        amount=-invoice.amount,
+        recipient=invoice.recipient,
+        recipient_email=invoice.recipient_email,
+        order_number=invoice.order_number,
+        cost_centre=invoice.cost_centre,
+        leitweg_id=invoice.leitweg_id,
+        participant_name=invoice.participant_name,
+        description=f"{invoice.description} – {reason}"[:300] if reason else invoice.description,
+        service_period=invoice.service_period,
+        service_place=invoice.service_place,
+    )
+    update_payment_status(invoice.registration)
+    return storno
+
+
+def cancel_invoice(*, registration, reason, now=None):
+    """Cancel the registration's valid invoice with a Stornorechnung (own number, negative amount)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        lock_conference(registration.conference_id)
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        invoice = current_invoice(registration)
+        if invoice is None:
+            raise RegistrationError(_("Für diese Anmeldung gibt es keine gültige Rechnung."))
+        invoice.registration = registration
+        return _cancel(invoice, reason=reason, now=now)
+
+
+def reissue_invoice(*, registration, reason=REASON_REISSUED, now=None, notify=True):
+    """Cancel the valid invoice (if any) and issue a new one with the current fee and billing data.
+
+    Used after the office switches the fee category or corrects billing data;
+    both documents are mailed to the participant unless `notify` is False.
+    Returns the new invoice; the Stornorechnung is `old_invoice.cancelled_by`.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        conference = lock_conference(registration.conference_id)
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        registration.conference = conference
+        invoice = current_invoice(registration)
+        # A registration cancelled after the free period keeps its invoice; its
+        # billing data can still be corrected.
+        if invoice is None and not (registration.is_binding and registration.holds_place):
+            raise RegistrationError(
+                _("Eine Rechnung gibt es erst für eine verbindliche Anmeldung mit gesichertem Platz.")
+            )
+        storno = None
+        if invoice is not None:
+            invoice.registration = registration
+            storno = _cancel(invoice, reason=reason, now=now)
+        new_invoice = _issue(registration, now=now)
+        if notify:
+            queue_invoice_mail(registration=registration, new_invoice=new_invoice, storno=storno)
+    return new_invoice
+
+
+def queue_invoice_mail(*, registration, new_invoice=None, storno=None):
+    """Mail the participant a new invoice and/or a Stornorechnung, the PDFs attached by reference.
+
+    Call inside the transaction that issued them: the mail is delivered after
+    commit and the PDFs are rendered then, outside the locks.
+    """
+    with transaction.atomic():
+        queued = outbox.queue_mail(
+            registration=registration,
+            template="invoice_documents",
+            context={"new_invoice": new_invoice, "storno": storno},
+            dedup_key=f"invoice-{(new_invoice or storno).number}",
+            attachments=[
+                invoice_attachment(invoice) for invoice in (storno, new_invoice) if invoice is not None
+            ],
+        )
+    return queued
+
+
+def is_invoiceable(registration):
+    """Binding, holding a place and with a fee to pay."""
+    return (
+        registration.is_binding
+        and registration.holds_place
+        and registration.fee is not None
+        and registration.fee > 0
+    )
+
+
+def issue_for_binding(registration):
+    """The invoice of a registration that has just become binding with a place (issued once), or None.
+
+    Runs inside the caller's transaction, with the conference row locked and the
+    registration as the caller has just saved it (locked, or new), so it neither
+    locks nor reads them again. A free place gets no invoice.
+    """
+    if not is_invoiceable(registration):
+        return current_invoice(registration)
+    return _issue_once(registration, now=timezone.now())
+
+
+def invoice_after_move_up(registration):
+    """A binding registration that moved up from the waiting list is invoiced and mailed the invoice.
+
+    Returns the new invoice, or None when there is nothing (new) to invoice.
+    """
+    if is_invoiceable(registration) and current_invoice(registration) is None:
+        invoice = issue_invoice(registration=registration)
+        queue_invoice_mail(registration=registration, new_invoice=invoice)
+        return invoice
+    return None
+
+
+def cancel_for_cancellation(registration):
+    """A registration cancelled in time gets a Stornorechnung for its invoice, mailed to the person.
+
+    After the free period the invoice stays due (rules.windows.cancellation_is_free).
+    """
+    if current_invoice(registration) is None or not cancellation_is_free(registration):
+        return None
+    storno = cancel_invoice(registration=registration, reason=REASON_CANCELLED)
+    queue_invoice_mail(registration=registration, storno=storno)
+    return storno

@@ -1,0 +1,440 @@
+"""A registration's life, from pre-registration to cancellation: the one orchestrator.
+
+Each public function here is one thing that happens to a registration and
+calls the steps it consists of explicitly, inside one transaction that locks
+the conference row first (domain/locking.py): places (domain/places.py),
+invoices (invoicing.py), workshop seats (workshops.py), discussion groups
+(groups.py) and mails (confirmations.py, outbox.py). Steps report what they
+did by their return values; mails are recorded in the outbox in the same
+transaction and delivered after commit.
+
+- pre_register: a place while places remain, otherwise the waiting list.
+- register_binding: a pre-registration that holds a place becomes binding and
+  keeps it; a waiting one becomes binding and keeps waiting. Someone without a
+  pre-registration gets a place while places are free, otherwise the waiting
+  list. The fee is frozen and the accepted terms stored with their version.
+- cancel: the place goes to the first person on the waiting list.
+- fill_free_places / move_up: people move up, first come first served.
+- substitute: another person takes over a binding registration's place.
+"""
+
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from core.exceptions import RegistrationError
+from programme.models import Conference
+
+from ..models import Registration, new_token
+from ..queries.invoices import current_invoice
+from ..queries.places import active_registration_with_email, places_left, waiting_position
+from ..rules import fees
+from ..rules.personal import PERSONAL_FIELDS, SUBSTITUTE_FIELDS, email_taken_message, normalise_email
+from ..rules.windows import binding_window, pre_registration_window
+from . import groups, invoicing, outbox, places, workshops
+from .binding import binding_values, chosen_evening_events, membership_inputs
+from .confirmations import PLACE_CONFIRMATION, conference_ics, queue_confirmation
+from .consent import current_privacy_text, current_terms
+from .locking import lock_conference, prepare_to_lock
+from .membership import check_membership, membership_status
+
+
+class AlreadyRegistered(RegistrationError):
+    """The registration is binding already (a replayed or double-clicked submit)."""
+
+    def __init__(self, registration):
+        self.registration = registration
+        super().__init__(_("Sie sind bereits verbindlich angemeldet."))
+
+
+# ---------------------------------------------------------------- pre-registration
+
+
+def pre_register(*, conference, data, source=Registration.Source.WEB, now=None):
+    """Pre-register a person: a place while places remain, otherwise the waiting list.
+
+    `data` holds the personal fields. Returns (registration, created). When an
+    active registration with the same e-mail exists, nothing is created and the
+    personal link is sent again to the address on file.
+    """
+    now = now or timezone.now()
+    if source == Registration.Source.WEB:
+        window = pre_registration_window(conference, now=now)
+        if not window.is_open:
+            raise RegistrationError(window.reason)
+    fields = {key: data[key] for key in PERSONAL_FIELDS if key in data}
+    fields["email"] = normalise_email(fields["email"])
+    privacy = current_privacy_text() if source == Registration.Source.WEB else None
+    registration = Registration(
+        conference=conference,
+        stage=Registration.Stage.PRE,
+        status=Registration.Status.HOLDS_PLACE,
+        source=source,
+        privacy_consent=privacy,
+        privacy_consented_at=now if privacy else None,
+        **fields,
+    )
+    # Every pre-registration of the conference waits for the one before it to commit,
+    # so the confirmation of the usual case (a free place) is rendered before the lock
+    # and used when the locked rows say the same; otherwise it is rendered again.
+    confirmation = None
+    if places_left(conference) > 0:
+        confirmation = outbox.render_for(registration=registration, template=PLACE_CONFIRMATION)
+    rendered_for = conference.updated_at
+    prepare_to_lock()
+    try:
+        with transaction.atomic():
+            conference = lock_conference(conference.pk)
+            existing = active_registration_with_email(conference, fields["email"])
+            if existing is not None:
+                outbox.queue_mail(registration=existing, template="link_resent")
+                return existing, False
+            registration.conference = conference
+            holds_place = places.hold_place_or_wait(registration, conference=conference, now=now)
+            registration.save(force_insert=True)
+            if not holds_place or conference.updated_at != rendered_for:
+                confirmation = None
+            outbox.queue_mail(
+                registration=registration,
+                template=PLACE_CONFIRMATION if holds_place else "waiting_list_confirmed",
+                context={"position": waiting_position(registration)},
+                rendered=confirmation,
+            )
+    except IntegrityError as error:
+        return _repeated(conference, fields["email"], error), False
+    return registration, True
+
+
+def _repeated(conference, email, error):
+    """A concurrent request with the same e-mail won the race: treat this one as a repeat."""
+    existing = active_registration_with_email(conference, email)
+    if existing is None:
+        raise error
+    outbox.queue_mail(registration=existing, template="link_resent")
+    return existing
+
+
+def update_personal_data(*, registration, data):
+    """Correct a person's own data. A changed e-mail must stay unique per conference."""
+    fields = {key: data[key] for key in PERSONAL_FIELDS if key in data}
+    if "email" in fields:
+        fields["email"] = normalise_email(fields["email"])
+        places.ensure_email_free(
+            conference=registration.conference_id, email=fields["email"], exclude=registration
+        )
+    for key, value in fields.items():
+        setattr(registration, key, value)
+    registration.save(update_fields=[*fields, "updated_at"])
+    return registration
+
+
+# ---------------------------------------------------------------- binding registration
+
+
+def register_binding(*, conference, data, registration=None, source=Registration.Source.WEB, now=None):
+    """Register a person bindingly. Returns (registration, created).
+
+    `data` holds the personal fields (PERSONAL_FIELDS), the billing and other
+    binding fields (rules.billing.BINDING_FIELDS), `evening_events` (items or
+    ids), `terms_accepted` (must be true) and optionally `terms_version` (the
+    version the person saw; refused when the office changed the text
+    meanwhile), `workshop_choices` / `second_choices` ({phase_id: workshop_id})
+    and `join_workshop_waiting_list`.
+
+    `registration` is the person's pre-registration (personal link). Without it,
+    an existing active registration with the same e-mail is not touched: its
+    personal link is sent again to the address on file and (existing, False)
+    is returned. A registration that is binding already raises AlreadyRegistered.
+    """
+    now = now or timezone.now()
+    if source == Registration.Source.WEB:
+        window = binding_window(conference, now=now)
+        if not window.is_open:
+            raise RegistrationError(window.reason)
+    if not data.get("terms_accepted"):
+        raise RegistrationError(
+            _("Bitte akzeptieren Sie die Zahlungsvereinbarung und die Teilnahmebedingungen.")
+        )
+    personal = {key: data[key] for key in PERSONAL_FIELDS if key in data}
+    if "email" in personal:
+        personal["email"] = normalise_email(personal["email"])
+    binding = binding_values(data)
+    terms = current_terms(conference)
+    if data.get("terms_version") and str(data["terms_version"]) != str(terms.version):
+        raise RegistrationError(
+            _(
+                "Die Teilnahmebedingungen wurden inzwischen geändert. Bitte lesen Sie die aktuelle "
+                "Fassung und bestätigen Sie sie erneut."
+            )
+        )
+    is_new = registration is None
+    privacy = current_privacy_text() if is_new and source == Registration.Source.WEB else None
+    # Everything that does not depend on the locked rows is done before the lock: every
+    # binding registration of the conference waits for the one before it to commit.
+    ics = conference_ics(conference)
+    expected = membership_inputs(registration, personal)
+    membership = membership_status(**expected)
+    evening_events = chosen_evening_events(
+        conference, data.get("evening_events"), is_member=expected["is_member"]
+    )
+    choices = data.get("workshop_choices") or {}
+    prepared_choices = (
+        workshops.prepare_choices(
+            conference_id=conference.pk, choices=choices, second_choices=data.get("second_choices") or {}
+        )
+        if choices
+        else None
+    )
+    prepare_to_lock()
+    try:
+        with transaction.atomic():
+            conference = lock_conference(conference.pk)
+            if is_new:
+                if not personal.get("email"):
+                    raise RegistrationError(_("Bitte geben Sie Ihre E-Mail-Adresse an."))
+                existing = active_registration_with_email(conference, personal["email"])
+                if existing is not None:
+                    outbox.queue_mail(registration=existing, template="link_resent")
+                    return existing, False
+                registration = Registration(
+                    conference=conference,
+                    source=source,
+                    privacy_consent=privacy,
+                    privacy_consented_at=now if privacy else None,
+                )
+                places.hold_place_or_wait(registration, conference=conference, now=now)
+            else:
+                registration = (
+                    Registration.objects.select_for_update()
+                    .select_related("conference")
+                    .get(pk=registration.pk, conference=conference)
+                )
+                if registration.is_cancelled:
+                    raise RegistrationError(
+                        _("Diese Anmeldung ist storniert. Bitte wenden Sie sich an die Geschäftsstelle.")
+                    )
+                if registration.is_binding:
+                    raise AlreadyRegistered(registration)
+                if "email" in personal and personal["email"] != registration.email:
+                    places.ensure_email_free(
+                        conference=conference, email=personal["email"], exclude=registration
+                    )
+            for key, value in {**personal, **binding}.items():
+                setattr(registration, key, value)
+            if not registration.is_member:
+                registration.member_number = ""
+            if membership_inputs(registration, {}) != expected:
+                # The stored data differed from what was read before the lock.
+                evening_events = chosen_evening_events(
+                    conference, data.get("evening_events"), is_member=registration.is_member
+                )
+                membership = None
+            registration.conference = conference
+            registration.stage = Registration.Stage.BINDING
+            registration.registered_at = now
+            registration.terms_consent = terms
+            registration.terms_accepted_at = now
+            fees.freeze_fee(registration, is_member=registration.is_member)
+            if membership is None:
+                check_membership(registration)
+            else:
+                registration.membership_check = membership
+            registration.save()
+            if evening_events or not is_new:
+                registration.evening_events.set(evening_events)
+            if prepared_choices is not None:
+                if source == Registration.Source.WEB:
+                    workshops.check_change_window(registration, now)
+                workshops.book_choices(
+                    registration,
+                    prepared_choices,
+                    join_waiting_list=bool(data.get("join_workshop_waiting_list")),
+                )
+            invoice = take_binding_steps(registration) if registration.holds_place else None
+            queue_confirmation(registration, ics=ics, invoice=invoice, evening_events=evening_events)
+    except IntegrityError as error:
+        if not is_new:
+            raise
+        return _repeated(conference, personal["email"], error), False
+    return registration, True
+
+
+def take_binding_steps(registration):
+    """What follows when a registration holds a place and is binding: it joins the discussion
+    groups drawn already and gets its invoice (once; free places get none). Returns the invoice or None.
+
+    Runs inside the caller's transaction with the conference row locked.
+    """
+    groups.join_smallest_group(registration)
+    return invoicing.issue_for_binding(registration)
+
+
+# ---------------------------------------------------------------- cancellation and moving up
+
+
+def cancel(*, registration, now=None, notify=True):
+    """Cancel a registration: its place goes to the first person on the waiting list.
+
+    It leaves its discussion groups, its invoice is cancelled while cancelling is
+    free (rules.windows.cancellation_is_free), its workshop seats go to the people
+    waiting for them.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        lock_conference(registration.conference_id)
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        places.mark_cancelled(registration, now=now)
+        groups.leave_groups(registration)
+        invoicing.cancel_for_cancellation(registration)
+        workshops.release_workshops(registration)
+        if notify:
+            outbox.queue_mail(registration=registration, template="cancelled")
+        fill_free_places(conference_id=registration.conference_id, now=now, _locked=True)
+    return registration
+
+
+def fill_free_places(*, conference_id, now=None, _locked=False):
+    """Move people up from the waiting list, first come first served, while places are free."""
+    now = now or timezone.now()
+    moved = []
+    with transaction.atomic():
+        conference = (
+            lock_conference(conference_id) if not _locked else Conference.objects.get(pk=conference_id)
+        )
+        free = places_left(conference)
+        if free <= 0:
+            return moved
+        for registration in places.next_in_line(conference, free):
+            moved.append(_move_up(registration, now))
+    return moved
+
+
+def move_up(*, registration, now=None):
+    """The office moves a particular person up; only while a place is free."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        conference = lock_conference(registration.conference_id)
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        if not registration.is_waiting:
+            raise RegistrationError(
+                _("%(name)s steht nicht auf der Warteliste.") % {"name": registration.full_name}
+            )
+        if places_left(conference) <= 0:
+            raise RegistrationError(
+                _("Es ist kein Platz frei. Erhöhen Sie zuerst die Anzahl der Plätze der Tagung.")
+            )
+        return _move_up(registration, now)
+
+
+def _move_up(registration, now):
+    """The waiting registration gets the place; a binding one is invoiced and confirmed."""
+    places.mark_moved_up(registration, now=now)
+    invoicing.invoice_after_move_up(registration)
+    workshops.seat_wishes_after_move_up(registration)
+    if registration.is_binding:
+        invoice = take_binding_steps(registration)
+        queue_confirmation(registration, invoice=invoice, context={"moved_up": True})
+    outbox.queue_mail(registration=registration, template="moved_up")
+    return registration
+
+
+# ---------------------------------------------------------------- substitute
+
+
+@dataclass(frozen=True)
+class Substitution:
+    """What a substitution did: the registration (now the substitute's) and whether money changed."""
+
+    registration: Registration
+    fee_changed: bool
+    invoice_reissued: bool
+
+
+def substitute(*, registration, data, source=Registration.Source.WEB, now=None):
+    """Another person (Ersatzperson) takes over a binding registration's place.
+
+    The registration keeps its place, workshops, billing data and invoice
+    recipient (usually the employer); the person's data, the membership check
+    and the personal link change. The previous person is recorded in
+    `substitution_note` and the audit trail, and informed by mail; the new
+    person gets the confirmation with their own link. When the fee changes with
+    the membership status, or an invoice names the participant, the invoice is
+    reissued (Storno and new invoice). Returns a Substitution.
+    """
+    now = now or timezone.now()
+    fields = {key: data[key] for key in SUBSTITUTE_FIELDS if key in data}
+    fields["email"] = normalise_email(fields.get("email") or "")
+    if not fields["email"] or not fields.get("first_name") or not fields.get("last_name"):
+        raise RegistrationError(_("Bitte geben Sie Name und E-Mail-Adresse der Ersatzperson an."))
+    if not fields.get("is_member"):
+        fields["member_number"] = ""
+    with transaction.atomic():
+        conference = lock_conference(registration.conference_id)
+        registration = (
+            Registration.objects.select_for_update().select_related("conference").get(pk=registration.pk)
+        )
+        if registration.is_cancelled:
+            raise RegistrationError(_("Diese Anmeldung ist storniert."))
+        if not registration.is_binding:
+            raise RegistrationError(
+                _("Eine Ersatzperson können Sie nach der verbindlichen Anmeldung benennen.")
+            )
+        if source == Registration.Source.WEB and conference.starts_at <= now:
+            raise RegistrationError(
+                _("Die Tagung hat bereits begonnen. Bitte wenden Sie sich an die Geschäftsstelle.")
+            )
+        if fields["email"] == registration.email:
+            raise RegistrationError(email_taken_message())
+        places.ensure_email_free(conference=conference, email=fields["email"], exclude=registration)
+        previous = {
+            "previous_name": registration.full_name,
+            "previous_email": registration.email,
+            "previous_organisation": registration.organisation,
+        }
+        # The previous person is told first: the mail is rendered now, with their name and address.
+        outbox.queue_mail(
+            registration=registration,
+            template="substituted_previous",
+            to=registration.email,
+            context={
+                "substitute_name": " ".join(
+                    p for p in (fields.get("academic_title"), fields["first_name"], fields["last_name"]) if p
+                )
+            },
+        )
+        note = _("%(date)s: Ersatzperson für %(name)s <%(email)s>%(organisation)s") % {
+            "date": date_format(timezone.localtime(now), "d.m.Y H:i"),
+            "name": previous["previous_name"],
+            "email": previous["previous_email"],
+            "organisation": f" ({previous['previous_organisation']})"
+            if previous["previous_organisation"]
+            else "",
+        }
+        old_fee = registration.fee
+        for key, value in fields.items():
+            setattr(registration, key, value)
+        registration.token = new_token()
+        registration.substitution_note = "\n".join(p for p in (registration.substitution_note, note) if p)
+        # Consents were the previous person's; the new person has given none yet.
+        registration.privacy_consent = None
+        registration.privacy_consented_at = None
+        registration.list_consent = False
+        registration.dietary_needs = ""
+        registration.accessibility_needs = ""
+        if not registration.is_member:
+            registration.evening_events.remove(*registration.evening_events.filter(members_only=True))
+        fees.freeze_fee(registration, is_member=registration.is_member)
+        check_membership(registration)
+        # simple-history keeps the reason in a varchar(100); the full note is in substitution_note.
+        registration._change_reason = note[:100]
+        registration.save()
+        reissue = registration.holds_place and current_invoice(registration) is not None
+        if reissue:
+            invoicing.reissue_invoice(registration=registration, now=now)
+        queue_confirmation(registration, context={"substitution": previous})
+    return Substitution(
+        registration=registration, fee_changed=registration.fee != old_fee, invoice_reissued=reissue
+    )

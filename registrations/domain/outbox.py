@@ -1,0 +1,210 @@
+"""The outbox: mails are recorded in the database with the data that caused them
+and delivered only after that data is committed. A failed delivery stays in the
+outbox and is retried with growing pauses, so a mail server that is down for a
+day loses nothing.
+"""
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from ..documents.invoice import invoice_pdf
+from ..models import OutgoingMail, OutgoingMailAttachment
+
+logger = logging.getLogger(__name__)
+
+# Pause before the n-th retry; the last value repeats.
+RETRY_DELAYS = [dt.timedelta(minutes=m) for m in (1, 5, 15, 30, 60)]
+# A claimed mail is not picked up by another worker for this long.
+CLAIM_LEASE = dt.timedelta(minutes=5)
+
+
+def personal_url(registration):
+    return f"{settings.SITE_URL}{registration.get_absolute_url()}"
+
+
+def _header_safe(value):
+    """Mail headers never contain line breaks, whatever a user typed."""
+    return " ".join(str(value).split())
+
+
+def render_mail(template, context):
+    """Render subject, plain text and HTML of a mail template in German."""
+    context = {"association": settings.ASSOCIATION, "site_url": settings.SITE_URL, **context}
+    with translation.override("de"):
+        subject = render_to_string(f"registrations/mails/{template}_subject.txt", context)
+        text = render_to_string(f"registrations/mails/{template}.txt", context)
+        html = render_to_string(f"registrations/mails/{template}.html", context)
+    return _header_safe(subject), text, html
+
+
+@dataclass(frozen=True)
+class RenderedMail:
+    template: str
+    to: str
+    subject: str
+    text: str
+    html: str
+
+
+def render_for(*, registration, template, context=None, to=None):
+    """Render a mail to `registration` (or `to`) as queue_mail would, without recording it.
+
+    Lets a caller render before it takes a lock, when it knows what the mail will say.
+    """
+    context = {
+        "registration": registration,
+        "conference": registration.conference if registration else None,
+        "personal_url": personal_url(registration) if registration else None,
+        **(context or {}),
+    }
+    subject, text, html = render_mail(template, context)
+    return RenderedMail(template, _header_safe(to or registration.email), subject, text, html)
+
+
+def queue_mail(
+    *, registration, template, context=None, to=None, dedup_key=None, attachments=(), rendered=None
+):
+    """Record a mail to `registration` (or `to`) and deliver it once the transaction commits.
+
+    Returns the OutgoingMail, or None when a mail with the same `dedup_key` was
+    already queued for this registration (a mailing never reaches anyone twice).
+    `attachments` holds (filename, content, mimetype) tuples or unsaved
+    OutgoingMailAttachment objects (e.g. an invoice attached by reference).
+    `rendered` is the mail from render_for(), when the caller rendered it already.
+    """
+    if rendered is None:
+        rendered = render_for(registration=registration, template=template, context=context, to=to)
+    elif rendered.template != template:
+        raise ValueError(f"Rendered {rendered.template!r}, asked to queue {template!r}")
+    recipient, subject, text, html = rendered.to, rendered.subject, rendered.text, rendered.html
+    try:
+        # Mail and attachments are written together. Only a mail with a dedup key needs a
+        # savepoint: its duplicate is expected and swallowed below; any other error
+        # rolls back the caller's transaction as well.
+        with transaction.atomic(savepoint=dedup_key is not None):
+            mail = OutgoingMail.objects.create(
+                registration=registration,
+                kind=template,
+                dedup_key=dedup_key,
+                to=recipient,
+                subject=subject,
+                body_text=text,
+                body_html=html,
+            )
+            rows = []
+            for attachment in attachments:
+                if not isinstance(attachment, OutgoingMailAttachment):
+                    name, content, mimetype = attachment
+                    attachment = OutgoingMailAttachment(filename=name, mimetype=mimetype, content=content)
+                attachment.mail = mail
+                rows.append(attachment)
+            if rows:
+                OutgoingMailAttachment.objects.bulk_create(rows)
+    except IntegrityError:
+        if dedup_key is None:
+            raise
+        return None
+    transaction.on_commit(lambda: _enqueue_delivery(mail.pk))
+    return mail
+
+
+def _enqueue_delivery(mail_id):
+    from ..tasks import deliver_mail_task
+
+    try:
+        deliver_mail_task.enqueue(mail_id)
+    except Exception:  # the outbox keeps the mail; `send_queued_mails` retries it
+        logger.exception("Could not enqueue delivery of mail %s", mail_id)
+
+
+def _claim(mail_id, now):
+    """Take the mail for delivery unless it is sent or another worker holds it."""
+    claimed = (
+        OutgoingMail.objects.filter(pk=mail_id)
+        .exclude(status=OutgoingMail.Status.SENT)
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        .update(next_attempt_at=now + CLAIM_LEASE)
+    )
+    return claimed == 1
+
+
+def _attachment_content(attachment):
+    """Stored bytes, or the referenced invoice rendered now (outside any lock)."""
+    if attachment.invoice_id is not None:
+        return invoice_pdf(attachment.invoice)
+    return bytes(attachment.content)
+
+
+def deliver_mail(mail_id):
+    """Try to send one outbox mail; record success or the error and when to retry."""
+    now = timezone.now()
+    if not _claim(mail_id, now):
+        return False
+    mail = OutgoingMail.objects.prefetch_related("attachments").get(pk=mail_id)
+    message = EmailMultiAlternatives(
+        subject=mail.subject,
+        body=mail.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[mail.to],
+        reply_to=[settings.ASSOCIATION["email"]],
+    )
+    if mail.body_html:
+        message.attach_alternative(mail.body_html, "text/html")
+    attempts = mail.attempts + 1
+    try:
+        for attachment in mail.attachments.all():
+            message.attach(attachment.filename, _attachment_content(attachment), attachment.mimetype)
+        message.send(using="default")
+    except Exception as error:  # any failure of the mail server is retried later
+        delay = RETRY_DELAYS[min(attempts, len(RETRY_DELAYS)) - 1]
+        OutgoingMail.objects.filter(pk=mail.pk).update(
+            status=OutgoingMail.Status.FAILED,
+            attempts=attempts,
+            last_error=f"{type(error).__name__}: {error}"[:2000],
+            next_attempt_at=timezone.now() + delay,
+        )
+        logger.warning("Mail %s not delivered (attempt %s): %s", mail.pk, attempts, type(error).__name__)
+        return False
+    OutgoingMail.objects.filter(pk=mail.pk).update(
+        status=OutgoingMail.Status.SENT,
+        attempts=attempts,
+        sent_at=timezone.now(),
+        next_attempt_at=None,
+        last_error="",
+    )
+    return True
+
+
+def deliver_due_mails(*, limit=500):
+    """Deliver every queued or failed mail whose retry time has come. Returns (sent, failed)."""
+    now = timezone.now()
+    due = list(
+        OutgoingMail.objects.exclude(status=OutgoingMail.Status.SENT)
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        .order_by("created_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    sent = failed = 0
+    for mail_id in due:
+        if deliver_mail(mail_id):
+            sent += 1
+        else:
+            failed += 1
+    return sent, failed
+
+
+def retry_now(mail_ids):
+    """Make failed mails due at once (the office's 'Jetzt erneut senden')."""
+    return (
+        OutgoingMail.objects.filter(pk__in=mail_ids)
+        .exclude(status=OutgoingMail.Status.SENT)
+        .update(next_attempt_at=None)
+    )

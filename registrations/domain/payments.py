@@ -1,0 +1,138 @@
+"""Payments, refunds and the payment status of a registration.
+
+The payment status is derived from invoices and payments by one rule
+(`payment_status_for`) and stored on the registration only so lists can filter
+by it; every service that adds an invoice or a payment calls
+`update_payment_status`.
+"""
+
+import logging
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.exceptions import RegistrationError
+from core.formatting import euro
+
+from ..documents.invoice import format_iban, invoice_attachment, payment_reference
+from ..models import Payment, Registration
+from ..queries.balances import balance
+from ..queries.invoices import REMINDER, current_invoice
+from ..rules.payments import ZERO, payment_status_for
+from . import outbox
+
+logger = logging.getLogger(__name__)
+
+
+def update_payment_status(registration):
+    """Recompute and store the registration's payment status; returns it."""
+    status = payment_status_for(balance(registration))
+    if registration.payment_status != status:
+        registration.payment_status = status
+        registration.save(update_fields=["payment_status", "updated_at"])
+    return status
+
+
+def _money(amount):
+    return Decimal(str(amount)).quantize(Decimal("0.01"))
+
+
+def record_payment(*, registration, amount, received_on, note="", by=None):
+    """Record money received for a registration (a negative amount is a refund) and update its status."""
+    amount = _money(amount)
+    if amount == ZERO:
+        raise RegistrationError(_("Der Betrag darf nicht 0 sein."))
+    with transaction.atomic():
+        # The registration row serialises payments, so the status is computed from all of them.
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        payment = Payment.objects.create(
+            registration=registration,
+            amount=amount,
+            received_on=received_on,
+            note=note[:300],
+            recorded_by=by,
+        )
+        update_payment_status(registration)
+    return payment
+
+
+def record_refund(*, registration, amount, refunded_on, note="", by=None):
+    """Record money paid back (`amount` positive); never more than was paid."""
+    amount = _money(amount)
+    if amount <= ZERO:
+        raise RegistrationError(_("Bitte geben Sie den erstatteten Betrag als positive Zahl an."))
+    with transaction.atomic():
+        paid = balance(Registration.objects.select_for_update().get(pk=registration.pk)).paid
+        if amount > paid:
+            raise RegistrationError(
+                _("Es kann höchstens der gezahlte Betrag von %(paid)s erstattet werden.")
+                % {"paid": euro(paid)}
+            )
+        return record_payment(
+            registration=registration,
+            amount=-amount,
+            received_on=refunded_on,
+            note=note or _("Erstattung"),
+            by=by,
+        )
+
+
+def mark_paid(*, registrations, received_on, by=None, note=""):
+    """Record the open amount of each registration as received (bulk from the admin).
+
+    Registrations with nothing open are skipped. Returns the payments recorded.
+    """
+    payments = []
+    for registration in registrations:
+        with transaction.atomic():
+            registration = Registration.objects.select_for_update().get(pk=registration.pk)
+            open_amount = balance(registration).open_amount
+            if open_amount <= ZERO:
+                continue
+            payments.append(
+                record_payment(
+                    registration=registration,
+                    amount=open_amount,
+                    received_on=received_on,
+                    note=note or _("als bezahlt markiert"),
+                    by=by,
+                )
+            )
+    return payments
+
+
+def send_payment_reminder(*, registration, by=None, now=None):
+    """Queue a payment reminder with the open amount, bank data and the invoice attached.
+
+    The queued outbox mail (kind `payment_reminder`) is the record of the reminder.
+    """
+    with transaction.atomic():
+        registration = (
+            Registration.objects.select_for_update().select_related("conference").get(pk=registration.pk)
+        )
+        invoice = current_invoice(registration)
+        open_amount = balance(registration).open_amount
+        if invoice is None or open_amount <= ZERO:
+            raise RegistrationError(
+                _("%(name)s: Es ist kein Betrag offen, eine Zahlungserinnerung ist nicht nötig.")
+                % {"name": registration.full_name}
+            )
+        queued = outbox.queue_mail(
+            registration=registration,
+            template=REMINDER,
+            context={
+                "invoice": invoice,
+                "open_amount": open_amount,
+                "paid": balance(registration).paid,
+                "iban": format_iban(settings.ASSOCIATION["iban"]),
+                "reference": payment_reference(invoice),
+                "today": timezone.localdate(now),
+            },
+            attachments=[invoice_attachment(invoice)],
+        )
+    if by is not None:
+        logger.info("Payment reminder for registration %s queued by user %s", registration.pk, by.pk)
+    return queued

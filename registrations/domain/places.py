@@ -1,0 +1,51 @@
+"""Places and the waiting list: the state changes behind lifecycle's steps.
+
+Held places = registrations with status HOLDS_PLACE (pre-registered or
+binding), never more than the conference's places. Every function here runs
+inside the caller's transaction with the conference row locked
+(domain/locking.py), so concurrent requests cannot oversell.
+"""
+
+from django.utils.translation import gettext as _
+
+from core.exceptions import RegistrationError
+
+from ..models import Registration
+from ..queries.places import active_registration_with_email, places_left
+from ..rules.personal import email_taken_message
+
+
+def ensure_email_free(*, conference, email, exclude=None):
+    """The one-active-registration-per-address rule: raise when another registration has `email`."""
+    if active_registration_with_email(conference, email, exclude=exclude) is not None:
+        raise RegistrationError(email_taken_message())
+
+
+def hold_place_or_wait(registration, *, conference, now):
+    """Give a new registration a place while one is free, otherwise a place on the waiting list.
+
+    Sets (does not save) status and `waiting_since`; returns whether it holds a place.
+    """
+    holds_place = places_left(conference) > 0
+    registration.status = Registration.Status.HOLDS_PLACE if holds_place else Registration.Status.WAITING
+    registration.waiting_since = None if holds_place else now
+    return holds_place
+
+
+def next_in_line(conference, count):
+    """The first `count` people on the waiting list, locked, in the one waiting-list order."""
+    return list(Registration.objects.filter(conference=conference).waiting().select_for_update()[:count])
+
+
+def mark_moved_up(registration, *, now):
+    registration.status = Registration.Status.HOLDS_PLACE
+    registration.moved_up_at = now
+    registration.save(update_fields=["status", "moved_up_at", "updated_at"])
+
+
+def mark_cancelled(registration, *, now):
+    if registration.is_cancelled:
+        raise RegistrationError(_("Diese Anmeldung ist bereits storniert."))
+    registration.status = Registration.Status.CANCELLED
+    registration.cancelled_at = now
+    registration.save(update_fields=["status", "cancelled_at", "updated_at"])

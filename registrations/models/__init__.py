@@ -1,0 +1,27 @@
+"""The registrations app's data, one module per concern; everything is importable from here."""
+
+from .consent import ConsentText
+from .groups import DiscussionGroup, GroupAssignment, GroupMembership
+from .invoices import Invoice, InvoiceSequence
+from .members import Member
+from .outbox import OutgoingMail, OutgoingMailAttachment
+from .payments import Payment
+from .registration import Registration, RegistrationQuerySet, new_token
+from .workshops import WorkshopBooking
+
+__all__ = [
+    "ConsentText",
+    "DiscussionGroup",
+    "GroupAssignment",
+    "GroupMembership",
+    "Invoice",
+    "InvoiceSequence",
+    "Member",
+    "OutgoingMail",
+    "OutgoingMailAttachment",
+    "Payment",
+    "Registration",
+    "RegistrationQuerySet",
+    "WorkshopBooking",
+    "new_token",
+]

@@ -1,0 +1,83 @@
+"""The mail outbox: every mail is recorded here before it is delivered."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .registration import Registration
+
+
+class OutgoingMail(models.Model):
+    """The outbox: every mail is recorded here first and delivered after the data is committed."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("wartet auf Versand")
+        SENT = "sent", _("versendet")
+        FAILED = "failed", _("fehlgeschlagen, wird wiederholt")
+
+    registration = models.ForeignKey(
+        Registration,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="mails",
+        verbose_name=_("Anmeldung"),
+    )
+    kind = models.CharField(_("Art"), max_length=50)
+    dedup_key = models.CharField(
+        _("Einmal-Schlüssel"),
+        max_length=100,
+        null=True,
+        blank=True,
+        help_text=_("Verhindert, dass dieselbe Aussendung zweimal an dieselbe Anmeldung geht."),
+    )
+    to = models.EmailField(_("an"))
+    subject = models.CharField(_("Betreff"), max_length=300)
+    body_text = models.TextField(_("Text"))
+    body_html = models.TextField(_("HTML"), blank=True)
+    status = models.CharField(_("Status"), max_length=20, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveIntegerField(_("Versuche"), default=0)
+    last_error = models.TextField(_("letzter Fehler"), blank=True)
+    next_attempt_at = models.DateTimeField(_("nächster Versuch"), null=True, blank=True)
+    created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("versendet am"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("E-Mail")
+        verbose_name_plural = _("E-Mails (Postausgang)")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration", "dedup_key"],
+                condition=Q(dedup_key__isnull=False),
+                name="unique_mailing_per_registration",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self):
+        return f"{self.subject} → {self.to}"
+
+
+class OutgoingMailAttachment(models.Model):
+    mail = models.ForeignKey(OutgoingMail, on_delete=models.CASCADE, related_name="attachments")
+    filename = models.CharField(_("Dateiname"), max_length=200)
+    mimetype = models.CharField(_("Typ"), max_length=100)
+    content = models.BinaryField(_("Inhalt"), blank=True, default=b"")
+    # An invoice is attached as a reference and rendered when the mail is
+    # delivered: WeasyPrint stays out of the transaction that holds the locks.
+    invoice = models.ForeignKey(
+        "Invoice",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Rechnung"),
+    )
+
+    class Meta:
+        verbose_name = _("Anhang")
+        verbose_name_plural = _("Anhänge")
+
+    def __str__(self):
+        return self.filename

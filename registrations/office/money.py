@@ -1,0 +1,422 @@
+"""The office's money tools: invoices (read-only, PDF), payments, reminders, overdue list.
+
+`MoneyRegistrationMixin` is mixed into `RegistrationAdmin` (admin.py): the
+payment inline, the actions and the "überfällig" filter. Every action calls a
+service (domain/invoicing.py, domain/payments.py) and checks the Django
+model permissions for payments, so a role without payment rights (no
+`registrations.add_payment` / `change_payment`) sees no money actions.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Max, Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from core.exceptions import RegistrationError
+from core.formatting import euro
+
+from ..documents.invoice import invoice_filename, invoice_pdf
+from ..domain import invoicing, payments
+from ..models import Invoice, Payment
+from ..queries.balances import balance
+from ..queries.invoices import REMINDER, last_reminder_at, overdue_q
+from .history import ReadOnlyHistoryAdmin
+
+
+def _pdf_link(invoice):
+    url = reverse("admin:registrations_invoice_pdf", args=[invoice.pk])
+    return format_html('<a href="{}">{}</a>', url, invoice_filename(invoice))
+
+
+@admin.register(Invoice)
+class InvoiceAdmin(ReadOnlyHistoryAdmin):
+    """Issued invoices are never edited: corrections go through Storno and a new invoice."""
+
+    list_display = [
+        "number",
+        "kind",
+        "issued_on",
+        "participant_name",
+        "amount_display",
+        "due_on",
+        "cancellation",
+        "conference",
+        "pdf",
+    ]
+    list_filter = ["kind", "year", "registration__conference"]
+    search_fields = ["number", "participant_name", "recipient", "order_number", "leitweg_id"]
+    list_select_related = ["registration__conference", "cancels", "cancelled_by"]
+    date_hierarchy = "issued_on"
+    readonly_fields = [
+        "number",
+        "kind",
+        "registration",
+        "cancels",
+        "issued_on",
+        "due_on",
+        "recipient",
+        "recipient_email",
+        "order_number",
+        "cost_centre",
+        "leitweg_id",
+        "participant_name",
+        "description",
+        "service_period",
+        "service_place",
+        "amount",
+        "created_at",
+        "pdf",
+    ]
+    fields = readonly_fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("Betrag"), ordering="amount")
+    def amount_display(self, obj):
+        return euro(obj.amount)
+
+    @admin.display(description=_("Tagung"), ordering="registration__conference")
+    def conference(self, obj):
+        return obj.registration.conference.title
+
+    @admin.display(description=_("Storno"))
+    def cancellation(self, obj):
+        if obj.kind == Invoice.Kind.CANCELLATION:
+            return _("zu %(number)s") % {"number": obj.cancels.number}
+        cancelled_by = getattr(obj, "cancelled_by", None)
+        return _("storniert durch %(number)s") % {"number": cancelled_by.number} if cancelled_by else "–"
+
+    @admin.display(description=_("PDF"))
+    def pdf(self, obj):
+        return _pdf_link(obj) if obj.pk else "–"
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:object_id>/pdf/",
+                self.admin_site.admin_view(self.pdf_view),
+                name="registrations_invoice_pdf",
+            ),
+            *super().get_urls(),
+        ]
+
+    def pdf_view(self, request, object_id):
+        invoice = get_object_or_404(Invoice.objects.select_related("cancels"), pk=object_id)
+        if not self.has_view_permission(request, invoice):
+            raise PermissionDenied
+        response = HttpResponse(invoice_pdf(invoice), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{invoice_filename(invoice)}"'
+        return response
+
+
+class PaymentAdminForm(forms.ModelForm):
+    # German input: "250,00"; a negative amount is a refund.
+    amount = forms.DecimalField(label=_("Betrag"), max_digits=8, decimal_places=2, localize=True)
+
+    class Meta:
+        model = Payment
+        fields = ["registration", "amount", "received_on", "note"]
+
+
+@admin.register(Payment)
+class PaymentAdmin(ReadOnlyHistoryAdmin):
+    """Payments are entered through the service (the status follows); a mistake is corrected by a counter-entry."""
+
+    form = PaymentAdminForm
+    list_display = ["received_on", "registration", "amount_display", "note", "recorded_by", "created_at"]
+    list_filter = ["registration__conference", "received_on"]
+    search_fields = ["registration__last_name", "registration__first_name", "registration__email", "note"]
+    list_select_related = ["registration__conference", "recorded_by"]
+    autocomplete_fields = ["registration"]
+    date_hierarchy = "received_on"
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("Betrag"), ordering="amount")
+    def amount_display(self, obj):
+        return euro(obj.amount)
+
+    def save_model(self, request, obj, form, change):
+        payment = payments.record_payment(
+            registration=form.cleaned_data["registration"],
+            amount=form.cleaned_data["amount"],
+            received_on=form.cleaned_data["received_on"],
+            note=form.cleaned_data["note"],
+            by=request.user,
+        )
+        obj.pk = payment.pk
+
+
+class PaymentInline(admin.TabularInline):
+    """Payments of a registration; new rows go through `record_payment`, old rows stay as they are."""
+
+    model = Payment
+    form = PaymentAdminForm
+    fields = ["received_on", "amount", "note", "recorded_by", "created_at"]
+    readonly_fields = ["recorded_by", "created_at"]
+    extra = 0
+    can_delete = False
+    verbose_name = _("Zahlung oder Erstattung (negativ)")
+    verbose_name_plural = _("Zahlungen")
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("recorded_by", "registration")
+
+
+class InvoiceInline(admin.TabularInline):
+    model = Invoice
+    fk_name = "registration"
+    fields = ["number", "kind", "issued_on", "due_on", "amount", "pdf"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    verbose_name_plural = _("Rechnungen")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("PDF"))
+    def pdf(self, obj):
+        return _pdf_link(obj)
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    title = _("überfällig")
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Zahlung überfällig"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(overdue_q(timezone.localdate())).distinct()
+        return queryset
+
+
+class MarkPaidForm(forms.Form):
+    received_on = forms.DateField(
+        label=_("Zahlungseingang am"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Für alle ausgewählten Anmeldungen wird der offene Betrag mit diesem Datum erfasst."),
+    )
+    note = forms.CharField(label=_("Notiz"), max_length=300, required=False)
+
+
+class MoneyRegistrationMixin:
+    """Money columns, inlines and actions for RegistrationAdmin."""
+
+    money_inlines = [InvoiceInline, PaymentInline]
+    money_actions = [
+        "mark_paid_action",
+        "payment_reminder_action",
+        "reissue_invoice_action",
+        "cancel_invoice_action",
+    ]
+
+    def get_inlines(self, request, obj):
+        inlines = super().get_inlines(request, obj)
+        if obj is None:  # a new registration has no invoices or payments yet
+            return [inline for inline in inlines if inline not in self.money_inlines]
+        return inlines
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(last_reminder_at=Max("mails__created_at", filter=Q(mails__kind=REMINDER)))
+        )
+
+    @admin.display(description=_("letzte Zahlungserinnerung"), ordering="last_reminder_at")
+    def last_reminder(self, obj):
+        value = getattr(obj, "last_reminder_at", None)
+        if value is None and not hasattr(obj, "last_reminder_at"):
+            value = last_reminder_at(obj)
+        return timezone.localtime(value).strftime("%d.%m.%Y %H:%M") if value else "–"
+
+    @admin.display(description=_("offener Betrag"))
+    def open_amount(self, obj):
+        return euro(balance(obj).open_amount)
+
+    # Permissions: Django's model permissions for payments.
+    def has_record_payment_permission(self, request):
+        return request.user.has_perm("registrations.add_payment")
+
+    def has_manage_payment_permission(self, request):
+        return request.user.has_perm("registrations.change_payment")
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Payment:
+            return super().save_formset(request, form, formset, change)
+        # The admin's change message reads these; recorded payments are never changed or deleted.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for payment_form in formset.forms:
+            if payment_form.instance.pk is not None or not payment_form.has_changed():
+                continue
+            if not self.has_record_payment_permission(request):
+                raise PermissionDenied
+            data = payment_form.cleaned_data
+            formset.new_objects.append(
+                payments.record_payment(
+                    registration=form.instance,
+                    amount=data["amount"],
+                    received_on=data["received_on"],
+                    note=data.get("note", ""),
+                    by=request.user,
+                )
+            )
+
+    @admin.action(
+        description=_("Zahlung als eingegangen markieren (offener Betrag)"),
+        permissions=["record_payment"],
+    )
+    def mark_paid_action(self, request, queryset):
+        """Asks the date of receipt on an intermediate page (today preset), then records the open amounts."""
+        form = MarkPaidForm(
+            request.POST if "apply" in request.POST else None,
+            initial={"received_on": timezone.localdate()},
+        )
+        if "apply" in request.POST and form.is_valid():
+            recorded = payments.mark_paid(
+                registrations=queryset.order_by("pk"),
+                received_on=form.cleaned_data["received_on"],
+                note=form.cleaned_data["note"],
+                by=request.user,
+            )
+            skipped = queryset.count() - len(recorded)
+            self.message_user(
+                request,
+                ngettext(
+                    "Zahlung für %(n)d Anmeldung erfasst.",
+                    "Zahlungen für %(n)d Anmeldungen erfasst.",
+                    len(recorded),
+                )
+                % {"n": len(recorded)},
+                messages.SUCCESS,
+            )
+            if skipped:
+                self.message_user(
+                    request,
+                    ngettext(
+                        "%(n)d Anmeldung übersprungen: kein Betrag offen.",
+                        "%(n)d Anmeldungen übersprungen: kein Betrag offen.",
+                        skipped,
+                    )
+                    % {"n": skipped},
+                    messages.WARNING,
+                )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/registrations/registration/mark_paid.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Zahlung als eingegangen markieren"),
+                "opts": self.model._meta,
+                "form": form,
+                "registrations": queryset.select_related("conference").order_by("last_name", "first_name"),
+                "action_checkbox_name": ACTION_CHECKBOX_NAME,
+                "action": "mark_paid_action",
+            },
+        )
+
+    @admin.action(description=_("Zahlungserinnerung senden"), permissions=["manage_payment"])
+    def payment_reminder_action(self, request, queryset):
+        self._run_money(
+            request,
+            queryset,
+            lambda registration: payments.send_payment_reminder(registration=registration, by=request.user),
+            lambda n: (
+                ngettext(
+                    "Zahlungserinnerung an %(n)d Person verschickt.",
+                    "Zahlungserinnerungen an %(n)d Personen verschickt.",
+                    n,
+                )
+                % {"n": n}
+            ),
+        )
+
+    @admin.action(
+        description=_("Rechnung neu ausstellen (Storno + neue Rechnung)"), permissions=["manage_payment"]
+    )
+    def reissue_invoice_action(self, request, queryset):
+        self._run_money(
+            request,
+            queryset,
+            lambda registration: invoicing.reissue_invoice(registration=registration),
+            lambda n: (
+                ngettext(
+                    "Rechnung für %(n)d Anmeldung neu ausgestellt und verschickt.",
+                    "Rechnungen für %(n)d Anmeldungen neu ausgestellt und verschickt.",
+                    n,
+                )
+                % {"n": n}
+            ),
+        )
+
+    @admin.action(
+        description=_("Rechnung stornieren (Stornorechnung, keine neue Rechnung)"),
+        permissions=["manage_payment"],
+    )
+    def cancel_invoice_action(self, request, queryset):
+        """For goodwill after the free cancellation period, or an invoice issued by mistake."""
+
+        def cancel(registration):
+            with transaction.atomic():
+                storno = invoicing.cancel_invoice(
+                    registration=registration, reason=gettext("Storno durch die Geschäftsstelle")
+                )
+                invoicing.queue_invoice_mail(registration=registration, storno=storno)
+
+        self._run_money(
+            request,
+            queryset,
+            cancel,
+            lambda n: (
+                ngettext(
+                    "Rechnung von %(n)d Anmeldung storniert, Stornorechnung verschickt.",
+                    "Rechnungen von %(n)d Anmeldungen storniert, Stornorechnungen verschickt.",
+                    n,
+                )
+                % {"n": n}
+            ),
+        )
+
+    def _run_money(self, request, queryset, service, success):
+        done = 0
+        for registration in queryset.select_related("conference"):
+            try:
+                service(registration)
+            except RegistrationError as error:
+                self.message_user(request, f"{registration.full_name}: {error}", messages.ERROR)
+            else:
+                done += 1
+        if done:
+            self.message_user(request, success(done), messages.SUCCESS)

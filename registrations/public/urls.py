@@ -1,0 +1,43 @@
+from django.urls import path
+
+from .views import binding, money, personal, privacy, workshops
+
+app_name = "registrations"
+
+urlpatterns = [
+    path("tagungen/<slug:slug>/voranmeldung/", personal.pre_register, name="pre_register"),
+    path("tagungen/<slug:slug>/voranmeldung/danke/", personal.pre_register_done, name="pre_register_done"),
+    path("tagungen/<slug:slug>/anmeldung/", binding.register_direct, name="binding_register"),
+    path("tagungen/<slug:slug>/anmeldung/danke/", binding.register_direct_done, name="binding_done"),
+    path("anmeldung/<str:token>/", personal.personal, name="personal"),
+    path("anmeldung/<str:token>/verbindlich/", binding.register_with_link, name="binding_personal"),
+    path("anmeldung/<str:token>/ersatzperson/", binding.personal_substitute, name="personal_substitute"),
+    path("anmeldung/<str:token>/workshops/", workshops.personal_workshops, name="personal_workshops"),
+    path("anmeldung/<str:token>/daten/", personal.personal_edit, name="personal_edit"),
+    path("anmeldung/<str:token>/stornieren/", personal.personal_cancel, name="personal_cancel"),
+    path(
+        "anmeldung/<str:token>/rechnung/<str:number>.pdf",
+        money.personal_invoice_pdf,
+        name="personal_invoice_pdf",
+    ),
+    path(
+        "anmeldung/<str:token>/rechnung/<str:number>/girocode.svg",
+        money.personal_girocode,
+        name="personal_girocode",
+    ),
+    path(
+        "anmeldung/<str:token>/meine-daten.json",
+        privacy.personal_data_export,
+        name="personal_data_export",
+    ),
+    path(
+        "anmeldung/<str:token>/loeschung/",
+        privacy.personal_deletion_request,
+        name="personal_deletion_request",
+    ),
+    path(
+        "anmeldung/<str:token>/bestaetigung.pdf",
+        personal.personal_confirmation_pdf,
+        name="personal_confirmation_pdf",
+    ),
+]

@@ -1,0 +1,62 @@
+"""The person's data-protection rights on their personal page: a copy of their data, deletion."""
+
+import json
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from core.ratelimit import is_rate_limited
+
+from ...domain import privacy
+from ...queries.personal import registration_for_token
+from ...queries.privacy import personal_data
+
+
+class DeletionRequestForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=gettext_lazy("Ja, bitte löschen Sie meine personenbezogenen Daten."),
+        error_messages={"required": gettext_lazy("Bitte bestätigen Sie den Löschantrag.")},
+    )
+
+
+@never_cache
+@require_GET
+def personal_data_export(request, token):
+    registration = registration_for_token(token)
+    data = personal_data(registration)
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="meine-daten.json"'
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def personal_deletion_request(request, token):
+    registration = registration_for_token(token)
+    form = DeletionRequestForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if is_rate_limited(request, "personal"):
+            return render(request, "registrations/rate_limited.html", status=429)
+        if form.is_valid():
+            privacy.request_deletion(registration=registration)
+            messages.success(
+                request,
+                _(
+                    "Ihr Löschantrag ist eingegangen. Die Geschäftsstelle bearbeitet ihn und "
+                    "meldet sich innerhalb eines Monats bei Ihnen."
+                ),
+            )
+            return redirect(registration)
+    return render(
+        request,
+        "registrations/personal_deletion.html",
+        {"registration": registration, "conference": registration.conference, "form": form},
+    )

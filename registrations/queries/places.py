@@ -1,0 +1,61 @@
+"""Places and the waiting list: how many are held and left, and who is where in line.
+
+The waiting list has one order everywhere: `waiting_since`, then `pk` (the order
+in which lifecycle.fill_free_places moves people up).
+"""
+
+from django.db.models import Count, Q
+
+from ..models import Registration
+
+
+def place_counts(conference):
+    """Held places, waiting list and cancellations of a conference in one query."""
+    counts = Registration.objects.filter(conference=conference).aggregate(
+        held=Count("pk", filter=Q(status=Registration.Status.HOLDS_PLACE)),
+        held_pre=Count("pk", filter=Q(status=Registration.Status.HOLDS_PLACE, stage=Registration.Stage.PRE)),
+        held_binding=Count(
+            "pk", filter=Q(status=Registration.Status.HOLDS_PLACE, stage=Registration.Stage.BINDING)
+        ),
+        waiting=Count("pk", filter=Q(status=Registration.Status.WAITING)),
+        cancelled=Count("pk", filter=Q(status=Registration.Status.CANCELLED)),
+    )
+    counts["places"] = conference.places
+    counts["left"] = free_places(conference.places, counts["held"])
+    return counts
+
+
+def free_places(places, held):
+    """The one rule for places left: never below zero (the office may lower the places)."""
+    return max(places - held, 0)
+
+
+def places_left(conference):
+    """Places still free at a conference (one query)."""
+    held = Registration.objects.filter(conference=conference).holding_places().count()
+    return free_places(conference.places, held)
+
+
+def waiting_position(registration):
+    """1-based position on the waiting list, or None when not waiting."""
+    if not registration.is_waiting:
+        return None
+    ahead = Q(waiting_since__lt=registration.waiting_since) | Q(
+        waiting_since=registration.waiting_since, pk__lt=registration.pk
+    )
+    return (
+        Registration.objects.filter(
+            conference_id=registration.conference_id, status=Registration.Status.WAITING
+        )
+        .filter(ahead)
+        .count()
+        + 1
+    )
+
+
+def active_registration_with_email(conference, email, *, exclude=None):
+    """The conference's active registration with this (normalised) address, or None."""
+    found = Registration.objects.active().filter(conference=conference, email=email)
+    if exclude is not None:
+        found = found.exclude(pk=exclude.pk)
+    return found.first()

@@ -1,0 +1,120 @@
+"""A copy of everything stored about one registration (DSGVO Art. 15, 20), as plain JSON-ready values."""
+
+from django.conf import settings
+from django.utils import timezone
+
+from ..models import Registration
+
+# Fields of the registration that are internal or secret and not personal data.
+_NOT_EXPORTED = {"id", "token", "conference", "privacy_consent", "terms_consent"}
+
+
+def _value(value):
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    return str(value)
+
+
+def _row(instance, fields):
+    return {name: _value(getattr(instance, name)) for name in fields}
+
+
+def personal_data(registration):
+    """Everything stored about a registration, as plain JSON-ready values."""
+    registration = (
+        Registration.objects.select_related("conference", "privacy_consent", "terms_consent")
+        .prefetch_related(
+            "evening_events",
+            "workshop_bookings__workshop",
+            "workshop_bookings__phase",
+            "group_memberships__group",
+            "group_memberships__phase",
+            "invoices",
+            "payments",
+            "mails",
+        )
+        .get(pk=registration.pk)
+    )
+    fields = [f.name for f in Registration._meta.concrete_fields if f.name not in _NOT_EXPORTED]
+    data = {
+        "erstellt_am": timezone.now().isoformat(),
+        "verantwortlich": {
+            "name": settings.ASSOCIATION["name"],
+            "anschrift": f"{settings.ASSOCIATION['street']}, {settings.ASSOCIATION['postcode']} {settings.ASSOCIATION['city']}",
+            "email": settings.ASSOCIATION["email"],
+        },
+        "tagung": {
+            "titel": registration.conference.title,
+            "beginn": registration.conference.starts_at.isoformat(),
+            "ende": registration.conference.ends_at.isoformat(),
+            "ort": registration.conference.city,
+        },
+        "anmeldung": _row(registration, fields),
+        "einwilligungen": {
+            "datenschutz": (
+                {
+                    "version": registration.privacy_consent.version,
+                    "zugestimmt_am": _value(registration.privacy_consented_at),
+                    "text": registration.privacy_consent.body,
+                }
+                if registration.privacy_consent
+                else None
+            ),
+            "teilnahmebedingungen": (
+                {
+                    "version": registration.terms_consent.version,
+                    "akzeptiert_am": _value(registration.terms_accepted_at),
+                    "text": registration.terms_consent.body,
+                }
+                if registration.terms_consent
+                else None
+            ),
+        },
+        "abendveranstaltungen": [str(item.title) for item in registration.evening_events.all()],
+        "workshops": [
+            {
+                "arbeitsphase": str(booking.phase),
+                "workshop": booking.workshop.title,
+                "status": booking.get_status_display(),
+                "gebucht_am": _value(booking.created_at),
+            }
+            for booking in registration.workshop_bookings.all()
+        ],
+        "diskussionsgruppen": [
+            {"arbeitsphase": str(membership.phase), "gruppe": str(membership.group)}
+            for membership in registration.group_memberships.all()
+        ],
+        "rechnungen": [
+            {
+                "nummer": invoice.number,
+                "art": invoice.get_kind_display(),
+                "datum": _value(invoice.issued_on),
+                "faellig_am": _value(invoice.due_on),
+                "betrag": _value(invoice.amount),
+                "rechnungsanschrift": invoice.recipient,
+                "email": invoice.recipient_email,
+                "teilnehmer": invoice.participant_name,
+            }
+            for invoice in registration.invoices.all()
+        ],
+        "zahlungen": [
+            {
+                "betrag": _value(payment.amount),
+                "eingang_am": _value(payment.received_on),
+                "notiz": payment.note,
+            }
+            for payment in registration.payments.all()
+        ],
+        "emails": [
+            {
+                "angelegt_am": _value(outgoing.created_at),
+                "versendet_am": _value(outgoing.sent_at),
+                "status": outgoing.get_status_display(),
+                "an": outgoing.to,
+                "betreff": outgoing.subject,
+                "text": outgoing.body_text,
+            }
+            for outgoing in registration.mails.all()
+        ],
+    }
+    return data

@@ -1,0 +1,115 @@
+"""Who gets the invoice and what the billing address must contain; the Leitweg-ID's format.
+
+The binding form shows these errors next to the fields (`billing_errors`); the
+service refuses incomplete data with the same rule (`check_billing`).
+"""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core.exceptions import RegistrationError
+
+from ..models import Registration
+
+BILLING_FIELDS = (
+    "billing_recipient",
+    "billing_organisation",
+    "billing_department",
+    "billing_street",
+    "billing_postcode",
+    "billing_city",
+    "billing_email",
+    "order_number",
+    "cost_centre",
+    "leitweg_id",
+)
+BINDING_FIELDS = (*BILLING_FIELDS, "dietary_needs", "accessibility_needs", "list_consent")
+EMPLOYER_REQUIRED_FIELDS = ("billing_organisation", "billing_street", "billing_postcode", "billing_city")
+PERSON_REQUIRED_FIELDS = ("billing_street", "billing_postcode", "billing_city")
+# An invoice to the person themselves carries none of the employer's references.
+EMPLOYER_ONLY_FIELDS = (
+    "billing_organisation",
+    "billing_department",
+    "order_number",
+    "cost_centre",
+    "leitweg_id",
+)
+
+
+def required_billing_fields(recipient):
+    """The address fields an invoice to `recipient` needs."""
+    if recipient == Registration.BillingRecipient.EMPLOYER:
+        return EMPLOYER_REQUIRED_FIELDS
+    return PERSON_REQUIRED_FIELDS
+
+
+def cleared_employer_fields(values):
+    """{field: ""} for the employer's references when the invoice goes to the person, else {}."""
+    if values.get("billing_recipient") == Registration.BillingRecipient.PERSON:
+        return dict.fromkeys(EMPLOYER_ONLY_FIELDS, "")
+    return {}
+
+
+def without_employer_fields(values):
+    """The billing values with the employer's references blanked when the invoice goes to the person."""
+    return {**values, **cleared_employer_fields(values)}
+
+
+def billing_errors(values):
+    """{field: German message} for every address field the chosen recipient needs but lacks."""
+    recipient = values.get("billing_recipient")
+    if not recipient:
+        return {}
+    message = (
+        _("Bitte für die Rechnung an Ihre Dienststelle ausfüllen.")
+        if recipient == Registration.BillingRecipient.EMPLOYER
+        else _("Bitte für die Rechnung an Sie ausfüllen.")
+    )
+    return {name: message for name in required_billing_fields(recipient) if not values.get(name)}
+
+
+def check_billing(values):
+    """Raise RegistrationError unless the recipient is known and its address complete."""
+    recipient = values.get("billing_recipient")
+    if recipient not in Registration.BillingRecipient.values:
+        raise RegistrationError(_("Bitte geben Sie an, an wen die Rechnung gehen soll."))
+    if any(not values.get(name) for name in required_billing_fields(recipient)):
+        raise RegistrationError(_("Bitte geben Sie die vollständige Rechnungsanschrift an."))
+
+
+_LEITWEG_RE = re.compile(r"^(?P<coarse>\d{2,12})(?:-(?P<fine>[A-Z0-9]{1,30}))?-(?P<check>\d{2})$")
+
+
+def leitweg_check_digits_valid(value):
+    """ISO 7064 Mod 97-10 over the Leitweg-ID without hyphens, letters as 10…35 (as for an IBAN).
+
+    Verified against the examples 04011000-1234512345-06 and 991-33333TEST-33.
+    """
+    digits = "".join(str(int(char, 36)) for char in value.replace("-", ""))
+    return int(digits) % 97 == 1
+
+
+def validate_leitweg_id(value):
+    """Leitweg-ID (XRechnung): Grobadressierung (2–12 digits), optional Feinadressierung
+    (up to 30 letters or digits), two check digits, separated by hyphens."""
+    value = value.upper()
+    match = _LEITWEG_RE.match(value)
+    if not match:
+        raise ValidationError(
+            gettext_lazy(
+                "Die Leitweg-ID hat das Format Grobadressierung-Feinadressierung-Prüfziffer, "
+                "z. B. 04011000-1234512345-06 (2 bis 12 Ziffern, optional bis zu 30 Buchstaben oder "
+                "Ziffern, 2 Ziffern)."
+            ),
+            code="leitweg_format",
+        )
+    if not leitweg_check_digits_valid(value):
+        raise ValidationError(
+            gettext_lazy(
+                "Die Prüfziffer der Leitweg-ID stimmt nicht. Bitte vergleichen Sie sie mit der Angabe Ihrer Rechnungsstelle."
+            ),
+            code="leitweg_check",
+        )

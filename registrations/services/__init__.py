@@ -1,1 +1,0 @@
-"""Every state change of a registration lives in this package, one module per concern."""
