@@ -4,6 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 import factory
+from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
 from programme.models import (
@@ -62,6 +63,15 @@ class WorkshopPhaseFactory(factory.django.DjangoModelFactory):
     mode = WorkshopPhase.Mode.CHOOSE
 
 
+def discussion_phases(conference):
+    """Phase 1 in discussion groups and phase 4, which meets again in the groups of phase 1."""
+    first = WorkshopPhaseFactory(conference=conference, number=1, mode=WorkshopPhase.Mode.GROUPS)
+    last = WorkshopPhaseFactory(
+        conference=conference, number=4, mode=WorkshopPhase.Mode.GROUPS, reuses_groups_of=first
+    )
+    return first, last
+
+
 class WorkshopFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Workshop
@@ -113,6 +123,118 @@ class RegistrationFactory(factory.django.DjangoModelFactory):
     last_name = factory.Sequence(lambda n: f"Nachname{n}")
     email = factory.Sequence(lambda n: f"person{n}@example.org")
     organisation = factory.Sequence(lambda n: f"Stadt {n}")
+
+
+class BindingRegistrationFactory(RegistrationFactory):
+    """A binding registration holding a place, invoiced to the employer (created directly)."""
+
+    stage = "binding"
+    salutation = "frau"
+    academic_title = "Dr."
+    first_name = "Anna-Lena"
+    last_name = "Müller-Lüdenscheidt"
+    fee_category = "member"
+    fee = Decimal("250.00")
+    is_member = True
+    billing_recipient = "employer"
+    billing_organisation = "Landkreis Beispiel"
+    billing_department = "Jugendamt, Sozialplanung"
+    billing_street = "Am Markt 1"
+    billing_postcode = "50667"
+    billing_city = "Köln"
+    billing_email = "rechnung@landkreis-beispiel.de"
+    order_number = "BE-2025-77"
+    cost_centre = "KST 4711"
+    leitweg_id = "05315000-0001-23"
+
+
+def binding_participants(conference, count, *, organisations=None, **kwargs):
+    """count binding registrations, created directly: each from an organisation of its own
+    ("Stadt n"), or, with organisations=k, colleagues from k organisations in turn ("Landkreis n % k")."""
+    return [
+        RegistrationFactory(
+            conference=conference,
+            stage="binding",
+            organisation=f"Landkreis {n % organisations}" if organisations else f"Stadt {n}",
+            **kwargs,
+        )
+        for n in range(count)
+    ]
+
+
+def pre_registration_data(n=1, **extra):
+    """What person n enters to pre-register: the `data` the pre-registration service takes."""
+    return {
+        "first_name": f"Person{n}",
+        "last_name": "Beispiel",
+        "email": f"person{n}@example.org",
+        "organisation": f"Stadt {n}",
+        **extra,
+    }
+
+
+def pre_registered(conference, n=1, **extra):
+    """Person n pre-registered through the service, so holding a place or waiting as in production."""
+    from registrations.domain import lifecycle
+
+    registration, _ = lifecycle.pre_register(conference=conference, data=pre_registration_data(n, **extra))
+    return registration
+
+
+def self_billing(**extra):
+    """What the binding registration asks on top of the person's data: billed to the person, terms accepted."""
+    return {
+        "billing_recipient": "person",
+        "billing_street": "Weg 1",
+        "billing_postcode": "50667",
+        "billing_city": "Köln",
+        "terms_accepted": True,
+        **extra,
+    }
+
+
+def employer_billing(**extra):
+    """The binding answers of a person whose employer pays, with order number, cost centre and Leitweg-ID."""
+    return {
+        "billing_recipient": "employer",
+        "billing_organisation": "Landkreis Beispiel",
+        "billing_department": "Sozialamt",
+        "billing_street": "Hauptstraße 1",
+        "billing_postcode": "50667",
+        "billing_city": "Köln",
+        "billing_email": "rechnung@landkreis-beispiel.de",
+        "order_number": "PO-4711",
+        "cost_centre": "KST 12",
+        "leitweg_id": "04011000-1234512345-06",
+        "terms_accepted": True,
+        **extra,
+    }
+
+
+def office_binding_form(**extra):
+    """The office's binding-registration form in the admin as posted after a phone call."""
+    return {
+        "salutation": "frau",
+        "first_name": "Telefon",
+        "last_name": "Anruferin",
+        "email": "telefon@example.org",
+        "organisation": "Kreis Düren",
+        "is_member": "on",
+        "member_number": "1001",
+        "billing_recipient": "employer",
+        "billing_organisation": "Kreis Düren",
+        "billing_street": "Bismarckstraße 16",
+        "billing_postcode": "52351",
+        "billing_city": "Düren",
+        "terms_version": "1",
+        "terms_accepted": "on",
+        **extra,
+    }
+
+
+def binding_data(n=1, **extra):
+    """What person n enters to register bindingly (the `data` of the binding service), billed to themselves."""
+    return pre_registration_data(n, **self_billing(**extra))
 
 
 class WorkshopBookingFactory(factory.django.DjangoModelFactory):
@@ -178,3 +300,39 @@ class PaymentFactory(factory.django.DjangoModelFactory):
     registration = factory.SubFactory(RegistrationFactory, stage="binding")
     amount = Decimal("250.00")
     received_on = factory.LazyFunction(timezone.localdate)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    """An account without staff rights (a visitor who logged in, a user named in the history)."""
+
+    class Meta:
+        model = "auth.User"
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"person{n}")
+    password = factory.django.Password("x")
+
+
+class StaffFactory(UserFactory):
+    """A staff account, e.g. ``StaffFactory(roles=[OFFICE])`` or ``StaffFactory(permissions=["view_invoice"])``.
+
+    ``roles`` names the groups the migration creates; ``permissions`` are codenames of the
+    conference apps. A name that does not exist fails here instead of leaving a user without rights.
+    """
+
+    username = factory.Sequence(lambda n: f"staff{n}")
+    is_staff = True
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        for name in extracted or ():
+            self.groups.add(Group.objects.get(name=name))
+
+    @factory.post_generation
+    def permissions(self, create, extracted, **kwargs):
+        for codename in extracted or ():
+            self.user_permissions.add(
+                Permission.objects.get(
+                    content_type__app_label__in=["registrations", "programme", "exports"], codename=codename
+                )
+            )

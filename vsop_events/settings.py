@@ -321,7 +321,7 @@ OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="VSOP Tagungen")
 # many months after their conference ended; invoices keep the recipient for
 # INVOICE_RETENTION_YEARS after the end of the year they were issued in
 # (German retention of accounting records, § 147 AO). See manage.py
-# anonymise_registrations and services/retention.py.
+# anonymise_registrations and registrations/domain/retention.py.
 RETENTION_MONTHS = env.int("RETENTION_MONTHS", default=12)
 INVOICE_RETENTION_YEARS = env.int("INVOICE_RETENTION_YEARS", default=8)
 

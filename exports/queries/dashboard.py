@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from core.formatting import euro
 from programme.models import Conference, Workshop
 from registrations.models import DiscussionGroup, Invoice, Payment, Registration
+from registrations.queries.places import free_places, place_counts_by_conference
 
 RECENT_DAYS = 90
 MAX_CONFERENCES = 3
@@ -46,7 +47,7 @@ class ConferenceFigures:
 
     @property
     def free(self):
-        return max(self.conference.places - self.held, 0)
+        return free_places(self.conference.places, self.held)
 
     @property
     def open(self):
@@ -71,28 +72,6 @@ def dashboard_conferences(now=None):
     return conferences or list(Conference.objects.order_by("-starts_at")[:1])
 
 
-def place_figures(conference_ids):
-    """Places held (by pre- and by binding registrations) and people waiting, per conference.
-
-    PLACE COUNTING, still a copy of the rule (issue 13): the dashboard counts places itself
-    here, with one grouped query. This is the single function to point at the shared query
-    registrations.queries.places.place_counts, so that places are counted in one place.
-    Returns {conference_id: {"held_pre": n, "held_binding": n, "waiting": n}}.
-    """
-    S = Registration.Status  # noqa: N806 - short alias keeps the aggregates readable
-    rows = (
-        Registration.objects.filter(conference_id__in=conference_ids)
-        .values("conference_id")
-        .annotate(
-            held_pre=Count("pk", filter=Q(status=S.HOLDS_PLACE, stage=Registration.Stage.PRE)),
-            held_binding=Count("pk", filter=Q(status=S.HOLDS_PLACE, stage=Registration.Stage.BINDING)),
-            waiting=Count("pk", filter=Q(status=S.WAITING)),
-        )
-        .order_by()
-    )
-    return {row.pop("conference_id"): row for row in rows}
-
-
 def office_dashboard(now=None):
     """Figures for the dashboard: a list of ConferenceFigures."""
     now = now or timezone.now()
@@ -104,9 +83,9 @@ def office_dashboard(now=None):
     ids = list(figures)
     S = Registration.Status  # noqa: N806 - short alias keeps the aggregates readable
 
-    for conference_id, places in place_figures(ids).items():
-        for key, value in places.items():
-            setattr(figures[conference_id], key, value)
+    for conference_id, counts in place_counts_by_conference(ids).items():
+        for key in ("held_pre", "held_binding", "waiting"):
+            setattr(figures[conference_id], key, counts[key])
 
     rows = (
         Registration.objects.filter(conference_id__in=ids)

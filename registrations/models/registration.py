@@ -248,7 +248,7 @@ class Registration(models.Model):
 
     @property
     def may_name_substitute(self):
-        """A binding registration that is not cancelled may be handed over (services.registration.substitute)."""
+        """A binding registration that is not cancelled may be handed over (domain.lifecycle.substitute)."""
         return self.is_binding and not self.is_cancelled
 
     @property

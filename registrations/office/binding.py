@@ -1,5 +1,5 @@
 """The office's side of the binding registration: register someone (also after the deadline),
-confirm or refuse membership claims, upload the member list. Every rule lives in the services."""
+confirm or refuse membership claims, upload the member list. Every rule lives in rules/ and domain/."""
 
 from django import forms
 from django.contrib import admin, messages

@@ -5,7 +5,7 @@ and are linked from each workshop phase in the programme admin:
 - "Gruppen zuteilen": number of groups or target size, a preview of the sizes, and a
   confirmation when an assignment already exists (it replaces the old one);
 - the lists of a phase (groups or workshops) as a page and as PDF.
-Every change goes through services.groups; nothing is decided here.
+Every change goes through domain/groups.py; nothing is decided here.
 """
 
 from django import forms

@@ -3,11 +3,11 @@
 - "Workshop-Belegung" (`workshopbooking/belegung/<conference id>/`): per choose
   phase every workshop with seats / taken / free / waiting, who sits there and
   who waits in which order, and a small form per person to move them into
-  another workshop of the phase (services.workshops.move_booking, so the seat
+  another workshop of the phase (domain.workshops.move_booking, so the seat
   limit holds and a freed seat goes to the first person waiting).
 - The booking list itself (with audit history) and actions to move or remove
   several bookings at once.
-Every change goes through services.workshops; nothing is decided here.
+Every change goes through domain/workshops.py; nothing is decided here.
 """
 
 from collections import defaultdict

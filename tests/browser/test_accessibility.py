@@ -13,19 +13,9 @@ from registrations.domain.lifecycle import register_binding
 from registrations.models import Registration
 from registrations.queries.workshops import workshop_choices
 from tests.browser.helpers import fill_pre_registration_with_keyboard, focused_name, serious_axe_violations
-from tests.factories import ConferenceFactory
+from tests.factories import ConferenceFactory, binding_data, pre_registration_data
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def person(n, **extra):
-    return {
-        "first_name": f"Person{n}",
-        "last_name": "Beispiel",
-        "email": f"person{n}@example.org",
-        "organisation": "Stadt Beispiel",
-        **extra,
-    }
 
 
 def check_pages(page, shot, pages):
@@ -41,7 +31,7 @@ def check_pages(page, shot, pages):
 def test_public_pages_have_no_serious_axe_violations(page, site, shot):
     load_demo()
     full = ConferenceFactory(places=1, slug="ausgebucht", title="Ausgebuchte Tagung")
-    lifecycle.pre_register(conference=full, data=person(1))
+    lifecycle.pre_register(conference=full, data=pre_registration_data(1))
     pages = [
         ("home", f"{site}/"),
         ("conference", f"{site}/tagungen/{DEMO_SLUG}/"),
@@ -68,7 +58,9 @@ def test_forms_with_errors_have_no_serious_axe_violations(page, site, shot):
     shot(page, "pre-registration-errors")
     problems = serious_axe_violations(page)
 
-    registration, _ = lifecycle.pre_register(conference=ConferenceFactory(slug="formulare"), data=person(2))
+    registration, _ = lifecycle.pre_register(
+        conference=ConferenceFactory(slug="formulare"), data=pre_registration_data(2)
+    )
     page.goto(site + registration.get_absolute_url() + "daten/")
     page.get_by_label("Vorname").fill("")
     page.get_by_role("button", name=re.compile("Speichern", re.IGNORECASE)).click()
@@ -94,27 +86,23 @@ def test_forms_with_errors_have_no_serious_axe_violations(page, site, shot):
 def test_personal_pages_have_no_serious_axe_violations(page, site, shot):
     conference = ConferenceFactory(places=1, slug="persoenlich")
     holder, _ = lifecycle.pre_register(
-        conference=conference, data=person(1, is_member=True, member_number="7")
+        conference=conference, data=pre_registration_data(1, is_member=True, member_number="7")
     )
-    waiting, _ = lifecycle.pre_register(conference=conference, data=person(2))
-    cancelled, _ = lifecycle.pre_register(conference=ConferenceFactory(slug="storniert"), data=person(3))
+    waiting, _ = lifecycle.pre_register(conference=conference, data=pre_registration_data(2))
+    cancelled, _ = lifecycle.pre_register(
+        conference=ConferenceFactory(slug="storniert"), data=pre_registration_data(3)
+    )
     lifecycle.cancel(registration=cancelled)
     assert waiting.status == Registration.Status.WAITING
     load_demo()
     demo = Conference.objects.get(slug=DEMO_SLUG)
-    pre, _ = lifecycle.pre_register(conference=demo, data=person(4, is_member=True, member_number="8"))
+    pre, _ = lifecycle.pre_register(
+        conference=demo, data=pre_registration_data(4, is_member=True, member_number="8")
+    )
     workshops = {choice.phase.pk: choice.workshops[0].workshop.pk for choice in workshop_choices(demo)}
     bound, _ = register_binding(
         conference=demo,
-        data={
-            **person(5),
-            "billing_recipient": Registration.BillingRecipient.PERSON,
-            "billing_street": "Am Markt 2",
-            "billing_postcode": "04109",
-            "billing_city": "Leipzig",
-            "terms_accepted": True,
-            "workshop_choices": workshops,
-        },
+        data=binding_data(5, workshop_choices=workshops),
     )
     pages = [
         ("personal-holds-place", site + holder.get_absolute_url()),

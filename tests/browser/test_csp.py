@@ -3,12 +3,13 @@ Chromium reports no violation on the public pages and in the office's admin."""
 
 import pytest
 from django.contrib import admin
-from django.contrib.auth import get_user_model
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from programme.demo import DEMO_SLUG, load_demo
 from registrations.domain import lifecycle
 from registrations.models import Registration
+from tests.factories import StaffFactory, pre_registration_data
+from tests.guards import url_or_fail
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -42,12 +43,7 @@ def test_public_pages_run_under_the_csp_without_violations(page, site):
     load_demo()
     registration, _ = lifecycle.pre_register(
         conference=load_conference(),
-        data={
-            "first_name": "Anna",
-            "last_name": "Beispiel",
-            "email": "anna@example.org",
-            "organisation": "X",
-        },
+        data=pre_registration_data(),
     )
     violations = watch_csp(page)
     for path in [
@@ -78,14 +74,11 @@ def test_admin_pages_run_under_the_csp_without_violations(page, site):
     load_demo()
     registration, _ = lifecycle.pre_register(
         conference=load_conference(),
-        data={
-            "first_name": "Anna",
-            "last_name": "Beispiel",
-            "email": "anna@example.org",
-            "organisation": "X",
-        },
+        data=pre_registration_data(),
     )
-    get_user_model().objects.create_superuser("chefin", "chefin@example.org", "ein-langes-passwort-2025")
+    StaffFactory(
+        username="chefin", email="chefin@example.org", password="ein-langes-passwort-2025", is_superuser=True
+    )
     violations = watch_csp(page)
     page.goto(f"{site}/admin/login/")
     page.get_by_label("Benutzername").fill("chefin")
@@ -97,10 +90,7 @@ def test_admin_pages_run_under_the_csp_without_violations(page, site):
         opts = model._meta
         if opts.app_label not in {"registrations", "programme", "exports"}:
             continue
-        try:
-            urls.append(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
-        except NoReverseMatch:
-            continue
+        urls.append(url_or_fail(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
     urls += [
         reverse("admin:registrations_registration_add"),
         reverse("admin:registrations_registration_change", args=[registration.pk]),

@@ -8,7 +8,6 @@ Chromium. Screenshots of the key screens land in test-artifacts/<test name>/.
 import re
 
 import pytest
-from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
@@ -20,7 +19,7 @@ from registrations.domain.lifecycle import register_binding
 from registrations.models import GroupMembership, Invoice, OutgoingMail, Registration
 from registrations.queries import balances
 from tests.browser.helpers import fill_pre_registration_with_keyboard, pdf_to_png
-from tests.factories import ConferenceFactory
+from tests.factories import ConferenceFactory, StaffFactory, employer_billing, pre_registration_data
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -224,21 +223,17 @@ def test_waiting_list_moves_up_when_someone_cancels(page, site, mailbox, shot):
 
 
 def binding_data(n, **extra):
-    return {
-        "salutation": Registration.Salutation.NONE,
-        "first_name": f"Person{n}",
-        "last_name": f"Nachname{n}",
-        "email": f"person{n}@example.org",
-        "organisation": f"Stadt {n % 3}",
-        "is_member": False,
-        "billing_recipient": Registration.BillingRecipient.EMPLOYER,
-        "billing_organisation": f"Stadt {n % 3}",
-        "billing_street": "Rathausplatz 1",
-        "billing_postcode": "50667",
-        "billing_city": "Köln",
-        "terms_accepted": True,
-        **extra,
-    }
+    """Billed to the employer, three organisations in turn: the office's lists and groups read them."""
+    return pre_registration_data(
+        n,
+        **{
+            "salutation": Registration.Salutation.NONE,
+            "last_name": f"Nachname{n}",
+            "organisation": f"Stadt {n % 3}",
+            "is_member": False,
+            **employer_billing(billing_organisation=f"Stadt {n % 3}", **extra),
+        },
+    )
 
 
 def run_admin_action(page, names, action):
@@ -259,7 +254,9 @@ def test_office_verifies_membership_marks_paid_assigns_groups_and_exports(
     )
     others = [register_binding(conference=conference, data=binding_data(n))[0] for n in (2, 3, 4)]
     assert member.membership_check == Registration.MembershipCheck.UNVERIFIED
-    get_user_model().objects.create_superuser("buero", "buero@example.org", "ein-langes-passwort-2025")
+    StaffFactory(
+        username="buero", email="buero@example.org", password="ein-langes-passwort-2025", is_superuser=True
+    )
 
     page.goto(site + "/admin/")
     page.get_by_label("Benutzername").fill("buero")

@@ -2,7 +2,6 @@
 and the office's fill page; with axe-core on the new pages."""
 
 import pytest
-from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
 from registrations.domain import workshops
@@ -11,6 +10,7 @@ from tests.browser.helpers import serious_axe_violations
 from tests.factories import (
     ConferenceFactory,
     RegistrationFactory,
+    StaffFactory,
     WorkshopFactory,
     WorkshopModeratorFactory,
     WorkshopPhaseFactory,
@@ -78,7 +78,7 @@ def test_office_moves_someone_on_the_fill_page(page, site, shot):
     workshops.choose_workshops(registration=holder, choices={phase.pk: first.pk})
     waiting = RegistrationFactory(conference=conference, first_name="Wanda", last_name="Wartend")
     workshops.choose_workshops(registration=waiting, choices={phase.pk: first.pk}, join_waiting_list=True)
-    get_user_model().objects.create_superuser("office", "office@example.org", "geheim-und-lang")
+    StaffFactory(username="office", email="office@example.org", password="geheim-und-lang", is_superuser=True)
 
     page.goto(f"{site}/admin/login/")
     page.get_by_label("Benutzername").fill("office")

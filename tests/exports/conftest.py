@@ -2,7 +2,6 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Permission, User
 
 from programme.models import WorkshopPhase
 from tests.factories import (
@@ -11,6 +10,7 @@ from tests.factories import (
     GroupMembershipFactory,
     ProgrammeItemFactory,
     RegistrationFactory,
+    StaffFactory,
     WorkshopBookingFactory,
     WorkshopFactory,
     WorkshopPhaseFactory,
@@ -61,6 +61,12 @@ def populate(conference):
 
 @pytest.fixture
 def office_user(db):
-    user = User.objects.create_user("buero", password="pw", is_staff=True)
-    user.user_permissions.add(Permission.objects.get(codename="export_participants"))
-    return user
+    return StaffFactory(username="buero", password="pw", permissions=["export_participants"])
+
+
+@pytest.fixture
+def office_superuser(office_user):
+    """The office account as a superuser, who may also see the registration list and the conference."""
+    office_user.is_superuser = True
+    office_user.save()
+    return office_user

@@ -1,8 +1,7 @@
 import pytest
-from django.contrib.auth.models import User
 from django.urls import reverse
 
-from tests.factories import RegistrationFactory
+from tests.factories import RegistrationFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -15,11 +14,9 @@ def _act(client, action, registrations):
     )
 
 
-def test_selected_registrations_export_as_a_pdf_list(client, conference, populate, office_user):
-    office_user.is_superuser = True  # may see the registration list
-    office_user.save()
+def test_selected_registrations_export_as_a_pdf_list(client, conference, populate, office_superuser):
     people = populate(3)
-    client.force_login(office_user)
+    client.force_login(office_superuser)
 
     response = _act(client, "export_list_pdf", people[:2])
 
@@ -28,11 +25,9 @@ def test_selected_registrations_export_as_a_pdf_list(client, conference, populat
     assert "Teilnehmerliste_Jahrestagung-2025_" in response["Content-Disposition"]
 
 
-def test_selected_waiting_person_gets_a_certificate_named_after_them(client, conference, office_user):
-    office_user.is_superuser = True
-    office_user.save()
+def test_selected_waiting_person_gets_a_certificate_named_after_them(client, conference, office_superuser):
     person = RegistrationFactory(conference=conference, first_name="Ida", last_name="Ost")
-    client.force_login(office_user)
+    client.force_login(office_superuser)
 
     response = _act(client, "export_certificates", [person])
 
@@ -40,11 +35,9 @@ def test_selected_waiting_person_gets_a_certificate_named_after_them(client, con
     assert "Teilnahmebescheinigung-Ost-Ida_Jahrestagung-2025_" in response["Content-Disposition"]
 
 
-def test_selection_across_two_conferences_is_refused(client, conference, office_user):
-    office_user.is_superuser = True
-    office_user.save()
+def test_selection_across_two_conferences_is_refused(client, conference, office_superuser):
     people = [RegistrationFactory(conference=conference), RegistrationFactory()]
-    client.force_login(office_user)
+    client.force_login(office_superuser)
 
     response = _act(client, "export_list_xlsx", people)
 
@@ -54,10 +47,7 @@ def test_selection_across_two_conferences_is_refused(client, conference, office_
 
 
 def test_staff_who_may_see_registrations_but_not_export_get_no_file(client, conference):
-    from django.contrib.auth.models import Permission
-
-    user = User.objects.create_user("aushilfe", password="pw", is_staff=True)
-    user.user_permissions.add(Permission.objects.get(codename="view_registration"))
+    user = StaffFactory(username="aushilfe", password="pw", permissions=["view_registration"])
     person = RegistrationFactory(conference=conference)
     client.force_login(user)
 

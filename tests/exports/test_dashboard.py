@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from exports.queries.dashboard import office_dashboard
-from tests.factories import InvoiceFactory, PaymentFactory, RegistrationFactory
+from tests.factories import InvoiceFactory, PaymentFactory, RegistrationFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -48,15 +48,13 @@ def test_paid_invoice_is_not_overdue(conference):
 
 @pytest.mark.parametrize("rows", [10, 200])
 def test_start_page_runs_a_constant_number_of_queries(
-    client, conference, populate, office_user, rows, django_assert_max_num_queries
+    client, conference, populate, office_superuser, rows, django_assert_max_num_queries
 ):
     people = populate(rows)
     for person in people[:5]:
         InvoiceFactory(registration=person)
         PaymentFactory(registration=person)
-    office_user.is_superuser = True
-    office_user.save()
-    client.force_login(office_user)
+    client.force_login(office_superuser)
 
     with django_assert_max_num_queries(14):
         response = client.get(reverse("admin:index"))
@@ -69,10 +67,8 @@ def test_start_page_runs_a_constant_number_of_queries(
 
 
 def test_staff_without_rights_sees_no_dashboard(client, conference, populate):
-    from django.contrib.auth.models import User
-
     populate(1)
-    client.force_login(User.objects.create_user("aushilfe", password="pw", is_staff=True))
+    client.force_login(StaffFactory(username="aushilfe", password="pw"))
 
     content = client.get(reverse("admin:index")).content.decode()
 

@@ -1,12 +1,12 @@
 import io
 
 import pytest
-from django.contrib.auth.models import User
 from django.test import override_settings
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from exports.models import ExportJob, ExportLayout
+from tests.factories import StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,7 @@ def test_anonymous_visitor_is_sent_to_the_login(client, conference):
 
 
 def test_non_staff_user_is_sent_to_the_login(client, conference):
-    client.force_login(User.objects.create_user("gast", password="pw"))
+    client.force_login(UserFactory(username="gast", password="pw"))
 
     response = client.get(_page(conference))
 
@@ -37,7 +37,7 @@ def test_non_staff_user_is_sent_to_the_login(client, conference):
 
 
 def test_staff_without_the_export_permission_is_refused(client, conference):
-    client.force_login(User.objects.create_user("aushilfe", password="pw", is_staff=True))
+    client.force_login(StaffFactory(username="aushilfe", password="pw"))
 
     assert client.get(_page(conference)).status_code == 403
     assert _post(client, conference).status_code == 403
@@ -160,7 +160,7 @@ def test_staff_without_permission_cannot_download_a_job(client, conference):
         content=b"x",
         filename="a.csv",
     )
-    client.force_login(User.objects.create_user("aushilfe", password="pw", is_staff=True))
+    client.force_login(StaffFactory(username="aushilfe", password="pw"))
 
     assert client.get(reverse("admin:exports_job_download", args=[job.pk])).status_code == 403
 
@@ -176,10 +176,8 @@ def test_workshop_lists_of_a_phase_come_from_the_groups_module(client, conferenc
     assert "Workshoplisten-AP1_Jahrestagung-2025_" in response["Content-Disposition"]
 
 
-def test_conference_change_page_links_to_the_export_page(client, conference, office_user):
-    office_user.is_superuser = True
-    office_user.save()
-    client.force_login(office_user)
+def test_conference_change_page_links_to_the_export_page(client, conference, office_superuser):
+    client.force_login(office_superuser)
 
     page = client.get(reverse("admin:programme_conference_change", args=[conference.pk])).content.decode()
 

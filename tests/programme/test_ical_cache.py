@@ -22,6 +22,7 @@ from tests.factories import (
     WorkshopFactory,
     WorkshopModeratorFactory,
     WorkshopPhaseFactory,
+    binding_data,
 )
 
 pytestmark = pytest.mark.django_db
@@ -150,20 +151,6 @@ def test_a_draft_conference_is_built_afresh_with_its_programme(monkeypatch):
 
     assert "Entwurf" in summaries(views.conference_ical(fresh(conference)))[0]
     assert stored == []
-
-
-def binding_data(n):
-    return {
-        "first_name": "Ada",
-        "last_name": f"Lovelace{n}",
-        "email": f"ada{n}@example.org",
-        "organisation": "Kreis Lippe",
-        "billing_recipient": "person",
-        "billing_street": "Str. 1",
-        "billing_postcode": "32756",
-        "billing_city": "Detmold",
-        "terms_accepted": True,
-    }
 
 
 def attached_ical(registration):

@@ -6,7 +6,19 @@ every thread closes its connection when done.
 
 import threading
 
-from django.db import connections
+import pytest
+from django.db import connection, connections
+
+# The marks of every race test module: real transactions, and PostgreSQL, whose row locks are
+# what the tests race against (a legitimate skip on SQLite, which serialises all writers).
+POSTGRES_RACE = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.postgres,
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="SQLite serialises writers; the row-lock race needs PostgreSQL",
+    ),
+]
 
 
 def at_once(work, arguments):

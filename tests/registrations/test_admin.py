@@ -4,24 +4,15 @@ from django.urls import reverse
 
 from registrations.domain import lifecycle
 from registrations.models import OutgoingMail, Registration
-from tests.factories import ConferenceFactory, RegistrationFactory
+from tests.factories import ConferenceFactory, RegistrationFactory, pre_registration_data
 
 pytestmark = pytest.mark.django_db
-
-
-def data(n):
-    return {
-        "first_name": f"P{n}",
-        "last_name": "Test",
-        "email": f"p{n}@example.org",
-        "organisation": f"Org {n}",
-    }
 
 
 def test_changelist_shows_counts_and_runs_constant_queries(admin_client, django_assert_max_num_queries):
     conference = ConferenceFactory(places=3)
     for n in range(5):
-        lifecycle.pre_register(conference=conference, data=data(n))
+        lifecycle.pre_register(conference=conference, data=pre_registration_data(n))
     url = reverse("admin:registrations_registration_changelist") + f"?conference__id__exact={conference.pk}"
     with django_assert_max_num_queries(15):
         response = admin_client.get(url)
@@ -35,7 +26,7 @@ def test_changelist_shows_counts_and_runs_constant_queries(admin_client, django_
 
 def test_add_by_phone_uses_the_same_rules_and_mails(admin_client, django_capture_on_commit_callbacks):
     conference = ConferenceFactory(places=1)
-    lifecycle.pre_register(conference=conference, data=data(1))
+    lifecycle.pre_register(conference=conference, data=pre_registration_data(1))
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(
@@ -62,7 +53,7 @@ def test_add_by_phone_uses_the_same_rules_and_mails(admin_client, django_capture
 
 def test_add_by_phone_refuses_a_duplicate_email(admin_client):
     conference = ConferenceFactory()
-    lifecycle.pre_register(conference=conference, data=data(1))
+    lifecycle.pre_register(conference=conference, data=pre_registration_data(1, email="p1@example.org"))
     response = admin_client.post(
         reverse("admin:registrations_registration_add"),
         {
@@ -82,8 +73,8 @@ def test_actions_cancel_move_up_resend_and_programme_mailing(
     admin_client, django_capture_on_commit_callbacks
 ):
     conference = ConferenceFactory(places=1)
-    holder, _ = lifecycle.pre_register(conference=conference, data=data(1))
-    waiting, _ = lifecycle.pre_register(conference=conference, data=data(2))
+    holder, _ = lifecycle.pre_register(conference=conference, data=pre_registration_data(1))
+    waiting, _ = lifecycle.pre_register(conference=conference, data=pre_registration_data(2))
     changelist = reverse("admin:registrations_registration_changelist")
     with django_capture_on_commit_callbacks(execute=True):
         admin_client.post(changelist, {"action": "cancel_action", "_selected_action": [holder.pk]})
@@ -103,7 +94,9 @@ def test_actions_cancel_move_up_resend_and_programme_mailing(
 
 def test_outbox_admin_lists_failed_mails(admin_client):
     conference = ConferenceFactory()
-    registration, _ = lifecycle.pre_register(conference=conference, data=data(1))
+    registration, _ = lifecycle.pre_register(
+        conference=conference, data=pre_registration_data(1, email="p1@example.org")
+    )
     OutgoingMail.objects.update(status=OutgoingMail.Status.FAILED, last_error="ConnectionRefusedError")
     response = admin_client.get(
         reverse("admin:registrations_outgoingmail_changelist") + "?status__exact=failed"

@@ -8,29 +8,9 @@ from django.urls import reverse
 from registrations.domain import lifecycle
 from registrations.domain.lifecycle import register_binding
 from registrations.models import Invoice, Member, Registration
-from tests.factories import ConferenceFactory, RegistrationFactory
+from tests.factories import ConferenceFactory, RegistrationFactory, office_binding_form
 
 pytestmark = pytest.mark.django_db
-
-
-def office_data(**extra):
-    return {
-        "salutation": "frau",
-        "first_name": "Telefon",
-        "last_name": "Anruferin",
-        "email": "telefon@example.org",
-        "organisation": "Kreis Düren",
-        "is_member": "on",
-        "member_number": "1001",
-        "billing_recipient": "employer",
-        "billing_organisation": "Kreis Düren",
-        "billing_street": "Bismarckstraße 16",
-        "billing_postcode": "52351",
-        "billing_city": "Düren",
-        "terms_version": "1",
-        "terms_accepted": "on",
-        **extra,
-    }
 
 
 def test_upload_member_list_reports_counts(admin_client):
@@ -60,7 +40,7 @@ def test_membership_filter_and_actions_switch_fee_and_invoice(admin_client):
     registration, _ = register_binding(
         conference=conference,
         data={
-            **office_data(),
+            **office_binding_form(),
             "is_member": True,
             "terms_accepted": True,
         },
@@ -124,7 +104,7 @@ def test_office_registers_a_pre_registration_bindingly_after_the_deadline(
     assert 'value="Telefon"' in page
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        response = admin_client.post(url, office_data())
+        response = admin_client.post(url, office_binding_form())
     assert response.status_code == 302
     pre.refresh_from_db()
     assert (pre.stage, pre.status, pre.fee) == ("binding", "holds_place", Decimal("250.00"))
@@ -137,11 +117,11 @@ def test_office_registers_a_new_person_and_duplicates_are_refused(admin_client):
     start = admin_client.get(reverse("admin:registrations_registration_binding_start")).content.decode()
     url = reverse("admin:registrations_registration_binding", kwargs={"conference_id": conference.pk})
     assert url in start
-    assert admin_client.post(url, office_data()).status_code == 302
+    assert admin_client.post(url, office_binding_form()).status_code == 302
     registration = Registration.objects.get()
     assert registration.source == Registration.Source.OFFICE
     assert registration.is_binding
-    response = admin_client.post(url, office_data(), follow=True)
+    response = admin_client.post(url, office_binding_form(), follow=True)
     assert "gibt es schon eine Anmeldung" in response.content.decode()
     assert Registration.objects.count() == 1
 
@@ -149,7 +129,9 @@ def test_office_registers_a_new_person_and_duplicates_are_refused(admin_client):
 def test_office_form_shows_errors_instead_of_500(admin_client):
     conference = ConferenceFactory()
     url = reverse("admin:registrations_registration_binding", kwargs={"conference_id": conference.pk})
-    response = admin_client.post(url, office_data(billing_city="", leitweg_id="12", terms_accepted=""))
+    response = admin_client.post(
+        url, office_binding_form(billing_city="", leitweg_id="12", terms_accepted="")
+    )
     html = response.content.decode()
     assert response.status_code == 200
     assert "Bitte für die Rechnung an Ihre Dienststelle ausfüllen." in html
@@ -172,7 +154,7 @@ def test_binding_action_needs_exactly_one_registration(admin_client):
 def test_change_page_shows_binding_data_and_saves_billing_corrections(admin_client):
     conference = ConferenceFactory()
     registration, _ = register_binding(
-        conference=conference, data={**office_data(), "is_member": True, "terms_accepted": True}
+        conference=conference, data={**office_binding_form(), "is_member": True, "terms_accepted": True}
     )
     url = reverse("admin:registrations_registration_change", args=[registration.pk])
     page = admin_client.get(url)

@@ -4,7 +4,6 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
@@ -12,9 +11,7 @@ from registrations.domain import invoicing, payments
 from registrations.models import Invoice, OutgoingMail, Payment, Registration
 from registrations.office.money import MoneyRegistrationMixin
 from registrations.queries import invoices as invoice_queries
-from tests.factories import ConferenceFactory
-
-from .money_helpers import binding_registration
+from tests.factories import BindingRegistrationFactory, ConferenceFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +22,7 @@ def invoiced(conference, n, **kwargs):
     kwargs.setdefault(
         "leitweg_id", "04011000-1234512345-06"
     )  # valid check digits: the admin form checks them
-    registration = binding_registration(
+    registration = BindingRegistrationFactory(
         conference=conference, email=f"p{n}@example.org", last_name=f"Person{n}", **kwargs
     )
     invoicing.issue_invoice(registration=registration)
@@ -39,16 +36,14 @@ def conference():
 
 
 @pytest.fixture
-def office_without_payment_rights(django_user_model, client):
+def office_without_payment_rights(client):
     """Like the coming "Organisation" role: may work on registrations, not on money."""
-    user = django_user_model.objects.create_user("orga", password="x", is_staff=True)
-    user.user_permissions.set(
-        Permission.objects.filter(
-            content_type__app_label="registrations",
-            codename__in=["view_registration", "change_registration", "view_invoice", "view_payment"],
+    client.force_login(
+        StaffFactory(
+            username="orga",
+            permissions=["view_registration", "change_registration", "view_invoice", "view_payment"],
         )
     )
-    client.force_login(user)
     return client
 
 
@@ -114,10 +109,9 @@ def test_invoice_pdf_download(admin_client, conference):
     assert response.content.startswith(b"%PDF")
 
 
-def test_invoice_pdf_needs_the_view_permission(django_user_model, client, conference):
+def test_invoice_pdf_needs_the_view_permission(client, conference):
     invoice = invoice_queries.current_invoice(invoiced(conference, 1))
-    user = django_user_model.objects.create_user("gast", password="x", is_staff=True)
-    client.force_login(user)
+    client.force_login(StaffFactory(username="gast"))
     assert client.get(reverse("admin:registrations_invoice_pdf", args=[invoice.pk])).status_code == 403
 
 
@@ -206,7 +200,7 @@ def test_reminder_action_sends_and_records_and_never_fails(admin_client, confere
     open_one = invoiced(conference, 1)
     paid = invoiced(conference, 2)
     payments.record_payment(registration=paid, amount=Decimal("250.00"), received_on=timezone.localdate())
-    no_invoice = binding_registration(conference=conference, email="ohne@example.org")
+    no_invoice = BindingRegistrationFactory(conference=conference, email="ohne@example.org")
 
     response = run_action(admin_client, "payment_reminder_action", [open_one, paid, no_invoice])
 
@@ -265,15 +259,13 @@ def test_money_actions_need_payment_permissions(office_without_payment_rights, c
     assert client.get(reverse("admin:registrations_payment_add")).status_code == 403
 
 
-def test_money_actions_are_offered_with_payment_permissions(django_user_model, client, conference):
-    user = django_user_model.objects.create_user("kasse", password="x", is_staff=True)
-    user.user_permissions.set(
-        Permission.objects.filter(
-            content_type__app_label="registrations",
-            codename__in=["view_registration", "change_registration", "add_payment", "change_payment"],
+def test_money_actions_are_offered_with_payment_permissions(client, conference):
+    client.force_login(
+        StaffFactory(
+            username="kasse",
+            permissions=["view_registration", "change_registration", "add_payment", "change_payment"],
         )
     )
-    client.force_login(user)
     registration = invoiced(conference, 1)
     response = run_action(client, "payment_reminder_action", [registration])
     assert "Zahlungserinnerung an 1 Person verschickt." in messages_of(response)
@@ -350,7 +342,7 @@ def test_saving_a_registration_without_payment_rights_works(office_without_payme
 
 def test_cancel_invoice_action_issues_and_mails_a_stornorechnung(admin_client, conference):
     registration = invoiced(conference, 1)
-    without = binding_registration(conference=conference, email="ohne@example.org")
+    without = BindingRegistrationFactory(conference=conference, email="ohne@example.org")
 
     response = run_action(admin_client, "cancel_invoice_action", [registration, without])
 

@@ -5,15 +5,13 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core import mail
 from django.urls import reverse
 
 from registrations.domain.lifecycle import register_binding
 from registrations.models import Invoice
 from registrations.office.roles import ORGANISATION
-from tests.factories import ConferenceFactory, RegistrationFactory
-from tests.registrations.test_admin_binding import office_data
+from tests.factories import ConferenceFactory, RegistrationFactory, StaffFactory, office_binding_form
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +28,8 @@ SUBSTITUTE = {
 @pytest.fixture
 def registration():
     registered, _ = register_binding(
-        conference=ConferenceFactory(), data={**office_data(), "is_member": True, "terms_accepted": True}
+        conference=ConferenceFactory(),
+        data={**office_binding_form(), "is_member": True, "terms_accepted": True},
     )
     return registered
 
@@ -122,9 +121,7 @@ def test_pre_registration_gets_no_button_and_is_sent_back(admin_client):
 
 
 def test_organiser_may_not_name_a_substitute(client, registration):
-    user = get_user_model().objects.create_user("orga", password="x", is_staff=True)
-    user.groups.add(Group.objects.get(name=ORGANISATION))
-    client.force_login(user)
+    client.force_login(StaffFactory(username="orga", roles=[ORGANISATION]))
     change = reverse("admin:registrations_registration_change", args=[registration.pk])
     assert substitute_url(registration) not in client.get(change).content.decode()
     assert client.get(substitute_url(registration)).status_code == 403

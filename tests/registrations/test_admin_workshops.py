@@ -1,6 +1,4 @@
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -8,14 +6,15 @@ from django.urls import reverse
 from registrations.domain import workshops
 from registrations.models import OutgoingMail, WorkshopBooking
 from registrations.office.roles import ORGANISATION
-from tests.factories import ConferenceFactory, RegistrationFactory, WorkshopFactory, WorkshopPhaseFactory
+from tests.factories import (
+    ConferenceFactory,
+    RegistrationFactory,
+    StaffFactory,
+    WorkshopFactory,
+    WorkshopPhaseFactory,
+)
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def phase():
-    return WorkshopPhaseFactory(conference=ConferenceFactory(), number=2, title="Praxis")
 
 
 def book(phase, workshop, count, *, join=False, second=None):
@@ -162,9 +161,7 @@ def test_organiser_sees_the_fill_but_cannot_move(client, phase):
     first = WorkshopFactory(phase=phase, seat_limit=1)
     second = WorkshopFactory(phase=phase, seat_limit=3)
     [holder] = book(phase, first, 1)
-    user = get_user_model().objects.create_user("orga", password="x", is_staff=True)
-    user.groups.add(Group.objects.get(name=ORGANISATION))
-    client.force_login(user)
+    client.force_login(StaffFactory(username="orga", roles=[ORGANISATION]))
     page = client.get(fill_url(phase.conference))
     assert page.status_code == 200
     assert "move-form" not in page.content.decode()

@@ -1,20 +1,12 @@
 """Audit trail: the office sees who changed what and when (django-simple-history)."""
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from registrations.office.roles import OFFICE, ORGANISATION
-from tests.factories import RegistrationFactory
+from tests.factories import RegistrationFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def staff(role, name):
-    user = get_user_model().objects.create_user(name, password="x", is_staff=True)
-    user.groups.add(Group.objects.get(name=role))
-    return user
 
 
 def form_data(response):
@@ -39,7 +31,7 @@ def form_data(response):
 
 def test_a_change_by_the_office_records_the_user_and_the_changed_field(client):
     registration = RegistrationFactory(organisation="Stadt Alt")
-    office = staff(OFFICE, "buero")
+    office = StaffFactory(username="buero", roles=[OFFICE])
     client.force_login(office)
     url = reverse("admin:registrations_registration_change", args=[registration.pk])
     data = form_data(client.get(url))
@@ -57,7 +49,7 @@ def test_a_change_by_the_office_records_the_user_and_the_changed_field(client):
 
 def test_the_history_page_shows_who_changed_it(client):
     registration = RegistrationFactory(organisation="Stadt Alt")
-    office = staff(OFFICE, "buero")
+    office = StaffFactory(username="buero", roles=[OFFICE])
     client.force_login(office)
     url = reverse("admin:registrations_registration_change", args=[registration.pk])
     data = form_data(client.get(url))
@@ -74,7 +66,7 @@ def test_organisers_may_read_the_history(client):
     registration = RegistrationFactory()
     registration.organisation = "Geändert"
     registration.save()
-    client.force_login(staff(ORGANISATION, "orga"))
+    client.force_login(StaffFactory(username="orga", roles=[ORGANISATION]))
     page = client.get(reverse("admin:registrations_registration_history", args=[registration.pk]))
     assert page.status_code == 200
 
@@ -85,13 +77,13 @@ def test_nobody_reverts_through_the_history_form(client, role):
     registration = RegistrationFactory(organisation="Stadt Alt")
     registration.organisation = "Stadt Neu"
     registration.save()
-    office = staff(OFFICE, "buero")
+    office = StaffFactory(username="buero", roles=[OFFICE])
     client.force_login(office)
     old = registration.history.earliest()
     url = reverse("admin:registrations_registration_simple_history", args=[registration.pk, old.history_id])
     data = form_data(client.get(url))
     assert data["organisation"] == "Stadt Alt"
-    client.force_login(staff(role, "jemand"))
+    client.force_login(StaffFactory(username="jemand", roles=[role]))
     assert client.post(url, data).status_code == 403
     registration.refresh_from_db()
     assert registration.organisation == "Stadt Neu"

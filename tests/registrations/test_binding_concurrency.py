@@ -2,44 +2,22 @@
 
 import threading
 
-import pytest
-from django.db import connection
-
 from registrations.domain import consent, lifecycle
 from registrations.domain import places as place_domain
 from registrations.models import Invoice, Registration
 from registrations.queries import places as place_queries
-from tests.factories import ConferenceFactory
+from tests.factories import ConferenceFactory, binding_data
 
-from .race import at_once
+from .race import POSTGRES_RACE, at_once
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.postgres,
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="SQLite serialises writers; the row-lock race needs PostgreSQL",
-    ),
-]
+pytestmark = POSTGRES_RACE
 
 PLACES = 4
 PEOPLE = 16
 
 
 def data(n, **extra):
-    return {
-        "first_name": "P",
-        "last_name": f"N{n}",
-        "email": f"p{n}@example.org",
-        "organisation": "X",
-        "is_member": n % 2 == 0,
-        "billing_recipient": "person",
-        "billing_street": "Weg 1",
-        "billing_postcode": "50667",
-        "billing_city": "Köln",
-        "terms_accepted": True,
-        **extra,
-    }
+    return binding_data(n, is_member=n % 2 == 0, **extra)
 
 
 def fire(conference, payloads):
@@ -71,7 +49,6 @@ def test_concurrent_double_submit_makes_one_registration():
 
 def test_control_without_the_lock_oversells(monkeypatch):
     """Shows the race the lock prevents: without it, everyone counts a free place before anyone inserts."""
-
     from programme.models import Conference
 
     barrier = threading.Barrier(PEOPLE)

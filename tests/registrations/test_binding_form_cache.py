@@ -16,9 +16,8 @@ from tests.factories import (
     RegistrationFactory,
     WorkshopFactory,
     WorkshopPhaseFactory,
+    pre_registered,
 )
-
-from .test_binding_views import pre
 
 pytestmark = pytest.mark.django_db
 
@@ -80,8 +79,8 @@ def the_form(client, url):
 
 def test_fields_from_the_cache_look_exactly_like_freshly_rendered_ones(conference, fresh_renders):
     people = [
-        pre(conference, 1),
-        pre(
+        pre_registered(conference, 1, is_member=True),
+        pre_registered(
             conference,
             2,
             is_member=False,
@@ -90,7 +89,9 @@ def test_fields_from_the_cache_look_exactly_like_freshly_rendered_ones(conferenc
             last_name="O'Brien-Weiß",
             organisation='Amt für "Jugend" & <Soziales>',
         ),
-        pre(conference, 3, member_number="4711", position="Sozialplanung", note="Komme später"),
+        pre_registered(
+            conference, 3, is_member=True, member_number="4711", position="Sozialplanung", note="Komme später"
+        ),
     ]
     english = Client()
     english.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
@@ -121,9 +122,10 @@ def test_fields_from_the_cache_look_exactly_like_freshly_rendered_ones(conferenc
 
 
 def test_personal_data_never_enters_the_field_cache(client, conference):
-    person = pre(
+    person = pre_registered(
         conference,
         7,
+        is_member=True,
         first_name="Xaverine",
         last_name="Quendelbaum",
         organisation="Amt Zwergenhausen",
@@ -163,7 +165,7 @@ def test_a_workshop_filling_up_shows_in_the_next_form(client, conference):
 
 
 def test_a_form_with_errors_is_rendered_fresh(client, conference, fresh_renders):
-    person = pre(conference, 1)
+    person = pre_registered(conference, 1, is_member=True)
     the_form(client, binding_url(person))
     fresh_renders.clear()
     response = client.post(binding_url(person), {"first_name": "Ada", "billing_recipient": "employer"})
@@ -175,7 +177,7 @@ def test_a_form_with_errors_is_rendered_fresh(client, conference, fresh_renders)
 def test_binding_form_of_a_pre_registered_person_runs_seven_queries(
     client, conference, django_assert_num_queries
 ):
-    person = pre(conference, 1)
+    person = pre_registered(conference, 1, is_member=True)
     client.get(binding_url(person))  # the first visit records version 1 of the terms
     # registration with conference, choose phases, workshops with seat counts, moderators,
     # offered evening events, current terms, the person's evening events

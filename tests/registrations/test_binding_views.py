@@ -11,7 +11,13 @@ from registrations.domain import confirmations, lifecycle
 from registrations.domain.lifecycle import register_binding
 from registrations.models import Invoice, OutgoingMail, Registration
 from registrations.rules.billing import leitweg_check_digits_valid, validate_leitweg_id
-from tests.factories import ConferenceFactory, ProgrammeItemFactory, WorkshopFactory, WorkshopPhaseFactory
+from tests.factories import (
+    ConferenceFactory,
+    ProgrammeItemFactory,
+    WorkshopFactory,
+    WorkshopPhaseFactory,
+    pre_registered,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -66,18 +72,18 @@ def personal_binding_url(registration):
 
 
 def pre(conference, n=1, **extra):
-    registration, _ = lifecycle.pre_register(
-        conference=conference,
-        data={
+    """Ada, a member, pre-registered: the binding forms below are posted in her name."""
+    return pre_registered(
+        conference,
+        n,
+        **{
             "first_name": "Ada",
             "last_name": "Vorab",
             "email": f"ada{n}@example.org",
-            "organisation": "Kreis Lippe",
             "is_member": True,
             **extra,
         },
     )
-    return registration
 
 
 # ---------------------------------------------------------------- Leitweg-ID

@@ -2,25 +2,15 @@
 
 import threading
 
-import pytest
-from django.db import connection
-
 from registrations.domain import lifecycle, locking
 from registrations.domain import places as place_domain
 from registrations.models import Registration
 from registrations.queries import places as place_queries
-from tests.factories import ConferenceFactory
+from tests.factories import ConferenceFactory, pre_registration_data
 
-from .race import at_once
+from .race import POSTGRES_RACE, at_once
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.postgres,
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="SQLite serialises writers; the row-lock race needs PostgreSQL",
-    ),
-]
+pytestmark = POSTGRES_RACE
 
 PLACES = 5
 PEOPLE = 24
@@ -28,10 +18,7 @@ PEOPLE = 24
 
 def fire(conference, count):
     def pre_register(n):
-        lifecycle.pre_register(
-            conference=conference,
-            data={"first_name": "P", "last_name": f"N{n}", "email": f"p{n}@example.org", "organisation": "X"},
-        )
+        lifecycle.pre_register(conference=conference, data=pre_registration_data(n))
 
     _results, errors = at_once(pre_register, range(count))
     return errors

@@ -8,23 +8,16 @@ them must get the same version 1.
 import time
 
 import pytest
-from django.db import IntegrityError, connection
+from django.db import IntegrityError
 
 from registrations.domain import consent
 from registrations.domain.consent import current_terms
 from registrations.models import ConsentText
 from tests.factories import ConferenceFactory
 
-from .race import at_once
+from .race import POSTGRES_RACE, at_once
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.postgres,
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="SQLite serialises writers; the race needs PostgreSQL",
-    ),
-]
+pytestmark = POSTGRES_RACE
 
 PEOPLE = 12
 

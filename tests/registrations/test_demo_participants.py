@@ -12,6 +12,7 @@ from registrations.domain.demo import DEMO_EMAIL_DOMAIN, demo_participants, fill
 from registrations.domain.lifecycle import register_binding
 from registrations.models import GroupMembership, Invoice, OutgoingMail, Registration, WorkshopBooking
 from registrations.queries import lists
+from tests.factories import binding_data
 
 pytestmark = pytest.mark.django_db
 
@@ -93,17 +94,7 @@ def test_eight_groups_on_the_demo_conference_as_the_issue_asks(demo, client):
     demo.save()
     late, created = register_binding(
         conference=demo,
-        data={
-            "first_name": "Jörg",
-            "last_name": "Spätling",
-            "email": "joerg.spaetling@example.org",
-            "organisation": "Stadt Köln, Amt für Soziales, Arbeit und Senioren",
-            "billing_recipient": "person",
-            "billing_street": "Domkloster 4",
-            "billing_postcode": "50667",
-            "billing_city": "Köln",
-            "terms_accepted": True,
-        },
+        data=binding_data(organisation="Stadt Köln, Amt für Soziales, Arbeit und Senioren"),
     )
     assert created
     membership = GroupMembership.objects.select_related("group").get(registration=late, phase=first)

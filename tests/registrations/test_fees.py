@@ -6,7 +6,7 @@ from registrations.domain import lifecycle
 from registrations.domain.lifecycle import register_binding
 from registrations.models import Registration
 from registrations.rules import fees
-from tests.factories import ConferenceFactory
+from tests.factories import ConferenceFactory, pre_registration_data, self_billing
 
 pytestmark = pytest.mark.django_db
 
@@ -34,19 +34,12 @@ def test_fee_is_frozen_and_later_conference_fee_changes_do_not_touch_it():
     conference = ConferenceFactory()
     pre, _ = lifecycle.pre_register(
         conference=conference,
-        data={"first_name": "Ida", "last_name": "Ernst", "email": "ida@example.org", "is_member": True},
+        data=pre_registration_data(is_member=True),
     )
     registration, _ = register_binding(
         conference=conference,
         registration=pre,
-        data={
-            "is_member": True,
-            "billing_recipient": "person",
-            "billing_street": "Weg 1",
-            "billing_postcode": "50667",
-            "billing_city": "Köln",
-            "terms_accepted": True,
-        },
+        data=self_billing(is_member=True),
     )
     assert (registration.fee_category, registration.fee) == ("member", Decimal("250.00"))
     conference.member_fee = Decimal("280.00")

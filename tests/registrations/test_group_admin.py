@@ -3,40 +3,24 @@ from django.urls import reverse
 
 from programme.models import WorkshopPhase
 from registrations.domain import groups
-from registrations.models import DiscussionGroup, GroupAssignment, GroupMembership, Registration
+from registrations.models import DiscussionGroup, GroupAssignment, GroupMembership
 from tests.factories import (
     ConferenceFactory,
     PersonFactory,
     RegistrationFactory,
+    UserFactory,
     WorkshopBookingFactory,
     WorkshopFactory,
     WorkshopPhaseFactory,
+    binding_participants,
 )
 
 pytestmark = pytest.mark.django_db
 
 
-def binding(conference, count, *, organisations=40):
-    return [
-        RegistrationFactory(
-            conference=conference, stage=Registration.Stage.BINDING, organisation=f"Kreis {n % organisations}"
-        )
-        for n in range(count)
-    ]
-
-
 @pytest.fixture
 def conference():
     return ConferenceFactory(places=500)
-
-
-@pytest.fixture
-def phases(conference):
-    first = WorkshopPhaseFactory(conference=conference, number=1, mode=WorkshopPhase.Mode.GROUPS)
-    last = WorkshopPhaseFactory(
-        conference=conference, number=4, mode=WorkshopPhase.Mode.GROUPS, reuses_groups_of=first
-    )
-    return first, last
 
 
 def assign_url(phase):
@@ -47,11 +31,13 @@ def lists_url(phase):
     return reverse("admin:registrations_phase_lists", kwargs={"phase_id": phase.pk})
 
 
-def test_assign_page_previews_eight_groups_of_fifteen_for_120_participants(admin_client, conference, phases):
-    binding(conference, 120)
+def test_assign_page_previews_eight_groups_of_fifteen_for_120_participants(
+    admin_client, conference, group_phases
+):
+    binding_participants(conference, 120, organisations=40)
     RegistrationFactory(conference=conference)  # pre-registered: not counted
 
-    response = admin_client.get(assign_url(phases[0]))
+    response = admin_client.get(assign_url(group_phases[0]))
 
     assert response.status_code == 200
     content = response.content.decode()
@@ -61,19 +47,21 @@ def test_assign_page_previews_eight_groups_of_fifteen_for_120_participants(admin
     assert "ersetzt die bisherige" not in content
 
 
-def test_preview_with_a_target_size_does_not_assign(admin_client, conference, phases):
-    binding(conference, 121)
+def test_preview_with_a_target_size_does_not_assign(admin_client, conference, group_phases):
+    binding_participants(conference, 121, organisations=40)
 
-    response = admin_client.post(assign_url(phases[0]), {"basis": "size", "value": "20", "preview": "1"})
+    response = admin_client.post(
+        assign_url(group_phases[0]), {"basis": "size", "value": "20", "preview": "1"}
+    )
 
     assert response.status_code == 200
     assert "6 Gruppen: 1 × 21, 5 × 20 Personen" in response.content.decode()
     assert not GroupAssignment.objects.exists()
 
 
-def test_one_click_assigns_the_groups_and_shows_the_lists(admin_client, admin_user, conference, phases):
-    first, _ = phases
-    binding(conference, 120)
+def test_one_click_assigns_the_groups_and_shows_the_lists(admin_client, admin_user, conference, group_phases):
+    first, _ = group_phases
+    binding_participants(conference, 120, organisations=40)
 
     response = admin_client.post(
         assign_url(first), {"basis": "count", "value": "8", "assign": "1"}, follow=True
@@ -92,18 +80,18 @@ def test_one_click_assigns_the_groups_and_shows_the_lists(admin_client, admin_us
     assert set(history.values_list("history_user", flat=True)) == {admin_user.pk}
 
 
-def test_a_given_seed_is_used(admin_client, conference, phases):
-    first, _ = phases
-    binding(conference, 20)
+def test_a_given_seed_is_used(admin_client, conference, group_phases):
+    first, _ = group_phases
+    binding_participants(conference, 20, organisations=40)
 
     admin_client.post(assign_url(first), {"basis": "count", "value": "4", "seed": "12345", "assign": "1"})
 
     assert GroupAssignment.objects.get(phase=first).seed == 12345
 
 
-def test_a_second_assignment_needs_the_confirmation(admin_client, conference, phases):
-    first, _ = phases
-    binding(conference, 20)
+def test_a_second_assignment_needs_the_confirmation(admin_client, conference, group_phases):
+    first, _ = group_phases
+    binding_participants(conference, 20, organisations=40)
     groups.assign_discussion_groups(phase=first, group_count=4, seed=1)
 
     page = admin_client.get(assign_url(first)).content.decode()
@@ -125,9 +113,9 @@ def test_a_second_assignment_needs_the_confirmation(admin_client, conference, ph
     assert DiscussionGroup.objects.filter(phase=first).count() == 5
 
 
-def test_a_reusing_phase_has_no_assign_page_but_shows_the_same_lists(admin_client, conference, phases):
-    first, last = phases
-    binding(conference, 12)
+def test_a_reusing_phase_has_no_assign_page_but_shows_the_same_lists(admin_client, conference, group_phases):
+    first, last = group_phases
+    binding_participants(conference, 12, organisations=40)
     groups.assign_discussion_groups(phase=first, group_count=3, seed=1)
 
     redirected = admin_client.get(assign_url(last))
@@ -143,30 +131,29 @@ def test_a_reusing_phase_has_no_assign_page_but_shows_the_same_lists(admin_clien
     ]
 
 
-def test_assigning_without_participants_shows_the_reason(admin_client, phases):
-    response = admin_client.post(assign_url(phases[0]), {"basis": "count", "value": "8", "assign": "1"})
+def test_assigning_without_participants_shows_the_reason(admin_client, group_phases):
+    response = admin_client.post(assign_url(group_phases[0]), {"basis": "count", "value": "8", "assign": "1"})
 
     assert response.status_code == 200
     assert "keine verbindlich angemeldeten Teilnehmenden" in response.content.decode()
 
 
-def test_group_pages_are_for_staff_only(client, django_user_model, phases):
-    user = django_user_model.objects.create_user("gast", password="x")
-    client.force_login(user)
+def test_group_pages_are_for_staff_only(client, group_phases):
+    client.force_login(UserFactory(username="gast"))
 
     for url in (
-        assign_url(phases[0]),
-        lists_url(phases[0]),
-        lists_url(phases[0]).replace("/listen/", "/listen.pdf"),
+        assign_url(group_phases[0]),
+        lists_url(group_phases[0]),
+        lists_url(group_phases[0]).replace("/listen/", "/listen.pdf"),
     ):
         response = client.get(url)
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("admin:login"))
 
 
-def test_lists_page_links_the_pdf_and_the_pdf_is_served(admin_client, conference, phases):
-    first, _ = phases
-    binding(conference, 6)
+def test_lists_page_links_the_pdf_and_the_pdf_is_served(admin_client, conference, group_phases):
+    first, _ = group_phases
+    binding_participants(conference, 6, organisations=40)
     groups.assign_discussion_groups(phase=first, group_count=2, seed=1)
     pdf_url = reverse("admin:registrations_phase_lists_pdf", kwargs={"phase_id": first.pk})
 
@@ -196,8 +183,8 @@ def test_workshop_lists_page_for_a_choice_phase(admin_client, conference):
     assert reverse("admin:registrations_phase_assign", kwargs={"phase_id": phase.pk}) not in content
 
 
-def test_workshop_phase_admin_links_to_the_group_pages(admin_client, phases):
-    first, last = phases
+def test_workshop_phase_admin_links_to_the_group_pages(admin_client, group_phases):
+    first, last = group_phases
     change = admin_client.get(
         reverse("admin:programme_workshopphase_change", args=[first.pk])
     ).content.decode()
@@ -211,9 +198,9 @@ def test_workshop_phase_admin_links_to_the_group_pages(admin_client, phases):
     assert lists_url(last) in reused
 
 
-def test_the_office_edits_room_and_moderators_of_a_group(admin_client, conference, phases):
-    first, _ = phases
-    people = binding(conference, 4)
+def test_the_office_edits_room_and_moderators_of_a_group(admin_client, conference, group_phases):
+    first, _ = group_phases
+    people = binding_participants(conference, 4, organisations=40)
     groups.assign_discussion_groups(phase=first, group_count=2, seed=1)
     group = DiscussionGroup.objects.get(phase=first, number=1)
     moderator = PersonFactory(first_name="Anke", last_name="Niederschulte")
@@ -238,9 +225,11 @@ def test_the_office_edits_room_and_moderators_of_a_group(admin_client, conferenc
     assert list(group.moderators.all()) == [moderator]
 
 
-def test_the_office_moves_a_person_with_the_membership_form(admin_client, admin_user, conference, phases):
-    first, _ = phases
-    people = binding(conference, 4)
+def test_the_office_moves_a_person_with_the_membership_form(
+    admin_client, admin_user, conference, group_phases
+):
+    first, _ = group_phases
+    people = binding_participants(conference, 4, organisations=40)
     groups.assign_discussion_groups(phase=first, group_count=2, seed=1)
     membership = GroupMembership.objects.get(registration=people[0])
     other = DiscussionGroup.objects.filter(phase=first).exclude(pk=membership.group_id).get()
@@ -256,9 +245,9 @@ def test_the_office_moves_a_person_with_the_membership_form(admin_client, admin_
     assert history.status_code == 200
 
 
-def test_the_membership_form_offers_only_groups_of_the_same_phase(admin_client, conference, phases):
-    first, _ = phases
-    people = binding(conference, 4)
+def test_the_membership_form_offers_only_groups_of_the_same_phase(admin_client, conference, group_phases):
+    first, _ = group_phases
+    people = binding_participants(conference, 4, organisations=40)
     groups.assign_discussion_groups(phase=first, group_count=2, seed=1)
     elsewhere = WorkshopPhaseFactory(conference=conference, number=5, mode=WorkshopPhase.Mode.GROUPS)
     RegistrationFactory(conference=conference, stage="binding")
@@ -281,10 +270,10 @@ def test_the_membership_form_offers_only_groups_of_the_same_phase(admin_client, 
     ],
 )
 def test_change_lists_run_a_constant_number_of_queries(
-    admin_client, conference, phases, url_name, django_assert_max_num_queries
+    admin_client, conference, group_phases, url_name, django_assert_max_num_queries
 ):
-    first, _ = phases
-    binding(conference, 10)
+    first, _ = group_phases
+    binding_participants(conference, 10, organisations=40)
     groups.assign_discussion_groups(phase=first, group_count=2, seed=1)
     for group in first.discussion_groups.all():
         groups.set_group_moderators(group=group, people=PersonFactory.create_batch(2))
@@ -294,7 +283,7 @@ def test_change_lists_run_a_constant_number_of_queries(
     other = ConferenceFactory(places=500)
     other_first = WorkshopPhaseFactory(conference=other, number=1, mode=WorkshopPhase.Mode.GROUPS)
     WorkshopPhaseFactory.create_batch(3, conference=other)
-    binding(other, 90)
+    binding_participants(other, 90, organisations=40)
     groups.assign_discussion_groups(phase=other_first, group_count=9, seed=1)
     for group in other_first.discussion_groups.all():
         groups.set_group_moderators(group=group, people=PersonFactory.create_batch(2))
@@ -304,10 +293,10 @@ def test_change_lists_run_a_constant_number_of_queries(
 
 @pytest.mark.parametrize("count", [10, 100])
 def test_lists_page_runs_a_constant_number_of_queries(
-    admin_client, conference, phases, count, django_assert_max_num_queries
+    admin_client, conference, group_phases, count, django_assert_max_num_queries
 ):
-    first, last = phases
-    binding(conference, count, organisations=9)
+    first, last = group_phases
+    binding_participants(conference, count, organisations=9)
     groups.assign_discussion_groups(phase=first, group_count=5, seed=1)
 
     with django_assert_max_num_queries(14):

@@ -2,8 +2,7 @@
 
 import threading
 
-import pytest
-from django.db import connection, transaction
+from django.db import transaction
 
 from programme.models import WorkshopPhase
 from registrations.domain import groups
@@ -11,16 +10,9 @@ from registrations.domain.locking import lock_conference
 from registrations.models import GroupMembership, Registration
 from tests.factories import ConferenceFactory, RegistrationFactory, WorkshopPhaseFactory
 
-from .race import at_once
+from .race import POSTGRES_RACE, at_once
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.postgres,
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="SQLite serialises writers; the row-lock race needs PostgreSQL",
-    ),
-]
+pytestmark = POSTGRES_RACE
 
 LATE = 6
 

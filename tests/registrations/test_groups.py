@@ -9,30 +9,17 @@ from registrations.domain import groups, lifecycle
 from registrations.domain.locking import lock_conference
 from registrations.models import DiscussionGroup, GroupAssignment, GroupMembership, Registration
 from registrations.queries.groups import personal_groups
-from tests.factories import ConferenceFactory, PersonFactory, RegistrationFactory, WorkshopPhaseFactory
+from tests.factories import (
+    ConferenceFactory,
+    PersonFactory,
+    RegistrationFactory,
+    UserFactory,
+    WorkshopPhaseFactory,
+    binding_participants,
+    discussion_phases,
+)
 
 pytestmark = pytest.mark.django_db
-
-
-def group_phases(conference):
-    first = WorkshopPhaseFactory(conference=conference, number=1, mode=WorkshopPhase.Mode.GROUPS)
-    last = WorkshopPhaseFactory(
-        conference=conference, number=4, mode=WorkshopPhase.Mode.GROUPS, reuses_groups_of=first
-    )
-    return first, last
-
-
-def participants(conference, *, organisations=40, per_organisation=3, **kwargs):
-    return [
-        RegistrationFactory(
-            conference=conference,
-            stage=Registration.Stage.BINDING,
-            organisation=f"Landkreis Nummer {org}",
-            **kwargs,
-        )
-        for org in range(organisations)
-        for _ in range(per_organisation)
-    ]
 
 
 def members_by_group(phase):
@@ -59,8 +46,8 @@ def conference():
 
 
 def test_120_participants_from_40_organisations_form_8_groups_of_15_without_colleagues(conference):
-    first, _ = group_phases(conference)
-    participants(conference)
+    first, _ = discussion_phases(conference)
+    binding_participants(conference, 120, organisations=40)
 
     assignment = groups.assign_discussion_groups(phase=first, group_count=8, seed=2025)
 
@@ -76,9 +63,9 @@ def test_120_participants_from_40_organisations_form_8_groups_of_15_without_coll
 
 
 def test_sizes_differ_by_at_most_one_and_organisations_spread_as_far_as_possible(conference):
-    first, _ = group_phases(conference)
-    participants(conference, organisations=3, per_organisation=10)  # 10 colleagues, 4 groups
-    participants(conference, organisations=1, per_organisation=1)
+    first, _ = discussion_phases(conference)
+    binding_participants(conference, 30, organisations=3)  # 10 colleagues, 4 groups
+    binding_participants(conference, 1, organisations=1)
 
     groups.assign_discussion_groups(phase=first, group_count=4, seed=7)
 
@@ -92,8 +79,8 @@ def test_sizes_differ_by_at_most_one_and_organisations_spread_as_far_as_possible
 
 
 def test_target_size_chooses_the_number_of_groups(conference):
-    first, _ = group_phases(conference)
-    participants(conference, organisations=40, per_organisation=3)
+    first, _ = discussion_phases(conference)
+    binding_participants(conference, 120, organisations=40)
 
     assignment = groups.assign_discussion_groups(phase=first, target_size=15)
 
@@ -102,8 +89,8 @@ def test_target_size_chooses_the_number_of_groups(conference):
 
 
 def test_only_binding_registrations_holding_a_place_are_assigned(conference):
-    first, _ = group_phases(conference)
-    binding = participants(conference, organisations=4, per_organisation=1)
+    first, _ = discussion_phases(conference)
+    binding = binding_participants(conference, 4, organisations=4)
     RegistrationFactory(conference=conference, stage=Registration.Stage.PRE)
     RegistrationFactory(
         conference=conference, stage=Registration.Stage.BINDING, status=Registration.Status.CANCELLED
@@ -117,8 +104,8 @@ def test_only_binding_registrations_holding_a_place_are_assigned(conference):
 
 
 def test_the_same_seed_on_the_same_participants_gives_the_same_groups(conference):
-    first, _ = group_phases(conference)
-    participants(conference, organisations=20, per_organisation=3)
+    first, _ = discussion_phases(conference)
+    binding_participants(conference, 60, organisations=20)
     groups.assign_discussion_groups(phase=first, group_count=6, seed=424242)
     before = members_by_group(first)
 
@@ -130,8 +117,8 @@ def test_the_same_seed_on_the_same_participants_gives_the_same_groups(conference
 
 
 def test_a_random_seed_is_stored_when_none_is_given(conference):
-    first, _ = group_phases(conference)
-    participants(conference, organisations=10, per_organisation=2)
+    first, _ = discussion_phases(conference)
+    binding_participants(conference, 20, organisations=10)
 
     assignment = groups.assign_discussion_groups(phase=first, group_count=4)
     drawn = members_by_group(first)
@@ -142,8 +129,8 @@ def test_a_random_seed_is_stored_when_none_is_given(conference):
 
 
 def test_a_second_assignment_needs_confirmation_and_keeps_rooms_and_moderators(conference):
-    first, _ = group_phases(conference)
-    participants(conference, organisations=12, per_organisation=2)
+    first, _ = discussion_phases(conference)
+    binding_participants(conference, 24, organisations=12)
     groups.assign_discussion_groups(phase=first, group_count=4, seed=3)
     group_two = DiscussionGroup.objects.get(phase=first, number=2)
     group_two.room = "Seminarraum 2"
@@ -167,8 +154,8 @@ def test_a_second_assignment_needs_confirmation_and_keeps_rooms_and_moderators(c
 
 
 def test_groups_are_drawn_in_the_phase_whose_groups_are_reused(conference):
-    _, last = group_phases(conference)
-    participants(conference, organisations=4, per_organisation=1)
+    _, last = discussion_phases(conference)
+    binding_participants(conference, 4, organisations=4)
 
     with pytest.raises(RegistrationError, match="übernimmt die Gruppen der 1. Arbeitsphase"):
         groups.assign_discussion_groups(phase=last, group_count=2)
@@ -176,14 +163,14 @@ def test_groups_are_drawn_in_the_phase_whose_groups_are_reused(conference):
 
 def test_a_choice_phase_has_no_groups(conference):
     choice = WorkshopPhaseFactory(conference=conference, mode=WorkshopPhase.Mode.CHOOSE)
-    participants(conference, organisations=4, per_organisation=1)
+    binding_participants(conference, 4, organisations=4)
 
     with pytest.raises(RegistrationError, match="Workshops zur Wahl"):
         groups.assign_discussion_groups(phase=choice, group_count=2)
 
 
 def test_without_binding_participants_nothing_is_assigned(conference):
-    first, _ = group_phases(conference)
+    first, _ = discussion_phases(conference)
     RegistrationFactory(conference=conference, stage=Registration.Stage.PRE)
 
     with pytest.raises(RegistrationError, match="keine verbindlich angemeldeten"):
@@ -192,8 +179,8 @@ def test_without_binding_participants_nothing_is_assigned(conference):
 
 
 def test_a_phase_that_reuses_groups_shows_the_same_people(conference):
-    first, last = group_phases(conference)
-    people = participants(conference, organisations=8, per_organisation=2)
+    first, last = discussion_phases(conference)
+    people = binding_participants(conference, 16, organisations=8)
     groups.assign_discussion_groups(phase=first, group_count=4, seed=5)
 
     for registration in people:
@@ -204,8 +191,8 @@ def test_a_phase_that_reuses_groups_shows_the_same_people(conference):
 
 
 def test_a_late_binding_registration_joins_the_smallest_group_without_a_colleague(conference):
-    first, last = group_phases(conference)
-    participants(conference, organisations=5, per_organisation=2)  # 10 people in 3 groups: 4, 3, 3
+    first, last = discussion_phases(conference)
+    binding_participants(conference, 10, organisations=5)  # 10 people in 3 groups: 4, 3, 3
     groups.assign_discussion_groups(phase=first, group_count=3, seed=11)
     smallest = [n for n, members in members_by_group(first).items() if len(members) == 3]
     assert len(smallest) == 2
@@ -224,10 +211,10 @@ def test_a_late_binding_registration_joins_the_smallest_group_without_a_colleagu
 
 
 def test_a_binding_registration_that_moves_up_joins_a_group(conference):
-    first, _ = group_phases(conference)
+    first, _ = discussion_phases(conference)
     conference.places = 4
     conference.save()
-    participants(conference, organisations=4, per_organisation=1)
+    binding_participants(conference, 4, organisations=4)
     groups.assign_discussion_groups(phase=first, group_count=2, seed=11)
     waiting = RegistrationFactory(
         conference=conference,
@@ -244,7 +231,7 @@ def test_a_binding_registration_that_moves_up_joins_a_group(conference):
 
 
 def test_joining_is_left_out_before_groups_are_drawn_and_for_pre_registrations(conference):
-    group_phases(conference)
+    discussion_phases(conference)
     registration = RegistrationFactory(conference=conference)
 
     bind(registration)
@@ -253,8 +240,8 @@ def test_joining_is_left_out_before_groups_are_drawn_and_for_pre_registrations(c
 
 
 def test_cancellation_leaves_the_group_and_keeps_the_audit_trail(conference):
-    first, _ = group_phases(conference)
-    people = participants(conference, organisations=4, per_organisation=2)
+    first, _ = discussion_phases(conference)
+    people = binding_participants(conference, 8, organisations=4)
     groups.assign_discussion_groups(phase=first, group_count=2, seed=8)
 
     lifecycle.cancel(registration=people[0])
@@ -265,11 +252,11 @@ def test_cancellation_leaves_the_group_and_keeps_the_audit_trail(conference):
     assert [record.history_type for record in history] == ["+", "-"]
 
 
-def test_the_office_moves_a_person_to_another_group(conference, django_user_model):
-    first, last = group_phases(conference)
-    people = participants(conference, organisations=6, per_organisation=1)
+def test_the_office_moves_a_person_to_another_group(conference):
+    first, last = discussion_phases(conference)
+    people = binding_participants(conference, 6, organisations=6)
     groups.assign_discussion_groups(phase=first, group_count=2, seed=9)
-    office = django_user_model.objects.create_user("office")
+    office = UserFactory(username="office")
     membership = GroupMembership.objects.get(registration=people[0])
     target = DiscussionGroup.objects.filter(phase=first).exclude(pk=membership.group_id).get()
 
@@ -282,8 +269,8 @@ def test_the_office_moves_a_person_to_another_group(conference, django_user_mode
 
 
 def test_the_office_can_add_a_pre_registered_person_to_a_group(conference):
-    first, _ = group_phases(conference)
-    participants(conference, organisations=2, per_organisation=1)
+    first, _ = discussion_phases(conference)
+    binding_participants(conference, 2, organisations=2)
     groups.assign_discussion_groups(phase=first, group_count=2, seed=9)
     guest = RegistrationFactory(conference=conference)
     group = DiscussionGroup.objects.get(phase=first, number=1)
@@ -294,8 +281,8 @@ def test_the_office_can_add_a_pre_registered_person_to_a_group(conference):
 
 
 def test_moving_is_refused_across_conferences_and_for_cancelled_people(conference):
-    first, _ = group_phases(conference)
-    participants(conference, organisations=2, per_organisation=1)
+    first, _ = discussion_phases(conference)
+    binding_participants(conference, 2, organisations=2)
     groups.assign_discussion_groups(phase=first, group_count=2, seed=9)
     group = DiscussionGroup.objects.get(phase=first, number=1)
     stranger = RegistrationFactory()
@@ -311,8 +298,8 @@ def test_moving_is_refused_across_conferences_and_for_cancelled_people(conferenc
 
 
 def test_the_personal_page_shows_the_group_with_room_and_moderators_in_both_phases(client, conference):
-    first, last = group_phases(conference)
-    people = participants(conference, organisations=4, per_organisation=1)
+    first, last = discussion_phases(conference)
+    people = binding_participants(conference, 4, organisations=4)
     groups.assign_discussion_groups(phase=first, group_count=2, seed=1)
     membership = GroupMembership.objects.select_related("group").get(registration=people[0])
     group = membership.group
@@ -334,7 +321,7 @@ def test_the_personal_page_shows_the_group_with_room_and_moderators_in_both_phas
 
 
 def test_the_personal_page_says_when_groups_are_not_drawn_yet(client, conference):
-    group_phases(conference)
+    discussion_phases(conference)
     registration = RegistrationFactory(conference=conference, stage=Registration.Stage.BINDING)
 
     content = client.get(registration.get_absolute_url()).content.decode()
@@ -345,8 +332,8 @@ def test_the_personal_page_says_when_groups_are_not_drawn_yet(client, conference
 def test_the_personal_page_runs_a_constant_number_of_queries(
     client, conference, django_assert_max_num_queries
 ):
-    first, _ = group_phases(conference)
-    people = participants(conference, organisations=10, per_organisation=3)
+    first, _ = discussion_phases(conference)
+    people = binding_participants(conference, 30, organisations=10)
     groups.assign_discussion_groups(phase=first, group_count=3, seed=1)
     for group in DiscussionGroup.objects.filter(phase=first):
         groups.set_group_moderators(group=group, people=PersonFactory.create_batch(3))
@@ -364,12 +351,12 @@ def test_the_programme_page_shows_who_moderates_which_group_but_no_participants(
 
     from tests.factories import ProgrammeItemFactory
 
-    first, last = group_phases(conference)
+    first, last = discussion_phases(conference)
     for phase in (first, last):
         ProgrammeItemFactory(
             conference=conference, kind="workshop_phase", workshop_phase=phase, title=f"Phase {phase.number}"
         )
-    people = participants(conference, organisations=4, per_organisation=1)
+    people = binding_participants(conference, 4, organisations=4)
     groups.assign_discussion_groups(phase=first, group_count=2, seed=1)
     group = DiscussionGroup.objects.get(phase=first, number=2)
     group.room = "Raum Elbe"

@@ -6,32 +6,23 @@ not serialise the threads: only the lock on the year's invoice sequence does.
 
 import threading
 
-import pytest
-from django.db import connection
 from django.utils import timezone
 
 from registrations.domain import invoicing
 from registrations.models import Invoice, InvoiceSequence
-from tests.factories import ConferenceFactory
+from tests.factories import BindingRegistrationFactory, ConferenceFactory
 
-from .money_helpers import binding_registration
-from .race import at_once
+from .race import POSTGRES_RACE, at_once
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.postgres,
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="SQLite serialises writers; the row-lock race needs PostgreSQL",
-    ),
-]
+pytestmark = POSTGRES_RACE
 
 PEOPLE = 20
 
 
 def registrations(count):
     return [
-        binding_registration(conference=ConferenceFactory(), email=f"p{n}@example.org") for n in range(count)
+        BindingRegistrationFactory(conference=ConferenceFactory(), email=f"p{n}@example.org")
+        for n in range(count)
     ]
 
 

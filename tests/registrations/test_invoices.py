@@ -12,9 +12,13 @@ from registrations.documents import invoice as invoice_documents
 from registrations.domain import invoicing, lifecycle, outbox
 from registrations.models import Invoice, InvoiceSequence, Registration
 from registrations.queries import invoices as invoice_queries
-from tests.factories import ConferenceFactory, RegistrationFactory
-
-from .money_helpers import binding_registration
+from tests.factories import (
+    BindingRegistrationFactory,
+    ConferenceFactory,
+    RegistrationFactory,
+    employer_billing,
+    pre_registration_data,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +47,7 @@ def numbers():
 
 
 def test_issue_invoice_freezes_billing_data_and_numbers_from_one(conference):
-    registration = binding_registration(conference=conference)
+    registration = BindingRegistrationFactory(conference=conference)
 
     invoice = invoicing.issue_invoice(registration=registration)
 
@@ -70,7 +74,7 @@ def test_issue_invoice_freezes_billing_data_and_numbers_from_one(conference):
 
 
 def test_invoice_to_the_person_uses_their_name_and_address(conference):
-    registration = binding_registration(
+    registration = BindingRegistrationFactory(
         conference=conference, billing_recipient="person", billing_email="", billing_organisation=""
     )
     invoice = invoicing.issue_invoice(registration=registration)
@@ -79,7 +83,7 @@ def test_invoice_to_the_person_uses_their_name_and_address(conference):
 
 
 def test_later_changes_of_the_registration_do_not_touch_the_invoice(conference):
-    registration = binding_registration(conference=conference)
+    registration = BindingRegistrationFactory(conference=conference)
     invoice = invoicing.issue_invoice(registration=registration)
     registration.billing_organisation = "Stadt Anders"
     registration.fee = Decimal("300.00")
@@ -90,7 +94,7 @@ def test_later_changes_of_the_registration_do_not_touch_the_invoice(conference):
 
 
 def test_issue_invoice_is_idempotent(conference):
-    registration = binding_registration(conference=conference)
+    registration = BindingRegistrationFactory(conference=conference)
     first = invoicing.issue_invoice(registration=registration)
     second = invoicing.issue_invoice(registration=registration)
     assert second == first
@@ -108,7 +112,7 @@ def test_issue_invoice_is_idempotent(conference):
     ],
 )
 def test_no_invoice_without_a_binding_place_and_a_fee(conference, stage, status, fee):
-    registration = binding_registration(
+    registration = BindingRegistrationFactory(
         conference=conference,
         stage=stage,
         status=status,
@@ -123,8 +127,8 @@ def test_no_invoice_without_a_binding_place_and_a_fee(conference, stage, status,
 
 def test_a_rolled_back_invoice_gives_its_number_back(conference):
     first, second = (
-        binding_registration(conference=conference),
-        binding_registration(conference=conference, email="zwei@example.org"),
+        BindingRegistrationFactory(conference=conference),
+        BindingRegistrationFactory(conference=conference, email="zwei@example.org"),
     )
     with pytest.raises(RuntimeError), transaction.atomic():
         invoicing.issue_invoice(registration=first)
@@ -133,8 +137,8 @@ def test_a_rolled_back_invoice_gives_its_number_back(conference):
 
 
 def test_numbers_stay_gapless_across_storno_and_new_invoices(conference):
-    anna = binding_registration(conference=conference)
-    ben = binding_registration(conference=conference, first_name="Ben", email="ben@example.org")
+    anna = BindingRegistrationFactory(conference=conference)
+    ben = BindingRegistrationFactory(conference=conference, first_name="Ben", email="ben@example.org")
     invoicing.issue_invoice(registration=anna)
     invoicing.issue_invoice(registration=ben)
     anna.fee = Decimal("300.00")
@@ -164,9 +168,9 @@ def test_numbers_stay_gapless_across_storno_and_new_invoices(conference):
 
 
 def test_numbers_start_again_in_a_new_year(conference, time_machine):
-    invoicing.issue_invoice(registration=binding_registration(conference=conference))
+    invoicing.issue_invoice(registration=BindingRegistrationFactory(conference=conference))
     time_machine.move_to(dt.datetime(2026, 1, 2, 9, 0, tzinfo=BERLIN), tick=False)
-    late = binding_registration(conference=conference, email="spaet@example.org")
+    late = BindingRegistrationFactory(conference=conference, email="spaet@example.org")
     invoice = invoicing.issue_invoice(registration=late)
     storno = invoicing.cancel_invoice(registration=late, reason="Testabsage")
     assert (invoice.number, storno.number) == ("2026-0001", "2026-0002")
@@ -174,20 +178,20 @@ def test_numbers_start_again_in_a_new_year(conference, time_machine):
 
 
 def test_cancel_invoice_without_a_valid_invoice_is_refused(conference):
-    registration = binding_registration(conference=conference)
+    registration = BindingRegistrationFactory(conference=conference)
     with pytest.raises(RegistrationError, match="keine gültige Rechnung"):
         invoicing.cancel_invoice(registration=registration, reason="x")
 
 
 def test_reissue_without_an_invoice_just_issues_one(conference):
-    registration = binding_registration(conference=conference)
+    registration = BindingRegistrationFactory(conference=conference)
     invoice = invoicing.reissue_invoice(registration=registration)
     assert numbers() == [("2025-0001", "invoice", Decimal("250.00"))]
     assert invoice.cancels is None
 
 
 def test_binding_hook_issues_the_invoice_once(conference):
-    registration = binding_registration(conference=conference)
+    registration = BindingRegistrationFactory(conference=conference)
     with transaction.atomic():
         lifecycle.take_binding_steps(registration)
         lifecycle.take_binding_steps(registration)
@@ -195,7 +199,7 @@ def test_binding_hook_issues_the_invoice_once(conference):
 
 
 def test_binding_hook_skips_a_free_place(conference):
-    registration = binding_registration(conference=conference, fee=Decimal("0.00"))
+    registration = BindingRegistrationFactory(conference=conference, fee=Decimal("0.00"))
     lifecycle.take_binding_steps(registration)
     assert Invoice.objects.count() == 0
 
@@ -204,7 +208,7 @@ def test_binding_registration_moving_up_gets_its_invoice(conference):
     conference.places = 1
     conference.save()
     RegistrationFactory(conference=conference)  # holds the only place
-    waiting = binding_registration(
+    waiting = BindingRegistrationFactory(
         conference=conference, status="waiting", waiting_since=conference.created_at
     )
     conference.places = 2
@@ -214,7 +218,7 @@ def test_binding_registration_moving_up_gets_its_invoice(conference):
 
 
 def test_cancelling_the_registration_issues_a_stornorechnung(conference):
-    registration = binding_registration(conference=conference)
+    registration = BindingRegistrationFactory(conference=conference)
     invoice = invoicing.issue_invoice(registration=registration)
 
     lifecycle.cancel(registration=registration)
@@ -230,7 +234,7 @@ def test_cancelling_the_registration_issues_a_stornorechnung(conference):
 
 
 def test_cancelling_a_registration_without_invoice_issues_nothing(conference):
-    registration = binding_registration(conference=conference)
+    registration = BindingRegistrationFactory(conference=conference)
     lifecycle.cancel(registration=registration)
     assert Invoice.objects.count() == 0
 
@@ -262,7 +266,7 @@ def decode_qr(image):
 
 def test_invoice_pdf_shows_what_a_german_invoice_needs(conference, settings):
     settings.ASSOCIATION = {**settings.ASSOCIATION, "tax_number": "217/5730/1234"}
-    invoice = invoicing.issue_invoice(registration=binding_registration(conference=conference))
+    invoice = invoicing.issue_invoice(registration=BindingRegistrationFactory(conference=conference))
 
     pages, text = pdf_text(invoice_documents.invoice_pdf(invoice))
 
@@ -291,7 +295,7 @@ def test_invoice_pdf_shows_what_a_german_invoice_needs(conference, settings):
 
 
 def test_stornorechnung_pdf_names_the_original_and_has_no_girocode(conference):
-    registration = binding_registration(conference=conference)
+    registration = BindingRegistrationFactory(conference=conference)
     invoicing.issue_invoice(registration=registration)
     storno = invoicing.cancel_invoice(registration=registration, reason="Stornierung der Anmeldung")
 
@@ -307,7 +311,7 @@ def test_stornorechnung_pdf_names_the_original_and_has_no_girocode(conference):
 
 
 def test_hostile_names_are_printed_as_text(conference):
-    registration = binding_registration(
+    registration = BindingRegistrationFactory(
         conference=conference,
         first_name='<img src="http://evil.example/x.png">',
         last_name="<b>O'Brien & Söhne</b>",
@@ -325,7 +329,7 @@ def test_girocode_decodes_to_iban_amount_and_reference(conference):
 
     from PIL import Image
 
-    invoice = invoicing.issue_invoice(registration=binding_registration(conference=conference))
+    invoice = invoicing.issue_invoice(registration=BindingRegistrationFactory(conference=conference))
     buffer = BytesIO()
     invoice_documents.girocode(invoice).save(buffer, kind="png", scale=5)
     buffer.seek(0)
@@ -348,7 +352,7 @@ def test_girocode_printed_in_the_pdf_decodes(conference, tmp_path):
 
     if shutil.which("pdftoppm") is None:
         pytest.skip("pdftoppm (poppler-utils) is not installed")
-    registration = binding_registration(conference=conference, fee=Decimal("300.50"))
+    registration = BindingRegistrationFactory(conference=conference, fee=Decimal("300.50"))
     invoice = invoicing.issue_invoice(registration=registration)
     pdf = tmp_path / "rechnung.pdf"
     pdf.write_bytes(invoice_documents.invoice_pdf(invoice))
@@ -365,7 +369,7 @@ def test_girocode_printed_in_the_pdf_decodes(conference, tmp_path):
 
 
 def test_cancellation_after_the_deadline_keeps_the_invoice_due(conference, time_machine):
-    registration = binding_registration(conference=conference)
+    registration = BindingRegistrationFactory(conference=conference)
     invoice = invoicing.issue_invoice(registration=registration)
     time_machine.move_to(dt.datetime(2025, 9, 16, 9, 0, tzinfo=BERLIN), tick=False)  # deadline 15.09.
 
@@ -378,7 +382,7 @@ def test_cancellation_after_the_deadline_keeps_the_invoice_due(conference, time_
 
 
 def test_cancellation_on_the_deadline_day_is_still_free(conference, time_machine):
-    registration = binding_registration(conference=conference)
+    registration = BindingRegistrationFactory(conference=conference)
     invoicing.issue_invoice(registration=registration)
     time_machine.move_to(dt.datetime(2025, 9, 15, 23, 30, tzinfo=BERLIN), tick=False)
     lifecycle.cancel(registration=registration)
@@ -388,7 +392,7 @@ def test_cancellation_on_the_deadline_day_is_still_free(conference, time_machine
 def test_stornorechnung_is_mailed_with_the_pdf_attached_by_reference(conference):
     from registrations.models import OutgoingMail
 
-    registration = binding_registration(conference=conference)
+    registration = BindingRegistrationFactory(conference=conference)
     invoicing.issue_invoice(registration=registration)
     lifecycle.cancel(registration=registration)
 
@@ -403,7 +407,7 @@ def test_stornorechnung_is_mailed_with_the_pdf_attached_by_reference(conference)
 def test_reissue_mails_storno_and_new_invoice(conference):
     from registrations.models import OutgoingMail
 
-    registration = binding_registration(conference=conference)
+    registration = BindingRegistrationFactory(conference=conference)
     invoicing.issue_invoice(registration=registration)
     registration.fee = Decimal("300.00")
     registration.save()
@@ -425,7 +429,7 @@ def test_moved_up_binding_registration_is_mailed_its_invoice(conference):
     conference.places = 1
     conference.save()
     holder = RegistrationFactory(conference=conference)
-    waiting = binding_registration(
+    waiting = BindingRegistrationFactory(
         conference=conference, status="waiting", waiting_since=conference.created_at
     )
     lifecycle.cancel(registration=holder)  # the waiting registration moves up
@@ -438,10 +442,9 @@ def test_moved_up_binding_registration_is_mailed_its_invoice(conference):
 
 
 def test_delivery_renders_the_referenced_invoice_pdf(conference, mailoutbox):
-
     from registrations.models import OutgoingMail
 
-    registration = binding_registration(conference=conference)
+    registration = BindingRegistrationFactory(conference=conference)
     invoice = invoicing.issue_invoice(registration=registration)
     queued = invoicing.queue_invoice_mail(registration=registration, new_invoice=invoice)
 
@@ -472,28 +475,20 @@ def test_binding_registration_mails_a_correct_invoice_pdf_with_girocode(
         pytest.skip("pdftoppm (poppler-utils) is not installed")
     pre_registration, _ = lifecycle.pre_register(
         conference=conference,
-        data={"first_name": "Nora", "last_name": "Neu", "email": "nora@example.org", "organisation": "Kreis"},
+        data=pre_registration_data(first_name="Nora", last_name="Neu", email="nora@example.org"),
     )
     with django_capture_on_commit_callbacks(execute=True):
         registration, _ = register_binding(
             conference=conference,
             registration=pre_registration,
-            data={
-                "salutation": "frau",
-                "first_name": "Nora",
-                "last_name": "Neu",
-                "email": "nora@example.org",
-                "organisation": "Kreis Beispiel",
-                "is_member": True,
-                "member_number": "1001",
-                "billing_recipient": "employer",
-                "billing_organisation": "Kreis Beispiel",
-                "billing_street": "Hauptstraße 1",
-                "billing_postcode": "50667",
-                "billing_city": "Köln",
-                "leitweg_id": "04011000-1234512345-06",
-                "terms_accepted": True,
-            },
+            data=pre_registration_data(
+                first_name="Nora",
+                last_name="Neu",
+                email="nora@example.org",
+                is_member=True,
+                member_number="1001",
+                **employer_billing(),
+            ),
         )
 
     (confirmation,) = [m for m in mailoutbox if m.subject.startswith("Ihre verbindliche Anmeldung")]
@@ -511,7 +506,7 @@ def test_binding_registration_mails_a_correct_invoice_pdf_with_girocode(
 
 
 def test_invoice_kept_after_a_late_cancellation_can_still_be_corrected(conference, time_machine):
-    registration = binding_registration(conference=conference)
+    registration = BindingRegistrationFactory(conference=conference)
     invoicing.issue_invoice(registration=registration)
     time_machine.move_to(dt.datetime(2025, 9, 20, 9, 0, tzinfo=BERLIN), tick=False)
     lifecycle.cancel(registration=registration)

@@ -3,7 +3,6 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from programme.models import WorkshopPhase
 from registrations.documents import lists as list_documents
 from registrations.domain import groups
 from registrations.models import Registration
@@ -16,6 +15,7 @@ from tests.factories import (
     WorkshopFactory,
     WorkshopModeratorFactory,
     WorkshopPhaseFactory,
+    binding_participants,
 )
 
 pytestmark = pytest.mark.django_db
@@ -26,29 +26,9 @@ def pdf_pages(pdf):
     return [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
 
 
-def binding(conference, count, *, organisations=None):
-    return [
-        RegistrationFactory(
-            conference=conference,
-            stage=Registration.Stage.BINDING,
-            organisation=f"Landkreis {n % organisations}" if organisations else f"Stadt {n}",
-        )
-        for n in range(count)
-    ]
-
-
 @pytest.fixture
 def conference():
     return ConferenceFactory(places=500, title="Jahrestagung Köln")
-
-
-@pytest.fixture
-def group_phases(conference):
-    first = WorkshopPhaseFactory(conference=conference, number=1, mode=WorkshopPhase.Mode.GROUPS)
-    last = WorkshopPhaseFactory(
-        conference=conference, number=4, mode=WorkshopPhase.Mode.GROUPS, reuses_groups_of=first
-    )
-    return first, last
 
 
 def test_group_lists_put_moderators_first_and_sort_members_like_a_phone_book(conference, group_phases):
@@ -77,7 +57,7 @@ def test_group_lists_put_moderators_first_and_sort_members_like_a_phone_book(con
 
 def test_a_reusing_phase_lists_the_groups_of_its_source_phase(conference, group_phases):
     first, last = group_phases
-    binding(conference, 9)
+    binding_participants(conference, 9)
     groups.assign_discussion_groups(phase=first, group_count=3, seed=3)
 
     source_lists = lists.group_lists(first)
@@ -121,7 +101,7 @@ def test_lists_run_a_constant_number_of_queries(
     conference, group_phases, count, django_assert_max_num_queries
 ):
     first, last = group_phases
-    people = binding(conference, count, organisations=7)
+    people = binding_participants(conference, count, organisations=7)
     groups.assign_discussion_groups(phase=first, group_count=5, seed=1)
     for group in first.discussion_groups.all():
         groups.set_group_moderators(group=group, people=PersonFactory.create_batch(2))
@@ -142,7 +122,7 @@ def test_lists_run_a_constant_number_of_queries(
 
 def test_group_lists_pdf_has_one_group_per_page_with_page_numbers(conference, group_phases):
     first, _ = group_phases
-    people = binding(conference, 12, organisations=4)
+    people = binding_participants(conference, 12, organisations=4)
     groups.assign_discussion_groups(phase=first, group_count=3, seed=2)
     moderated = first.discussion_groups.get(number=2)
     groups.set_group_moderators(
@@ -164,7 +144,7 @@ def test_group_lists_pdf_has_one_group_per_page_with_page_numbers(conference, gr
 
 def test_a_long_list_repeats_its_table_header_on_the_next_page(conference, group_phases):
     first, _ = group_phases
-    binding(conference, 70)
+    binding_participants(conference, 70)
     groups.assign_discussion_groups(phase=first, group_count=1, seed=2)
 
     pages = pdf_pages(list_documents.group_lists_pdf(first))

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from registrations.domain import lifecycle, outbox
 from registrations.models import OutgoingMail, Registration
-from tests.factories import ConferenceFactory
+from tests.factories import ConferenceFactory, pre_registration_data
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -49,17 +49,10 @@ def smtp_server(smtp_port):
     controller.stop()
 
 
-def data(n):
-    return {
-        "first_name": f"Person{n}",
-        "last_name": "Test",
-        "email": f"p{n}@example.org",
-        "organisation": "Stadt",
-    }
-
-
 def test_confirmation_is_delivered_through_a_real_smtp_server(smtp_server):
-    registration, _ = lifecycle.pre_register(conference=ConferenceFactory(), data=data(1))
+    registration, _ = lifecycle.pre_register(
+        conference=ConferenceFactory(), data=pre_registration_data(1, email="p1@example.org")
+    )
     mail = OutgoingMail.objects.get(registration=registration)
     assert mail.status == OutgoingMail.Status.SENT
     assert mail.attempts == 1
@@ -73,7 +66,9 @@ def test_confirmation_is_delivered_through_a_real_smtp_server(smtp_server):
 
 def test_mail_server_down_keeps_the_registration_and_retry_delivers(smtp_port, time_machine):
     time_machine.move_to(timezone.now(), tick=False)
-    registration, created = lifecycle.pre_register(conference=ConferenceFactory(), data=data(1))
+    registration, created = lifecycle.pre_register(
+        conference=ConferenceFactory(), data=pre_registration_data(1, email="p1@example.org")
+    )
     assert created is True
     assert Registration.objects.filter(pk=registration.pk).exists()
     mail = OutgoingMail.objects.get(registration=registration)
@@ -102,7 +97,7 @@ def test_a_whole_day_down_loses_nothing(smtp_port, time_machine):
     time_machine.move_to(timezone.now(), tick=False)
     conference = ConferenceFactory(places=5)
     for n in range(8):
-        lifecycle.pre_register(conference=conference, data=data(n))
+        lifecycle.pre_register(conference=conference, data=pre_registration_data(n))
     for _ in range(30):  # a day of retries with the server still down
         time_machine.shift(outbox.RETRY_DELAYS[-1])
         outbox.deliver_due_mails()
@@ -120,7 +115,7 @@ def test_a_whole_day_down_loses_nothing(smtp_port, time_machine):
 
 
 def test_a_sent_mail_is_never_sent_twice(smtp_server):
-    registration, _ = lifecycle.pre_register(conference=ConferenceFactory(), data=data(1))
+    registration, _ = lifecycle.pre_register(conference=ConferenceFactory(), data=pre_registration_data(1))
     mail = OutgoingMail.objects.get(registration=registration)
     assert outbox.deliver_mail(mail.pk) is False
     assert len(smtp_server.messages) == 1
@@ -128,7 +123,7 @@ def test_a_sent_mail_is_never_sent_twice(smtp_server):
 
 def test_line_breaks_never_reach_a_mail_header(smtp_server):
     conference = ConferenceFactory(title="Tagung\r\nBcc: evil@example.org")
-    lifecycle.pre_register(conference=conference, data=data(1))
+    lifecycle.pre_register(conference=conference, data=pre_registration_data(1, email="p1@example.org"))
     content = smtp_server.messages[0].content.decode()
     headers = content.split("\r\n\r\n", 1)[0]
     assert "\nBcc:" not in headers
@@ -144,7 +139,9 @@ def test_after_a_day_down_the_office_sees_every_undelivered_mail_with_its_error(
     time_machine.move_to(timezone.now(), tick=False)
     conference = ConferenceFactory(places=5)
     for n in range(3):
-        lifecycle.pre_register(conference=conference, data=data(n))
+        lifecycle.pre_register(
+            conference=conference, data=pre_registration_data(n, email=f"p{n}@example.org")
+        )
     for _ in range(24):  # a day of hourly retries with the server still down
         time_machine.shift(outbox.RETRY_DELAYS[-1])
         outbox.deliver_due_mails()

@@ -7,7 +7,13 @@ from registrations.domain import lifecycle, membership
 from registrations.domain.lifecycle import register_binding
 from registrations.domain.membership import MemberImportError, import_member_list
 from registrations.models import Invoice, Member, Registration
-from tests.factories import ConferenceFactory, ProgrammeItemFactory, RegistrationFactory
+from tests.factories import (
+    ConferenceFactory,
+    ProgrammeItemFactory,
+    RegistrationFactory,
+    pre_registration_data,
+    self_billing,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -126,29 +132,19 @@ def test_membership_status_rules():
 def _binding(conference, *, is_member, n=1):
     pre, _ = lifecycle.pre_register(
         conference=conference,
-        data={
-            "first_name": "Eva",
-            "last_name": "Kurz",
-            "email": f"eva{n}@example.org",
-            "is_member": is_member,
-        },
+        data=pre_registration_data(n, is_member=is_member),
     )
     registration, _ = register_binding(
         conference=conference,
         registration=pre,
-        data={
-            "is_member": is_member,
-            "billing_recipient": "person",
-            "billing_street": "Weg 1",
-            "billing_postcode": "50667",
-            "billing_city": "Köln",
-            "terms_accepted": True,
-            "evening_events": [
+        data=self_billing(
+            is_member=is_member,
+            evening_events=[
                 item.pk
                 for item in conference.programme_items.filter(requires_signup=True)
                 if is_member or not item.members_only
             ],
-        },
+        ),
     )
     return registration
 

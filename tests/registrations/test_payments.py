@@ -12,9 +12,7 @@ from registrations.models import OutgoingMail, Payment, Registration
 from registrations.queries import balances
 from registrations.queries import invoices as invoice_queries
 from registrations.rules.payments import Balance, payment_status_for
-from tests.factories import ConferenceFactory
-
-from .money_helpers import binding_registration
+from tests.factories import BindingRegistrationFactory, ConferenceFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +33,7 @@ def conference(time_machine):
 
 @pytest.fixture
 def invoiced(conference):
-    registration = binding_registration(conference=conference)
+    registration = BindingRegistrationFactory(conference=conference)
     invoicing.issue_invoice(registration=registration)
     registration.refresh_from_db()
     return registration
@@ -109,12 +107,12 @@ def test_reissued_invoice_with_higher_fee_leaves_the_difference_open(invoiced):
     assert balances.balance(invoiced).open_amount == Decimal("50.00")
 
 
-def test_mark_paid_records_the_open_amount_and_skips_the_paid(conference, invoiced, django_user_model):
-    user = django_user_model.objects.create_user("kasse")
-    other = binding_registration(conference=conference, email="zwei@example.org")
+def test_mark_paid_records_the_open_amount_and_skips_the_paid(conference, invoiced):
+    user = UserFactory(username="kasse")
+    other = BindingRegistrationFactory(conference=conference, email="zwei@example.org")
     invoicing.issue_invoice(registration=other)
     payments.record_payment(registration=other, amount=Decimal("100.00"), received_on=JULY_1)
-    done = binding_registration(conference=conference, email="drei@example.org")
+    done = BindingRegistrationFactory(conference=conference, email="drei@example.org")
     invoicing.issue_invoice(registration=done)
     payments.record_payment(registration=done, amount=Decimal("250.00"), received_on=JULY_1)
 
@@ -130,16 +128,16 @@ def test_mark_paid_records_the_open_amount_and_skips_the_paid(conference, invoic
 
 
 def test_overdue_lists_open_and_partly_paid_invoices_past_due(conference, invoiced):
-    partly = binding_registration(conference=conference, email="teil@example.org", last_name="Teil")
+    partly = BindingRegistrationFactory(conference=conference, email="teil@example.org", last_name="Teil")
     invoicing.issue_invoice(registration=partly)
     payments.record_payment(registration=partly, amount=Decimal("50.00"), received_on=JULY_1)
-    paid = binding_registration(conference=conference, email="bezahlt@example.org")
+    paid = BindingRegistrationFactory(conference=conference, email="bezahlt@example.org")
     invoicing.issue_invoice(registration=paid)
     payments.record_payment(registration=paid, amount=Decimal("250.00"), received_on=JULY_1)
-    cancelled = binding_registration(conference=conference, email="storno@example.org")
+    cancelled = BindingRegistrationFactory(conference=conference, email="storno@example.org")
     invoicing.issue_invoice(registration=cancelled)
     lifecycle.cancel(registration=cancelled)
-    elsewhere = binding_registration(email="anders@example.org")
+    elsewhere = BindingRegistrationFactory(email="anders@example.org")
     invoicing.issue_invoice(registration=elsewhere)
 
     due_on = invoiced.invoices.get().due_on  # 15.07.2025
@@ -177,7 +175,7 @@ def test_no_reminder_when_nothing_is_open(conference, invoiced):
     payments.record_payment(registration=invoiced, amount=Decimal("250.00"), received_on=JULY_1)
     with pytest.raises(RegistrationError, match="kein Betrag offen"):
         payments.send_payment_reminder(registration=invoiced)
-    without_invoice = binding_registration(conference=conference, email="ohne@example.org")
+    without_invoice = BindingRegistrationFactory(conference=conference, email="ohne@example.org")
     with pytest.raises(RegistrationError, match="kein Betrag offen"):
         payments.send_payment_reminder(registration=without_invoice)
     assert not OutgoingMail.objects.filter(kind="payment_reminder").exists()

@@ -5,15 +5,12 @@ import json
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from registrations.domain import outbox
 from registrations.models import Invoice, OutgoingMail, Registration
 from registrations.office.roles import OFFICE, ORGANISATION
-from tests.factories import ConferenceFactory, RegistrationFactory
-from tests.registrations.money_helpers import binding_registration
+from tests.factories import BindingRegistrationFactory, ConferenceFactory, RegistrationFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +27,7 @@ def test_personal_page_offers_the_data_copy_and_deletion(client):
 
 
 def test_my_data_holds_everything_stored_about_the_registration(client):
-    registration = binding_registration(note="Bitte vegetarisch", dietary_needs="vegetarisch")
+    registration = BindingRegistrationFactory(note="Bitte vegetarisch", dietary_needs="vegetarisch")
     outbox.queue_mail(registration=registration, template="link_resent")
     Invoice.objects.create(
         number="2025-0007",
@@ -91,25 +88,21 @@ def test_deletion_request_is_recorded_and_mailed_to_the_office(client, settings)
     )
 
 
-def staff(role):
-    user = get_user_model().objects.create_user(role.lower(), password="x", is_staff=True)
-    user.groups.add(Group.objects.get(name=role))
-    return user
-
-
 def test_the_office_filters_deletion_requests(client):
     asked = RegistrationFactory(
         last_name="Fragt", deletion_requested_at=dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
     )
     RegistrationFactory(last_name="Bleibt")
-    client.force_login(staff(OFFICE))
+    client.force_login(StaffFactory(roles=[OFFICE]))
     response = client.get(reverse("admin:registrations_registration_changelist") + "?privacy=requested")
     assert [r.pk for r in response.context["cl"].result_list] == [asked.pk]
 
 
 def test_office_anonymises_a_cancelled_registration_and_the_invoice_stays(client):
     conference = ConferenceFactory()
-    registration = binding_registration(conference=conference, status="cancelled", last_name="Löschmich")
+    registration = BindingRegistrationFactory(
+        conference=conference, status="cancelled", last_name="Löschmich"
+    )
     invoice = Invoice.objects.create(
         number="2025-0009",
         year=2025,
@@ -125,7 +118,7 @@ def test_office_anonymises_a_cancelled_registration_and_the_invoice_stays(client
         amount=Decimal("250.00"),
     )
     still_active = RegistrationFactory(conference=conference, last_name="Aktiv")
-    client.force_login(staff(OFFICE))
+    client.force_login(StaffFactory(roles=[OFFICE]))
     response = client.post(
         reverse("admin:registrations_registration_changelist"),
         {"action": "anonymise_action", "_selected_action": [registration.pk, still_active.pk]},
@@ -144,5 +137,5 @@ def test_organisers_cannot_anonymise(rf):
     from django.contrib import admin
 
     request = rf.get("/admin/")
-    request.user = staff(ORGANISATION)
+    request.user = StaffFactory(roles=[ORGANISATION])
     assert "anonymise_action" not in admin.site._registry[Registration].get_actions(request)

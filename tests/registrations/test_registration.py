@@ -23,44 +23,30 @@ from tests.factories import (
     ProgrammeItemFactory,
     WorkshopFactory,
     WorkshopPhaseFactory,
+    employer_billing,
+    pre_registered,
+    pre_registration_data,
 )
 
 pytestmark = pytest.mark.django_db
 
 
 def binding_data(n=1, **extra):
-    return {
-        "salutation": "frau",
-        "first_name": f"Person{n}",
-        "last_name": "Müller",
-        "email": f"person{n}@example.org",
-        "organisation": "Landkreis Beispiel",
-        "is_member": True,
-        "member_number": "1001",
-        "billing_recipient": "employer",
-        "billing_organisation": "Landkreis Beispiel",
-        "billing_department": "Sozialamt",
-        "billing_street": "Hauptstraße 1",
-        "billing_postcode": "50667",
-        "billing_city": "Köln",
-        "billing_email": "rechnung@landkreis-beispiel.de",
-        "order_number": "PO-4711",
-        "cost_centre": "KST 12",
-        "leitweg_id": "04011000-1234512345-06",
-        "dietary_needs": "vegetarisch",
-        "accessibility_needs": "",
-        "list_consent": True,
-        "terms_accepted": True,
-        **extra,
-    }
-
-
-def pre(conference, n=1, **extra):
-    registration, _ = lifecycle.pre_register(
-        conference=conference,
-        data={"first_name": f"Person{n}", "last_name": "Müller", "email": f"person{n}@example.org", **extra},
+    """Billed to the employer, with every optional answer given: the tests read them back."""
+    return pre_registration_data(
+        n,
+        **{
+            "salutation": "frau",
+            "last_name": "Müller",
+            "organisation": "Landkreis Beispiel",
+            "is_member": True,
+            "member_number": "1001",
+            "dietary_needs": "vegetarisch",
+            "accessibility_needs": "",
+            "list_consent": True,
+            **employer_billing(**extra),
+        },
     )
-    return registration
 
 
 @pytest.fixture
@@ -69,8 +55,8 @@ def conference():
 
 
 def test_pre_registration_holding_a_place_becomes_binding_and_keeps_it(conference):
-    pre_registration = pre(conference)
-    pre(conference, 2)
+    pre_registration = pre_registered(conference)
+    pre_registered(conference, 2)
     registration, created = register_binding(
         conference=conference, registration=pre_registration, data=binding_data()
     )
@@ -92,9 +78,9 @@ def test_pre_registration_holding_a_place_becomes_binding_and_keeps_it(conferenc
 
 
 def test_waiting_pre_registration_becomes_binding_but_keeps_waiting(conference):
-    pre(conference, 1)
-    pre(conference, 2)
-    waiting = pre(conference, 3)
+    pre_registered(conference, 1)
+    pre_registered(conference, 2)
+    waiting = pre_registered(conference, 3)
     registration, _ = register_binding(conference=conference, registration=waiting, data=binding_data(3))
     assert registration.stage == Registration.Stage.BINDING
     assert registration.status == Registration.Status.WAITING
@@ -103,9 +89,9 @@ def test_waiting_pre_registration_becomes_binding_but_keeps_waiting(conference):
 
 
 def test_binding_waiting_registration_moving_up_gets_its_invoice(conference):
-    holder = pre(conference, 1)
-    pre(conference, 2)
-    waiting = pre(conference, 3)
+    holder = pre_registered(conference, 1)
+    pre_registered(conference, 2)
+    waiting = pre_registered(conference, 3)
     register_binding(conference=conference, registration=waiting, data=binding_data(3))
     lifecycle.cancel(registration=holder)
     waiting.refresh_from_db()
@@ -144,7 +130,7 @@ def test_same_email_twice_creates_no_second_record_and_resends_the_link(
 
 
 def test_replayed_binding_of_a_pre_registration_raises_already_registered(conference):
-    pre_registration = pre(conference)
+    pre_registration = pre_registered(conference)
     register_binding(conference=conference, registration=pre_registration, data=binding_data())
     with pytest.raises(AlreadyRegistered):
         register_binding(conference=conference, registration=pre_registration, data=binding_data())
@@ -277,7 +263,7 @@ def test_membership_is_checked_against_the_member_list(conference):
 def test_confirmation_mail_carries_summary_ical_and_invoice(conference, django_capture_on_commit_callbacks):
     phase = WorkshopPhaseFactory(conference=conference, number=1)
     workshop = WorkshopFactory(phase=phase, title="Daten & <Planung>")
-    pre_registration = pre(conference)
+    pre_registration = pre_registered(conference)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         registration, _ = register_binding(
@@ -309,7 +295,7 @@ def test_full_workshop_rolls_the_whole_registration_back(conference):
     phase = WorkshopPhaseFactory(conference=conference, number=1)
     workshop = WorkshopFactory(phase=phase, seat_limit=1, title="Voll")
     register_binding(conference=conference, data=binding_data(1, workshop_choices={phase.pk: workshop.pk}))
-    late = pre(conference, 2)
+    late = pre_registered(conference, 2)
     with pytest.raises(RegistrationError, match="ausgebucht"):
         register_binding(
             conference=conference,
@@ -323,15 +309,15 @@ def test_full_workshop_rolls_the_whole_registration_back(conference):
 
 
 def test_cancelled_pre_registration_cannot_become_binding(conference):
-    registration = pre(conference)
+    registration = pre_registered(conference)
     lifecycle.cancel(registration=registration)
     with pytest.raises(RegistrationError, match="storniert"):
         register_binding(conference=conference, registration=registration, data=binding_data())
 
 
 def test_email_change_to_a_taken_address_is_refused(conference):
-    pre(conference, 1)
-    second = pre(conference, 2)
+    pre_registered(conference, 1)
+    second = pre_registered(conference, 2)
     with pytest.raises(RegistrationError, match="schon eine Anmeldung"):
         register_binding(
             conference=conference, registration=second, data=binding_data(2, email="person1@example.org")
@@ -359,7 +345,7 @@ def test_substitute_takes_over_place_invoice_recipient_and_gets_a_new_link(
     from registrations.domain.lifecycle import substitute
 
     registration, _ = register_binding(
-        conference=conference, registration=pre(conference), data=binding_data()
+        conference=conference, registration=pre_registered(conference), data=binding_data()
     )
     old_token = registration.token
     mail.outbox.clear()
@@ -413,16 +399,16 @@ def test_pre_registration_cannot_name_a_substitute(conference):
     from registrations.domain.lifecycle import substitute
 
     with pytest.raises(RegistrationError, match="nach der verbindlichen Anmeldung"):
-        substitute(registration=pre(conference), data=SUBSTITUTE)
+        substitute(registration=pre_registered(conference), data=SUBSTITUTE)
 
 
 def test_binding_registration_moving_up_gets_the_confirmation_with_its_invoice(
     conference, django_capture_on_commit_callbacks
 ):
-    holder = pre(conference, 1)
-    pre(conference, 2)
+    holder = pre_registered(conference, 1)
+    pre_registered(conference, 2)
     waiting, _ = register_binding(
-        conference=conference, registration=pre(conference, 3), data=binding_data(3)
+        conference=conference, registration=pre_registered(conference, 3), data=binding_data(3)
     )
     lifecycle.cancel(registration=holder)
     waiting.refresh_from_db()
@@ -436,9 +422,9 @@ def test_binding_registration_moving_up_gets_the_confirmation_with_its_invoice(
 
 
 def test_pre_registration_moving_up_gets_no_binding_confirmation(conference):
-    holder = pre(conference, 1)
-    pre(conference, 2)
-    waiting = pre(conference, 3)
+    holder = pre_registered(conference, 1)
+    pre_registered(conference, 2)
+    waiting = pre_registered(conference, 3)
     lifecycle.cancel(registration=holder)
     assert not OutgoingMail.objects.filter(registration=waiting, kind="registration_confirmed").exists()
     assert (

@@ -20,6 +20,8 @@ from tests.factories import (
     WorkshopFactory,
     WorkshopModeratorFactory,
     WorkshopPhaseFactory,
+    employer_billing,
+    pre_registration_data,
 )
 
 pytestmark = pytest.mark.django_db
@@ -48,26 +50,14 @@ def conference():
 
 
 def person(n):
-    return {
-        "first_name": "Ada",
-        "last_name": f"Lovelace{n}",
-        "email": f"ada{n}@example.org",
-        "organisation": "Kreis Lippe",
-        "is_member": True,
-    }
+    return pre_registration_data(n, is_member=True)
 
 
 def binding_data(conference, n):
     phase = conference.workshop_phases.get()
     return {
         **person(n),
-        "billing_recipient": "employer",
-        "billing_organisation": "Kreis Lippe",
-        "billing_street": "Str. 1",
-        "billing_postcode": "32756",
-        "billing_city": "Detmold",
-        "terms_accepted": True,
-        "workshop_choices": {phase.pk: phase.workshops.order_by("pk").first().pk},
+        **employer_billing(workshop_choices={phase.pk: phase.workshops.order_by("pk").first().pk}),
     }
 
 

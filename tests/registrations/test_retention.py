@@ -13,8 +13,7 @@ from django.utils import timezone
 from core.exceptions import RegistrationError
 from registrations.domain import outbox, retention
 from registrations.models import Invoice, OutgoingMail, OutgoingMailAttachment, Payment, Registration
-from tests.factories import ConferenceFactory
-from tests.registrations.money_helpers import binding_registration
+from tests.factories import BindingRegistrationFactory, ConferenceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +28,7 @@ def conference_ended(days_ago):
 
 
 def person_with_everything(conference):
-    registration = binding_registration(
+    registration = BindingRegistrationFactory(
         conference=conference,
         first_name=f"Anna {MARK}",
         last_name=f"{MARK}-Müller",
@@ -218,7 +217,7 @@ def test_months_before_clamps_to_the_end_of_the_month():
 
 
 def test_an_active_registration_of_an_upcoming_conference_is_refused():
-    registration = binding_registration(conference=ConferenceFactory())
+    registration = BindingRegistrationFactory(conference=ConferenceFactory())
     with pytest.raises(RegistrationError, match="stornieren"):
         retention.anonymise_registration(registration=registration)
     registration.refresh_from_db()

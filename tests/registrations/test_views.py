@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from registrations.domain import lifecycle
 from registrations.models import Registration
-from tests.factories import ConferenceFactory
+from tests.factories import ConferenceFactory, pre_registration_data
 
 pytestmark = pytest.mark.django_db
 
@@ -53,9 +53,7 @@ def test_pre_registration_form_stores_and_redirects_to_thanks(client, django_cap
 
 def test_thanks_page_shows_the_waiting_list_position(client):
     conference = ConferenceFactory(places=1)
-    lifecycle.pre_register(
-        conference=conference, data={"first_name": "A", "last_name": "B", "email": "a@b.de"}
-    )
+    lifecycle.pre_register(conference=conference, data=pre_registration_data())
     response = client.post(url(conference), form_data(), follow=True)
     assert "Warteliste auf Platz 1" in response.content.decode()
 
@@ -144,13 +142,9 @@ def make_registration(**kwargs):
     conference = kwargs.pop("conference", None) or ConferenceFactory()
     registration, _ = lifecycle.pre_register(
         conference=conference,
-        data={
-            "first_name": "Ina",
-            "last_name": "Beispiel",
-            "email": "ina@example.org",
-            "organisation": "Stadt Köln",
-            **kwargs,
-        },
+        data=pre_registration_data(
+            **{"first_name": "Ina", "email": "ina@example.org", "organisation": "Stadt Köln", **kwargs}
+        ),
     )
     return registration
 
@@ -204,7 +198,7 @@ def test_person_cancels_and_the_waiting_list_moves_up(client, django_capture_on_
     conference = ConferenceFactory(places=1)
     registration = make_registration(conference=conference)
     waiting, _ = lifecycle.pre_register(
-        conference=conference, data={"first_name": "W", "last_name": "X", "email": "w@example.org"}
+        conference=conference, data=pre_registration_data(2, email="w@example.org")
     )
     cancel_url = reverse("registrations:personal_cancel", kwargs={"token": registration.token})
     assert client.post(cancel_url, {}).status_code == 200  # confirmation required

@@ -10,16 +10,14 @@ from django.utils import timezone
 from registrations.documents import invoice as invoice_documents
 from registrations.domain import invoicing, payments
 from registrations.queries import invoices as invoice_queries
-from tests.factories import ConferenceFactory
-
-from .money_helpers import binding_registration
+from tests.factories import BindingRegistrationFactory, ConferenceFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def registration():
-    registration = binding_registration(conference=ConferenceFactory(title="VSOP-Jahrestagung 2025"))
+    registration = BindingRegistrationFactory(conference=ConferenceFactory(title="VSOP-Jahrestagung 2025"))
     invoicing.issue_invoice(registration=registration)
     registration.refresh_from_db()
     return registration
@@ -62,7 +60,7 @@ def test_personal_page_after_storno_lists_both_and_no_transfer(client, registrat
 
 
 def test_personal_page_without_invoice_has_no_invoice_box(client):
-    registration = binding_registration(conference=ConferenceFactory())
+    registration = BindingRegistrationFactory(conference=ConferenceFactory())
     content = client.get(registration.get_absolute_url()).content.decode()
     assert "Rechnung und Zahlung" not in content
 
@@ -78,7 +76,7 @@ def test_invoice_download_with_the_personal_link(client, registration):
 
 def test_invoice_download_is_404_for_a_foreign_token_or_number(client, registration):
     invoice = invoice_queries.current_invoice(registration)
-    other = binding_registration(conference=registration.conference, email="fremd@example.org")
+    other = BindingRegistrationFactory(conference=registration.conference, email="fremd@example.org")
     other_invoice = invoicing.issue_invoice(registration=other)
 
     responses = [

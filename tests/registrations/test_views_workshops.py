@@ -18,9 +18,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def setting():
-    conference = ConferenceFactory()
-    phase = WorkshopPhaseFactory(conference=conference, number=2, title="Praxis")
+def setting(phase):
+    conference = phase.conference
     full = WorkshopFactory(phase=phase, title="Sozialraum <b>", seat_limit=1, order=1)
     free = WorkshopFactory(phase=phase, title="Quartier", seat_limit=10, order=2)
     workshops.choose_workshops(

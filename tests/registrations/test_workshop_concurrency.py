@@ -2,8 +2,7 @@
 
 import threading
 
-import pytest
-from django.db import connection, connections
+from django.db import connections
 
 from core.exceptions import RegistrationError
 from registrations.domain import lifecycle, locking, workshops
@@ -11,16 +10,9 @@ from registrations.models import WorkshopBooking
 from registrations.queries import workshops as workshop_queries
 from tests.factories import ConferenceFactory, RegistrationFactory, WorkshopFactory, WorkshopPhaseFactory
 
-from .race import at_once
+from .race import POSTGRES_RACE, at_once
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.postgres,
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="SQLite serialises writers; the row-lock race needs PostgreSQL",
-    ),
-]
+pytestmark = POSTGRES_RACE
 
 SEATS = 5
 PEOPLE = 20

@@ -23,11 +23,6 @@ SEATED = WorkshopBooking.Status.SEATED
 WAITING = WorkshopBooking.Status.WAITING
 
 
-@pytest.fixture
-def phase():
-    return WorkshopPhaseFactory(conference=ConferenceFactory(places=50), number=2, title="Praxis")
-
-
 def person(conference, **extra):
     return RegistrationFactory(conference=conference, **extra)
 

@@ -21,7 +21,6 @@ from django.core import mail
 from django.core.cache import cache
 from django.db.models import CharField, EmailField, TextField
 from django.test import Client
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -36,6 +35,7 @@ from registrations.models import (
     WorkshopBooking,
 )
 from tests.factories import ConferenceFactory, RegistrationFactory, WorkshopFactory, WorkshopPhaseFactory
+from tests.guards import url_or_fail
 
 pytestmark = pytest.mark.django_db
 
@@ -244,19 +244,16 @@ FORMS = {
 
 
 def form_url(world, name):
-    """A new URL of a public form (token forms: of a new registration), or None where the form
-    does not exist on this branch."""
+    """A new URL of a public form (token forms: of a new registration); a form that is no longer
+    routed fails the test instead of leaving its hostile input untested."""
     kind, make = FORMS[name]
     conference = world["conference"]
     kwargs = {"slug": conference.slug} if kind == "slug" else {"token": make(conference).token}
-    try:
-        return reverse(f"registrations:{name}", kwargs=kwargs)
-    except NoReverseMatch:
-        return None
+    return url_or_fail(f"registrations:{name}", **kwargs)
 
 
 def public_forms(world):
-    return [(name, url) for name in FORMS if (url := form_url(world, name))]
+    return [(name, form_url(world, name)) for name in FORMS]
 
 
 # Fast enough for every run (the file stays under a minute); raise it for a deeper search:
@@ -274,8 +271,6 @@ EXAMPLES = settings(
 @pytest.mark.parametrize("form_name", list(FORMS))
 def test_hostile_posts_never_break_a_public_form(world, form_name):
     url = form_url(world, form_name)
-    if url is None:
-        pytest.skip(f"{form_name} does not exist on this branch")
     client = Client()
     fields = form_fields(client, url)
     assert fields, f"no form fields found on {url}"
@@ -338,10 +333,7 @@ def test_markup_stored_in_every_text_field_is_escaped_on_every_personal_page(cli
     pages = [registration.get_absolute_url()]
     for name in FORMS:
         if FORMS[name][0] == "token":
-            try:
-                pages.append(reverse(f"registrations:{name}", kwargs={"token": registration.token}))
-            except NoReverseMatch:
-                continue
+            pages.append(url_or_fail(f"registrations:{name}", token=registration.token))
     for page in pages:
         response = client.get(page, follow=True)
         assert response.status_code == 200, page
@@ -375,3 +367,14 @@ def test_a_substitution_with_long_names_fits_the_audit_trail(world):
     assert len(reason) == 100
     registration.refresh_from_db()
     assert "Ä" * 120 in registration.substitution_note
+
+
+def test_a_public_form_that_loses_its_route_fails_these_tests(client, world, monkeypatch):
+    """They used to skip a form that was not routed, and so passed without testing it."""
+    monkeypatch.setitem(FORMS, "gone", ("token", fresh_registration))
+    with pytest.raises(AssertionError, match="'registrations:gone' is missing"):
+        test_hostile_posts_never_break_a_public_form(world, "gone")
+    with pytest.raises(AssertionError, match="'registrations:gone' is missing"):
+        test_posts_with_a_wrong_or_missing_csrf_token_are_refused_and_store_nothing(world)
+    with pytest.raises(AssertionError, match="'registrations:gone' is missing"):
+        test_markup_stored_in_every_text_field_is_escaped_on_every_personal_page(client, world)

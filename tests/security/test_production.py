@@ -7,11 +7,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django_otp.plugins.otp_static.models import StaticDevice
 
-from tests.factories import ConferenceFactory
+from tests.factories import ConferenceFactory, StaffFactory
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 
@@ -95,9 +94,7 @@ def test_no_page_template_has_inline_script_or_style():
 
 @pytest.fixture
 def staff_user(db):
-    return get_user_model().objects.create_user(
-        "buero", password="richtiges-passwort-2025", is_staff=True, is_superuser=True
-    )
+    return StaffFactory(username="buero", password="richtiges-passwort-2025", is_superuser=True)
 
 
 def login(client, password, username="buero"):

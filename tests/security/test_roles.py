@@ -2,22 +2,16 @@
 
 import pytest
 from django.contrib import admin
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.urls import reverse
 
 from registrations.models import Registration
 from registrations.office.roles import CONFERENCE_APPS, OFFICE, ORGANISATION, sync_roles
-from tests.factories import RegistrationFactory
+from tests.factories import RegistrationFactory, StaffFactory
+from tests.guards import model_admin_or_fail
 
 pytestmark = pytest.mark.django_db
-
-
-def staff(role, name="person"):
-    user = get_user_model().objects.create_user(name, password="x", is_staff=True)
-    user.groups.add(Group.objects.get(name=role))
-    return user
 
 
 def codenames(role):
@@ -83,7 +77,7 @@ def test_sync_roles_recreates_a_deleted_group():
 
 def test_organiser_sees_the_registration_list_but_cannot_delete(client):
     registration = RegistrationFactory()
-    client.force_login(staff(ORGANISATION))
+    client.force_login(StaffFactory(roles=[ORGANISATION]))
     assert client.get(reverse("admin:registrations_registration_changelist")).status_code == 200
     assert (
         client.get(reverse("admin:registrations_registration_change", args=[registration.pk])).status_code
@@ -101,7 +95,7 @@ def test_organiser_sees_the_registration_list_but_cannot_delete(client):
 
 def test_organiser_has_no_delete_or_state_changing_actions(rf):
     request = rf.get("/admin/")
-    request.user = staff(ORGANISATION)
+    request.user = StaffFactory(roles=[ORGANISATION])
     actions = admin.site._registry[Registration].get_actions(request)
     assert "delete_selected" not in actions
     assert "cancel_action" not in actions
@@ -110,7 +104,7 @@ def test_organiser_has_no_delete_or_state_changing_actions(rf):
 
 def test_organiser_cannot_change_a_registration(client):
     registration = RegistrationFactory(last_name="Vorher")
-    client.force_login(staff(ORGANISATION))
+    client.force_login(StaffFactory(roles=[ORGANISATION]))
     url = reverse("admin:registrations_registration_change", args=[registration.pk])
     response = client.post(url, {"last_name": "Nachher", "first_name": "X", "email": "x@example.org"})
     assert response.status_code == 403
@@ -119,7 +113,7 @@ def test_organiser_cannot_change_a_registration(client):
 
 
 def test_organiser_gets_no_add_change_or_delete_in_any_conference_admin(rf):
-    organiser = staff(ORGANISATION)
+    organiser = StaffFactory(roles=[ORGANISATION])
     request = rf.get("/admin/")
     request.user = organiser
     checked = 0
@@ -140,11 +134,10 @@ def test_organiser_gets_no_add_change_or_delete_in_any_conference_admin(rf):
 def test_organiser_cannot_change_or_delete_a_payment_in_the_admin(client):
     from registrations.models import Payment
 
-    if Payment not in admin.site._registry:
-        pytest.skip("Payment is not in the admin yet")
+    model_admin_or_fail(Payment)
     registration = RegistrationFactory()
     payment = Payment.objects.create(registration=registration, amount="250.00", received_on="2025-01-10")
-    client.force_login(staff(ORGANISATION))
+    client.force_login(StaffFactory(roles=[ORGANISATION]))
     change_url = reverse("admin:registrations_payment_change", args=[payment.pk])
     response = client.post(change_url, {"amount": "1.00", "received_on": "2025-01-10"})
     assert response.status_code == 403
@@ -160,13 +153,13 @@ def test_organiser_cannot_change_or_delete_a_payment_in_the_admin(client):
 
 def test_office_can_delete_a_registration_in_the_admin(client):
     registration = RegistrationFactory()
-    client.force_login(staff(OFFICE))
+    client.force_login(StaffFactory(roles=[OFFICE]))
     url = reverse("admin:registrations_registration_delete", args=[registration.pk])
     assert client.get(url).status_code == 200
 
 
 def test_admin_index_names_third_party_sections_in_german(client, settings):
-    superuser = get_user_model().objects.create_superuser("chefin", password="x")
+    superuser = StaffFactory(username="chefin", is_superuser=True)
     client.force_login(superuser)
     german = client.get(reverse("admin:index")).content.decode()
     for name in [
@@ -185,9 +178,18 @@ def test_admin_index_names_third_party_sections_in_german(client, settings):
 
 
 def test_office_sees_the_login_protection_section_under_its_german_name(client):
-    client.force_login(staff(OFFICE))
+    client.force_login(StaffFactory(roles=[OFFICE]))
     page = client.get(reverse("admin:index")).content.decode()
     assert "Sicherheit: Anmeldesperren" in page
     # sections sort by name: the lockouts come after the registrations, not before them
     assert page.index(">Anmeldungen</a>") < page.index("Sicherheit: Anmeldesperren")
     assert "Zwei-Faktor" not in page  # devices are the superuser's business
+
+
+def test_the_payment_check_fails_when_payment_leaves_the_admin(client, monkeypatch):
+    """It used to skip itself then, and so passed with no payment admin at all."""
+    from registrations.models import Payment
+
+    monkeypatch.delitem(admin.site._registry, Payment)
+    with pytest.raises(AssertionError, match="registrations.Payment is not registered in the admin"):
+        test_organiser_cannot_change_or_delete_a_payment_in_the_admin(client)

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
-from core.ratelimit import is_rate_limited
 
 from core.http import client_ip
+from core.ratelimit import is_rate_limited
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 PROXY = "172.18.0.1"

@@ -1,4 +1,4 @@
-"""The binding registration form: input cleaning and German errors. The rules live in the services."""
+"""The binding registration form: input cleaning and German errors. The rules live in rules/ and the domain."""
 
 import re
 

@@ -1,6 +1,6 @@
 """The workshop choice per phase: which workshop, or the waiting list of a full one.
 
-Input cleaning only; the seat rules live in services/workshops.py. The form is
+Input cleaning only; the seat rules live in domain/workshops.py. The form is
 built from `workshop_choices(conference)` so full workshops can be shown as
 full; `service_arguments()` turns the cleaned data into the keyword arguments
 of `choose_workshops`.

@@ -1,4 +1,4 @@
-"""Public registration views: thin wrappers around the services."""
+"""Public registration views: thin wrappers around the domain (lifecycle.py) and the queries."""
 
 from django.contrib import messages
 from django.http import HttpResponse
