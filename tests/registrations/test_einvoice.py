@@ -29,7 +29,7 @@ from registrations.domain.lifecycle import register_binding
 from registrations.models import Invoice
 from registrations.queries.invoices import current_invoice
 from registrations.rules.leitweg import normalise_leitweg_id, validate_leitweg_id
-from tests.factories import ConferenceFactory
+from tests.factories import ConferenceFactory, employer_billing, pre_registration_data
 
 BERLIN = ZoneInfo("Europe/Berlin")
 RULES_DIR = Path(settings.BASE_DIR).parent / "shared" / "einvoice"
@@ -91,27 +91,9 @@ def conference(db, time_machine, association):
 
 
 def register(conference, **extra):
-    """A binding registration through the real service; its binding hook issues the invoice."""
+    """A binding registration through the real service, billed to the employer; its binding hook invoices it."""
     registration, created = register_binding(
-        conference=conference,
-        data={
-            "first_name": "Anna-Lena",
-            "last_name": "Müller",
-            "email": "anna-lena.mueller@example.org",
-            "organisation": "Stadt Erfurt",
-            "billing_recipient": "employer",
-            "billing_organisation": "Stadt Erfurt",
-            "billing_department": "Amt für Soziales",
-            "billing_street": "Fischmarkt 1",
-            "billing_postcode": "99084",
-            "billing_city": "Erfurt",
-            "billing_email": "rechnung@erfurt.example",
-            "order_number": "BE-2026-77",
-            "cost_centre": "KST 4711",
-            "leitweg_id": LEITWEG_ID,
-            "terms_accepted": True,
-            **extra,
-        },
+        conference=conference, data=pre_registration_data(1, **employer_billing(**extra))
     )
     assert created
     return registration
@@ -151,11 +133,11 @@ def test_invoice_with_leitweg_id_is_a_valid_xrechnung(conference, check):
         "//ram:BuyerTradeParty/ram:URIUniversalCommunication/ram:URIID", namespaces=NS
     )[0]
     assert (buyer_address.get("schemeID"), buyer_address.text) == ("0204", LEITWEG_ID)  # BT-49
-    assert text(root, "//ram:BuyerTradeParty/ram:Name") == "Stadt Erfurt"
-    assert text(root, "//ram:BuyerTradeParty//ram:PostcodeCode") == "99084"
-    assert text(root, "//ram:BuyerTradeParty//ram:CityName") == "Erfurt"
-    assert text(root, "//ram:BuyerOrderReferencedDocument/ram:IssuerAssignedID") == "BE-2026-77"  # BT-13
-    assert text(root, "//ram:ReceivableSpecifiedTradeAccountingAccount/ram:ID") == "KST 4711"  # BT-19
+    assert text(root, "//ram:BuyerTradeParty/ram:Name") == "Landkreis Beispiel"
+    assert text(root, "//ram:BuyerTradeParty//ram:PostcodeCode") == "50667"
+    assert text(root, "//ram:BuyerTradeParty//ram:CityName") == "Köln"
+    assert text(root, "//ram:BuyerOrderReferencedDocument/ram:IssuerAssignedID") == "PO-4711"  # BT-13
+    assert text(root, "//ram:ReceivableSpecifiedTradeAccountingAccount/ram:ID") == "KST 12"  # BT-19
     period = "//ram:ApplicableHeaderTradeSettlement/ram:BillingSpecifiedPeriod"  # BG-14
     assert text(root, f"{period}/ram:StartDateTime/udt:DateTimeString") == "20260612"
     assert text(root, f"{period}/ram:EndDateTime/udt:DateTimeString") == "20260614"
@@ -203,8 +185,8 @@ def test_invoice_without_leitweg_id_is_a_valid_zugferd_en16931_invoice(conferenc
     buyer_address = root.xpath(
         "//ram:BuyerTradeParty/ram:URIUniversalCommunication/ram:URIID", namespaces=NS
     )[0]
-    assert (buyer_address.get("schemeID"), buyer_address.text) == ("EM", "rechnung@erfurt.example")
-    assert text(root, "//ram:BuyerReference") == "BE-2026-77"  # the order number stands in
+    assert (buyer_address.get("schemeID"), buyer_address.text) == ("EM", "rechnung@landkreis-beispiel.de")
+    assert text(root, "//ram:BuyerReference") == "PO-4711"  # the order number stands in
 
 
 def test_cancellation_is_a_credit_note_with_positive_amounts_naming_the_original(conference, check):
@@ -231,7 +213,7 @@ def test_cancellation_is_a_credit_note_with_positive_amounts_naming_the_original
 def test_reissued_invoice_is_valid_and_carries_the_corrected_billing_data(conference, check):
     registration = register(conference)
     first = current_invoice(registration)
-    registration.order_number = "BE-2026-78"
+    registration.order_number = "PO-4712"
     registration.save()
 
     reissued = invoicing.reissue_invoice(registration=registration, notify=False)
@@ -243,11 +225,12 @@ def test_reissued_invoice_is_valid_and_carries_the_corrected_billing_data(confer
     root = parse(xml)
     assert text(root, "//rsm:ExchangedDocument/ram:ID") == reissued.number == "2026-0003"
     assert text(root, "//rsm:ExchangedDocument/ram:TypeCode") == "380"
-    assert text(root, "//ram:BuyerOrderReferencedDocument/ram:IssuerAssignedID") == "BE-2026-78"
+    assert text(root, "//ram:BuyerOrderReferencedDocument/ram:IssuerAssignedID") == "PO-4712"
 
 
 def test_invoice_to_the_person_without_an_address_block_still_builds_its_xml(conference):
-    """The office may invoice a person with only name and organisation: BG-8 then has the country only."""
+    """Without billing data the frozen address is name and organisation only (domain/invoicing.py):
+    BG-8 then has no postcode or city, and the XML is still built."""
     invoice = current_invoice(register(conference, leitweg_id=""))
     Invoice.objects.filter(pk=invoice.pk).update(recipient="Anna-Lena Müller\nStadt Erfurt")
     invoice.refresh_from_db()
@@ -256,6 +239,7 @@ def test_invoice_to_the_person_without_an_address_block_still_builds_its_xml(con
 
     assert text(root, "//ram:BuyerTradeParty/ram:Name") == "Anna-Lena Müller"
     assert text(root, "//ram:BuyerTradeParty//ram:LineOne") == "Stadt Erfurt"
+    assert text(root, "//ram:BuyerTradeParty//ram:PostcodeCode") == ""
     assert text(root, "//ram:BuyerTradeParty//ram:CountryID") == "DE"
 
 
