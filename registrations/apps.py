@@ -14,6 +14,13 @@ class RegistrationsConfig(AppConfig):
 
         post_migrate.connect(sync_roles_after_migrate, dispatch_uid="registrations.sync_roles")
 
+        # What this app adds to the programme app's pages, and keeping their cache fresh.
+        from . import programme_signals
+        from .public import conference
+
+        conference.connect()
+        programme_signals.connect()
+
 
 def sync_roles_after_migrate(sender, **kwargs):
     """Re-apply the staff roles once per migrate, after the last app got its permissions."""
