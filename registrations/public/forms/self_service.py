@@ -13,8 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from core.forms.text import CleanTextMixin
 
 from ...models import Registration
-from ...rules.billing import BINDING_FIELDS, billing_errors, cleared_employer_fields, validate_leitweg_id
+from ...rules.billing import BINDING_FIELDS, billing_errors, cleared_employer_fields
 from ...rules.evening_events import members_only_refusal
+from ...rules.leitweg import validate_leitweg_id
 from .binding import BindingRegistrationForm, EveningEventsWidget
 
 
