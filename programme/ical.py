@@ -32,6 +32,21 @@ def conference_ical(conference):
     return ical
 
 
+def calendar_items(conference):
+    """The items every calendar of the conference is built from (the participants' own ones too):
+    a public programme's are cached like its file, so building a calendar before a lock costs no query."""
+    if not conference.programme_published:
+        return []
+    if not is_public_programme(conference):
+        return selectors.programme_items(conference)
+    key = cache_key("programme-ical-items", conference)
+    items = cache.get(key)
+    if items is None:
+        items = selectors.programme_items(conference)
+        cache.set(key, items, PROGRAMME_CACHE_SECONDS)
+    return items
+
+
 def conference_calendar(conference, items):
     """The conference as an iCalendar file: one VEVENT per programme item, or one for the whole
     conference when there are no items to publish. UIDs stay stable so calendars update in place."""

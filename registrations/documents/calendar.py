@@ -8,26 +8,28 @@ non-member. Rendering only; nothing here changes state.
 
 from django.utils.translation import gettext as _
 
-from programme import ical, selectors
-from programme.models import ProgrammeItem
+from programme import ical
+from programme.models import ProgrammeItem, WorkshopPhase
 
 from ..models import GroupMembership, WorkshopBooking
 from ..rules.calendar import is_own_item, item_end
 
 
 def calendar_programme(conference):
-    """The conference's items as the personal calendar needs them (read before taking locks)."""
-    return selectors.programme_items(conference) if conference.programme_published else []
+    """The conference's items as the personal calendar needs them (read before taking locks; cached
+    for a public programme)."""
+    return ical.calendar_items(conference)
 
 
 def personal_calendar_filename(registration):
     return f"{registration.conference.slug}.ics"
 
 
-def personal_ical(registration, *, items=None, evening_events=None):
+def personal_ical(registration, *, items=None, evening_events=None, bookings=None):
     """The person's calendar as iCalendar bytes; the whole conference as one event before the
     programme is published. `items` from calendar_programme(), `evening_events` the chosen
-    ones when the caller has them."""
+    ones and `bookings` the workshop bookings when the caller has them (the confirmation
+    mail builds this inside the conference lock)."""
     conference = registration.conference
     if items is None:
         items = calendar_programme(conference)
@@ -36,16 +38,21 @@ def personal_ical(registration, *, items=None, evening_events=None):
     if evening_events is None:
         evening_events = registration.evening_events.all()
     evening_event_ids = {event.pk for event in evening_events}
+    if bookings is None:
+        bookings = WorkshopBooking.objects.filter(registration=registration).select_related("workshop")
     seats = {
         booking.phase_id: booking.workshop
-        for booking in WorkshopBooking.objects.filter(
-            registration=registration, status=WorkshopBooking.Status.SEATED
-        ).select_related("workshop")
+        for booking in bookings
+        if booking.status == WorkshopBooking.Status.SEATED
     }
-    groups = {
-        membership.phase_id: membership.group
-        for membership in GroupMembership.objects.filter(registration=registration).select_related("group")
-    }
+    groups = {}
+    if any(item.workshop_phase and item.workshop_phase.mode == WorkshopPhase.Mode.GROUPS for item in items):
+        groups = {
+            membership.phase_id: membership.group
+            for membership in GroupMembership.objects.filter(registration=registration).select_related(
+                "group"
+            )
+        }
     calendar = ical.new_calendar(conference.title)
     stamp = ical.calendar_stamp(conference)
     venue = ical.conference_venue(conference)

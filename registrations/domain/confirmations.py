@@ -53,11 +53,17 @@ def queue_confirmation(
     """
     if template is None:
         template = "registration_confirmed" if registration.holds_place else "registration_waiting"
-    ics = documents_calendar.personal_ical(registration, items=programme, evening_events=evening_events)
     if invoice is _UNKNOWN:
         invoice = current_invoice(registration) if registration.holds_place else None
     elif not registration.holds_place:
         invoice = None
+    confirmation = _confirmation_context(registration, evening_events=evening_events)
+    ics = documents_calendar.personal_ical(
+        registration,
+        items=programme,
+        evening_events=confirmation["evening_events"],
+        bookings=confirmation["workshop_bookings"],
+    )
     attachments = [(documents_calendar.personal_calendar_filename(registration), ics, "text/calendar")]
     if invoice is not None:
         attachments.append(invoice_attachment(invoice))
@@ -65,7 +71,7 @@ def queue_confirmation(
         registration=registration,
         template=template,
         context={
-            **_confirmation_context(registration, evening_events=evening_events),
+            **confirmation,
             "invoice": invoice,
             **(context or {}),
         },
