@@ -12,14 +12,17 @@ from ..queries.places import waiting_position
 
 
 def pre_registration_confirmation_pdf(registration):
+    language = registration_language(registration)
     return render_pdf(
-        "documents/pre_registration_confirmation.html",
+        "documents/en/pre_registration_confirmation.html"
+        if language == "en"
+        else "documents/pre_registration_confirmation.html",
         {
             "registration": registration,
             "conference": registration.conference,
             "position": waiting_position(registration),
         },
-        language=registration_language(registration),
+        language=language,
     )
 
 

@@ -33,7 +33,13 @@ from ..queries.invoices import current_invoice
 from ..queries.places import active_registration_with_email, places_left, waiting_position
 from ..rules import fees
 from ..rules.cancellation import cancellation_cost
-from ..rules.personal import PERSONAL_FIELDS, SUBSTITUTE_FIELDS, email_taken_message, normalise_email
+from ..rules.personal import (
+    PERSONAL_FIELDS,
+    SUBSTITUTE_FIELDS,
+    email_taken_message,
+    normalise_email,
+    registration_language,
+)
 from ..rules.windows import binding_window, pre_registration_window
 from . import groups, invoicing, outbox, places, workshops
 from .binding import binding_values, chosen_evening_events, membership_inputs
@@ -76,6 +82,7 @@ def pre_register(*, conference, data, source=Registration.Source.WEB, now=None):
         source=source,
         privacy_consent=privacy,
         privacy_consented_at=now if privacy else None,
+        language=registration_language(data.get("language")),
         **fields,
     )
     # Every pre-registration of the conference waits for the one before it to commit,
@@ -205,6 +212,7 @@ def register_binding(*, conference, data, registration=None, source=Registration
                     source=source,
                     privacy_consent=privacy,
                     privacy_consented_at=now if privacy else None,
+                    language=registration_language(data.get("language")),
                 )
                 places.hold_place_or_wait(registration, conference=conference, now=now)
             else:
@@ -225,6 +233,8 @@ def register_binding(*, conference, data, registration=None, source=Registration
                     )
             for key, value in {**personal, **binding}.items():
                 setattr(registration, key, value)
+            if data.get("language"):  # the language the person uses now, for the mails from here on
+                registration.language = registration_language(data["language"])
             if not registration.is_member:
                 registration.member_number = ""
             if membership_inputs(registration, {}) != expected:

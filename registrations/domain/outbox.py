@@ -35,14 +35,33 @@ def _header_safe(value):
     return " ".join(str(value).split())
 
 
-def render_mail(template, context):
-    """Render subject, plain text and HTML of a mail template in German."""
+def render_mail(template, context, language="de"):
+    """Render subject, plain text and HTML of a mail template in `language` (German by default).
+
+    A mail written out per language lives in registrations/mails/<language>/; otherwise
+    the one template is rendered with its {% translate %} strings in that language.
+    """
     context = {"association": settings.ASSOCIATION, "site_url": settings.SITE_URL, **context}
-    with translation.override("de"):
-        subject = render_to_string(f"registrations/mails/{template}_subject.txt", context)
-        text = render_to_string(f"registrations/mails/{template}.txt", context)
-        html = render_to_string(f"registrations/mails/{template}.html", context)
+
+    def render(name):
+        names = [f"registrations/mails/{name}"]
+        if language != settings.LANGUAGE_CODE:
+            names.insert(0, f"registrations/mails/{language}/{name}")
+        return render_to_string(names, context)
+
+    with translation.override(language):
+        subject = render(f"{template}_subject.txt")
+        text = render(f"{template}.txt")
+        html = render(f"{template}.html")
     return _header_safe(subject), text, html
+
+
+def mail_language(registration, to=None):
+    """A participant is written to in their registration's language; anyone else (the accounts
+    office at a billing address) in German."""
+    if registration is None or (to and to.strip().lower() != registration.email):
+        return settings.LANGUAGE_CODE
+    return getattr(registration, "language", "") or settings.LANGUAGE_CODE
 
 
 @dataclass(frozen=True)
@@ -65,7 +84,7 @@ def render_for(*, registration, template, context=None, to=None):
         "personal_url": personal_url(registration) if registration else None,
         **(context or {}),
     }
-    subject, text, html = render_mail(template, context)
+    subject, text, html = render_mail(template, context, mail_language(registration, to))
     return RenderedMail(template, _header_safe(to or registration.email), subject, text, html)
 
 

@@ -11,6 +11,7 @@ office).
 
 import secrets
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -102,6 +103,10 @@ class Registration(models.Model):
     stage = models.CharField(_("Stufe"), max_length=20, choices=Stage.choices, default=Stage.PRE)
     status = models.CharField(_("Status"), max_length=20, choices=Status.choices)
     source = models.CharField(_("Eingang"), max_length=20, choices=Source.choices, default=Source.WEB)
+    # The language the person used on the public form: their mails and confirmation come in it.
+    language = models.CharField(
+        _("Sprache"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
     token = models.CharField(
         _("Geheimnis des persönlichen Links"), max_length=64, unique=True, default=new_token, editable=False
     )

@@ -1,5 +1,6 @@
 """A person's own data on a registration, and the one-registration-per-address rule's wording."""
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 PERSONAL_FIELDS = (
@@ -27,3 +28,10 @@ def normalise_email(email):
 def email_taken_message():
     """What a person is told when another active registration of the conference has the address."""
     return _("Für diese E-Mail-Adresse gibt es schon eine Anmeldung zu dieser Tagung.")
+
+
+def registration_language(code):
+    """The language a registration keeps for its mails and documents: one the site offers, else German."""
+    offered = {language for language, _name in settings.LANGUAGES}
+    code = (code or "").split("-")[0].lower()
+    return code if code in offered else settings.LANGUAGE_CODE

@@ -115,7 +115,9 @@ def record_lock_and_renders(monkeypatch):
     calls = []
     real_lock, real_render = lifecycle.lock_conference, outbox.render_mail
     monkeypatch.setattr(lifecycle, "lock_conference", lambda pk: calls.append("lock") or real_lock(pk))
-    monkeypatch.setattr(outbox, "render_mail", lambda t, c: calls.append(t) or real_render(t, c))
+    monkeypatch.setattr(
+        outbox, "render_mail", lambda t, c, *rest: calls.append(t) or real_render(t, c, *rest)
+    )
     return calls
 
 

@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.forms.cached import RenderedHTML, with_cached_fields
 from core.forms.text import CleanTextMixin
@@ -59,7 +60,7 @@ class BindingRegistrationForm(PersonalDataForm):
             "billing_department": _("Abteilung / Amt"),
             "billing_street": _("Straße und Hausnummer"),
             "billing_postcode": _("PLZ"),
-            "billing_city": _("Ort"),
+            "billing_city": pgettext_lazy("postal address", "Ort"),
             "billing_email": _("E-Mail-Adresse für die Rechnung (optional)"),
             "order_number": _("Bestellnummer (optional)"),
             "cost_centre": _("Kostenstelle (optional)"),

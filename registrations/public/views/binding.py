@@ -40,7 +40,9 @@ def _submit(request, form, conference, *, registration=None):
         return None
     try:
         return lifecycle.register_binding(
-            conference=conference, data=form.service_data(), registration=registration
+            conference=conference,
+            data={**form.service_data(), "language": request.LANGUAGE_CODE},
+            registration=registration,
         )
     except lifecycle.AlreadyRegistered:
         raise

@@ -46,7 +46,9 @@ def pre_register(request, slug):
             return render(request, "registrations/rate_limited.html", {"bot": True}, status=400)
         if window.is_open and form.is_valid():
             try:
-                registration, created = lifecycle.pre_register(conference=conference, data=form.cleaned_data)
+                registration, created = lifecycle.pre_register(
+                    conference=conference, data={**form.cleaned_data, "language": request.LANGUAGE_CODE}
+                )
             except RegistrationError as error:
                 form.add_error(None, str(error))
             else:
