@@ -91,3 +91,23 @@ def test_office_texts_carry_an_english_note(client):
     assert (
         "This text from the office is available in German only; the German version is authoritative." in html
     )
+
+
+def test_every_english_mail_template_renders_for_an_english_registration():
+    """Each mail written out in English renders (subject, text, HTML) without falling back to German."""
+    from pathlib import Path
+
+    conference = ConferenceFactory(places=1)
+    lifecycle.register_binding(conference=conference, data=binding_data(1, language="en"))
+    waiting, _ = lifecycle.register_binding(conference=conference, data=binding_data(2, language="en"))
+    sent = OutgoingMail.objects.get(registration=waiting, kind="registration_waiting")
+    assert sent.subject == f"Waiting list: your binding registration for {conference.title}"
+    folder = Path(settings.BASE_DIR) / "templates" / "registrations" / "mails" / "en"
+    names = sorted(path.stem for path in folder.glob("*_subject.txt"))
+    assert names
+    for name in names:
+        template = name.removesuffix("_subject")
+        rendered = outbox.render_for(registration=waiting, template=template, context={"position": 1})
+        assert "Geschäftsstelle des VSOP" not in rendered.text, template
+        assert "The VSOP e.V. office" in rendered.text, template
+        assert '<html lang="en">' in rendered.html, template
