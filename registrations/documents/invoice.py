@@ -26,11 +26,13 @@ def format_iban(iban):
 def girocode(invoice, *, amount=None):
     """The EPC QR code (GiroCode) that fills in the transfer in a banking app; None for a Storno.
 
-    `amount` defaults to the invoice amount (the personal page passes what is still open).
+    `amount` defaults to what the invoice asks for (its amount less the payments credited
+    to it, for a corrected invoice after a part-payment); the personal page passes what is
+    still open.
     """
     import segno.helpers
 
-    amount = invoice.amount if amount is None else amount
+    amount = invoice.amount_due if amount is None else amount
     if invoice.kind != Invoice.Kind.INVOICE or amount <= 0:
         return None
     association = settings.ASSOCIATION

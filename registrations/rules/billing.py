@@ -113,3 +113,13 @@ def validate_leitweg_id(value):
             ),
             code="leitweg_check",
         )
+
+
+def goes_to_accounts_office(invoice, registration):
+    """True when the invoice has its own e-mail address (the accounts office), not the participant's.
+
+    Then every invoice, corrected invoice and reminder is addressed there, with the
+    participant in copy, and carries no personal link: it is meant to be forwarded.
+    """
+    address = (invoice.recipient_email or "").strip().lower()
+    return bool(address) and address != registration.email.strip().lower()
