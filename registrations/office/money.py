@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -84,19 +85,18 @@ class PortalFilter(admin.SimpleListFilter):
 class InvoiceAdmin(ReadOnlyHistoryAdmin):
     """Issued invoices are never edited: corrections go through Storno and a new invoice."""
 
+    # Kind and conference are filters: the overdue list needs the room for level and last reminder.
     list_display = [
         "number",
-        "kind",
-        "issued_on",
+        "issued_display",
         "participant_name",
         "amount_display",
         "open_display",
-        "due_on",
+        "due_display",
         "dunning_level_display",
         "last_reminder_display",
         "cancellation",
-        "submitted_to_portal_on",
-        "conference",
+        "portal_display",
         "pdf",
     ]
     list_filter = [
@@ -108,7 +108,7 @@ class InvoiceAdmin(ReadOnlyHistoryAdmin):
     ]
     actions = ["send_reminders_action", "mark_submitted_to_portal_action"]
     search_fields = ["number", "participant_name", "recipient", "order_number", "leitweg_id"]
-    list_select_related = ["registration__conference", "cancels", "cancelled_by"]
+    list_select_related = ["registration", "cancels", "cancelled_by"]
     date_hierarchy = "issued_on"
     readonly_fields = [
         "number",
@@ -150,7 +150,19 @@ class InvoiceAdmin(ReadOnlyHistoryAdmin):
     def get_queryset(self, request):
         return invoices_with_dunning(super().get_queryset(request))
 
-    @admin.display(description=_("offen (Anmeldung)"))
+    @admin.display(description=_("Rechnungsdatum"), ordering="issued_on")
+    def issued_display(self, obj):
+        return date_format(obj.issued_on, "d.m.Y")
+
+    @admin.display(description=_("fällig am"), ordering="due_on")
+    def due_display(self, obj):
+        return date_format(obj.due_on, "d.m.Y")
+
+    @admin.display(description=_("im Portal eingereicht"), ordering="submitted_to_portal_on")
+    def portal_display(self, obj):
+        return date_format(obj.submitted_to_portal_on, "d.m.Y") if obj.submitted_to_portal_on else "–"
+
+    @admin.display(description=_("offen"))
     def open_display(self, obj):
         if obj.kind != Invoice.Kind.INVOICE:
             return "–"
@@ -213,10 +225,6 @@ class InvoiceAdmin(ReadOnlyHistoryAdmin):
             action="mark_submitted_to_portal_action",
             submit=_("Vermerken"),
         )
-
-    @admin.display(description=_("Tagung"), ordering="registration__conference")
-    def conference(self, obj):
-        return obj.registration.conference.title
 
     @admin.display(description=_("Storno"))
     def cancellation(self, obj):

@@ -103,7 +103,7 @@ def test_the_overdue_list_shows_number_amount_due_date_level_and_last_reminder(a
     for header in (
         "Rechnungsnummer",
         "Betrag",
-        "offen (Anmeldung)",
+        "offen",
         "fällig am",
         "Mahnstufe",
         "letzte Erinnerung",
@@ -112,7 +112,7 @@ def test_the_overdue_list_shows_number_amount_due_date_level_and_last_reminder(a
     invoice = rows[partly.pk]
     assert invoice.number in content
     assert "150,00\u00a0€" in content
-    assert date_format(invoice.due_on) in content
+    assert date_format(invoice.due_on, "d.m.Y") in content
     assert (invoice.dunning_level, timezone.localdate(invoice.last_reminder_sent_at)) == (
         1,
         timezone.localdate(),
