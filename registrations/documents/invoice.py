@@ -8,7 +8,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from ..models import Invoice, OutgoingMailAttachment
-from .einvoice import cii_xml, facturx_pdf
+from .einvoice import cii_xml, facturx_pdf, is_xrechnung, xml_filename
 
 
 def payment_reference(invoice):
@@ -83,3 +83,22 @@ def invoice_attachment(invoice):
     return OutgoingMailAttachment(
         invoice=invoice, filename=invoice_filename(invoice), mimetype="application/pdf"
     )
+
+
+XML_MIMETYPE = "application/xml"
+
+
+def invoice_xml_attachment(invoice):
+    """The XRechnung XML as an (unsaved) outbox attachment, rendered on delivery like the PDF."""
+    return OutgoingMailAttachment(invoice=invoice, filename=xml_filename(invoice), mimetype=XML_MIMETYPE)
+
+
+def attachments_for(invoice, *, to_accounts_office):
+    """PDF, and for the accounts office the XRechnung XML too when the invoice has a Leitweg-ID.
+
+    Many accounts offices book only the XML (Rheinland-Pfalz's portal keeps nothing else).
+    """
+    attachments = [invoice_attachment(invoice)]
+    if to_accounts_office and is_xrechnung(invoice):
+        attachments.append(invoice_xml_attachment(invoice))
+    return attachments

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from core.exceptions import RegistrationError
 
-from ..documents.invoice import format_iban, invoice_attachment, payment_reference
+from ..documents.invoice import attachments_for, format_iban, payment_reference
 from ..models import PaymentReminder, Registration
 from ..queries.balances import balance
 from ..queries.dunning import reminder_plan, sent_levels
@@ -110,7 +110,7 @@ def send_payment_reminder(*, registration, by=None, now=None, is_automatic=False
                 "reference": payment_reference(invoice),
                 "today": today,
             },
-            attachments=[invoice_attachment(invoice)],
+            attachments=attachments_for(invoice, to_accounts_office=to_office),
         )
         reminder.mail = mail
         reminder.save(update_fields=["mail"])

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from core.exceptions import RegistrationError
 
-from ..documents.invoice import invoice_attachment
+from ..documents.invoice import attachments_for
 from ..models import Invoice, InvoiceSequence, Registration
 from ..queries.balances import balance
 from ..queries.invoices import current_invoice
@@ -253,7 +253,10 @@ def queue_invoice_mail(*, registration, new_invoice=None, storno=None):
             context={"new_invoice": new_invoice, "storno": storno, "invoice": invoice},
             dedup_key=f"invoice-{invoice.number}",
             attachments=[
-                invoice_attachment(invoice) for invoice in (storno, new_invoice) if invoice is not None
+                attachment
+                for document in (storno, new_invoice)
+                if document is not None
+                for attachment in attachments_for(document, to_accounts_office=to_office)
             ],
         )
     return queued

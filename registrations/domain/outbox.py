@@ -15,7 +15,8 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from ..documents.invoice import invoice_pdf
+from ..documents.einvoice import cii_xml
+from ..documents.invoice import XML_MIMETYPE, invoice_pdf
 from ..models import OutgoingMail, OutgoingMailAttachment
 
 logger = logging.getLogger(__name__)
@@ -159,7 +160,9 @@ def _claim(mail_id, now):
 
 
 def _attachment_content(attachment):
-    """Stored bytes, or the referenced invoice rendered now (outside any lock)."""
+    """Stored bytes, or the referenced invoice rendered now (outside any lock): its XML or its PDF."""
+    if attachment.invoice_id is not None and attachment.mimetype == XML_MIMETYPE:
+        return cii_xml(attachment.invoice)
     if attachment.invoice_id is not None:
         return invoice_pdf(attachment.invoice)
     return bytes(attachment.content)

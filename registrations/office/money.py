@@ -13,7 +13,7 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max, Q
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from core.exceptions import RegistrationError
 from core.formatting import euro
 
+from ..documents.einvoice import cii_xml, is_xrechnung, xml_filename
 from ..documents.invoice import invoice_filename, invoice_pdf
 from ..documents.sepa import refund_transfer_file, transfer_filename
 from ..domain import invoicing, payments
@@ -46,7 +47,11 @@ from .history import ReadOnlyHistoryAdmin
 
 def _pdf_link(invoice):
     url = reverse("admin:registrations_invoice_pdf", args=[invoice.pk])
-    return format_html('<a href="{}">{}</a>', url, invoice_filename(invoice))
+    link = format_html('<a href="{}">{}</a>', url, invoice_filename(invoice))
+    if not is_xrechnung(invoice):
+        return link
+    xml_url = reverse("admin:registrations_invoice_xml", args=[invoice.pk])
+    return format_html('{} · <a href="{}">{}</a>', link, xml_url, _("XML"))
 
 
 class OverdueInvoiceFilter(admin.SimpleListFilter):
@@ -233,7 +238,7 @@ class InvoiceAdmin(ReadOnlyHistoryAdmin):
         cancelled_by = getattr(obj, "cancelled_by", None)
         return _("storniert durch %(number)s") % {"number": cancelled_by.number} if cancelled_by else "–"
 
-    @admin.display(description=_("PDF"))
+    @admin.display(description=_("PDF / XML"))
     def pdf(self, obj):
         return _pdf_link(obj) if obj.pk else "–"
 
@@ -244,6 +249,11 @@ class InvoiceAdmin(ReadOnlyHistoryAdmin):
                 self.admin_site.admin_view(self.pdf_view),
                 name="registrations_invoice_pdf",
             ),
+            path(
+                "<int:object_id>/xml/",
+                self.admin_site.admin_view(self.xml_view),
+                name="registrations_invoice_xml",
+            ),
             *super().get_urls(),
         ]
 
@@ -253,6 +263,19 @@ class InvoiceAdmin(ReadOnlyHistoryAdmin):
             raise PermissionDenied
         response = HttpResponse(invoice_pdf(invoice), content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{invoice_filename(invoice)}"'
+        return response
+
+    def xml_view(self, request, object_id):
+        """The XRechnung XML for upload to the buyer's portal (invoices with a Leitweg-ID)."""
+        invoice = get_object_or_404(
+            Invoice.objects.select_related("cancels", "registration__conference"), pk=object_id
+        )
+        if not self.has_view_permission(request, invoice):
+            raise PermissionDenied
+        if not is_xrechnung(invoice):
+            raise Http404
+        response = HttpResponse(cii_xml(invoice), content_type="application/xml")
+        response["Content-Disposition"] = f'attachment; filename="{xml_filename(invoice)}"'
         return response
 
 
