@@ -105,3 +105,12 @@ def test_office_sends_reminders_after_a_preview_and_pays_back_refunds(page, site
     cancelled.refresh_from_db()
     assert cancelled.payment_status == Registration.PaymentStatus.REFUNDED
     assert Payment.objects.get(amount__lt=0).amount == Decimal("-250.00")
+
+    # The treasurer's lists, from the dashboard.
+    page.goto(site + "/admin/")
+    page.locator("#office-dashboard a.money-lists").first.click()
+    expect(page.get_by_role("heading", name="Rechnungsausgangsbuch und offene Posten")).to_be_visible()
+    shot(page, "money-lists")
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Herunterladen").click()
+    assert download_info.value.suggested_filename.startswith("Rechnungsausgangsbuch_")
