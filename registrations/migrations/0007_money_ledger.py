@@ -19,7 +19,7 @@ def sync_roles(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registrations', '0005_general_consent_text_version'),
+        ('registrations', '0006_checkin'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
