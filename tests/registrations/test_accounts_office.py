@@ -51,7 +51,11 @@ def test_the_invoice_goes_to_the_billing_email_with_the_participant_in_copy(regi
     assert mail.kind == "invoice_documents"
     assert mail.subject == "Rechnung 2025-0001: VSOP-Jahrestagung 2025"
     assert_for_the_accounts_office(mail, registration)
-    assert [a.invoice for a in mail.attachments.all()] == [invoice]
+    # With a Leitweg-ID the XRechnung goes along for the accounts office.
+    assert [(a.invoice, a.mimetype) for a in mail.attachments.order_by("pk")] == [
+        (invoice, "application/pdf"),
+        (invoice, "application/xml"),
+    ]
 
 
 def test_storno_and_corrected_invoice_go_to_the_accounts_office(registration):
@@ -112,4 +116,4 @@ def test_delivery_sends_the_copy_to_the_participant(registration, mailoutbox):
 
     (message,) = mailoutbox
     assert (message.to, message.cc) == ([OFFICE], ["anna@example.org"])
-    assert [a.filename for a in message.attachments] == ["Rechnung_2025-0001.pdf"]
+    assert [a.filename for a in message.attachments] == ["Rechnung_2025-0001.pdf", "XRechnung_2025-0001.xml"]
