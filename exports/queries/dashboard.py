@@ -108,15 +108,6 @@ def office_dashboard(now=None):
         for key, value in row.items():
             setattr(target, key, value)
 
-    invoices = (
-        Invoice.objects.filter(registration__conference_id__in=ids)
-        .values("registration__conference_id")
-        .annotate(invoiced=Sum("amount"))
-        .order_by()
-    )
-    for row in invoices:
-        figures[row["registration__conference_id"]].invoiced = row["invoiced"] or ZERO
-
     _add_balances(figures, ids, today)
 
     payments = (
@@ -154,7 +145,7 @@ def office_dashboard(now=None):
 
 
 def _add_balances(figures, ids, today):
-    """Outstanding, overdue and refunds due, from each registration's own balance (one query).
+    """Invoiced, outstanding, overdue and refunds due, from each registration's own balance (one query).
 
     Netting them per conference would hide a refund owed behind money still to come in.
     Overdue: money open on a valid invoice past due, unless the registration counts as settled.
@@ -178,6 +169,7 @@ def _add_balances(figures, ids, today):
     )
     for conference_id, status, invoiced, paid, has_overdue_invoice in rows:
         target = figures[conference_id]
+        target.invoiced += invoiced
         difference = invoiced - paid
         if difference > ZERO:
             target.outstanding += difference
