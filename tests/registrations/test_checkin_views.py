@@ -318,3 +318,15 @@ def test_the_checkin_start_lets_the_desk_pick_among_several_conferences(client, 
     html = response.content.decode()
     assert reverse("admin:registrations_checkin", args=[conference.pk]) in html
     assert reverse("admin:registrations_checkin", args=[other.pk]) in html
+
+
+def test_organisers_read_the_attendances_without_a_link_to_record_them(client, conference):
+    AttendanceFactory(registration=RegistrationFactory(conference=conference, last_name="Dagewesen"))
+    client.force_login(StaffFactory(roles=[ORGANISATION]))
+
+    response = client.get(reverse("admin:registrations_attendance_changelist"))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Dagewesen" in html
+    assert reverse("admin:registrations_checkin_start") not in html
