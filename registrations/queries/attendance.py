@@ -2,7 +2,7 @@
 
 Every read here runs a constant number of queries however many people it
 returns: the registrations, their attendances, and their balances
-(queries.balances.balances_of, two queries).
+(queries.balances.balances_for, two queries).
 """
 
 import secrets
@@ -15,7 +15,7 @@ from programme.models import ProgrammeItem
 from ..models import Attendance, Registration
 from ..rules.attendance import is_eligible_for_assembly
 from ..rules.payments import ZERO, Balance
-from .balances import balances_of
+from .balances import balances_for
 
 SEARCH_LIMIT = 20
 
@@ -41,7 +41,7 @@ def _with_attendances(queryset):
 
 def _people(registrations):
     registrations = list(registrations)
-    balances = balances_of(r.pk for r in registrations)
+    balances = balances_for(r.pk for r in registrations)
     return [
         CheckinPerson(registration=r, balance=balances[r.pk], days=[a.day for a in r.attendances.all()])
         for r in registrations

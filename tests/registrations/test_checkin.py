@@ -182,10 +182,10 @@ def test_migration_gives_every_existing_registration_its_own_checkin_token():
         MigrationExecutor(connection).migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
 
 
-def test_balances_of_many_agree_with_the_balance_of_each(conference):
+def test_balances_for_many_agree_with_the_balance_of_each(conference):
     from decimal import Decimal
 
-    from registrations.queries.balances import balance, balances_of
+    from registrations.queries.balances import balance, balances_for
     from tests.factories import InvoiceFactory, PaymentFactory
 
     unpaid, partly, refunded, nothing = (RegistrationFactory(conference=conference) for _ in range(4))
@@ -196,5 +196,5 @@ def test_balances_of_many_agree_with_the_balance_of_each(conference):
     PaymentFactory(registration=refunded, amount=Decimal("-250.00"))
     people = [unpaid, partly, refunded, nothing]
 
-    assert balances_of(p.pk for p in people) == {p.pk: balance(p) for p in people}
-    assert balances_of([partly.pk])[partly.pk].open_amount == Decimal("150.00")
+    assert balances_for(p.pk for p in people) == {p.pk: balance(p) for p in people}
+    assert balances_for([partly.pk])[partly.pk].open_amount == Decimal("150.00")
