@@ -33,7 +33,8 @@ def _decoded_qr_codes(pdf_bytes, tmp_path):
         ["pdftoppm", "-png", "-r", "150", "-f", "1", "-l", "1", path, tmp_path / "sheet"], check=True
     )
     (png,) = tmp_path.glob("sheet*.png")
-    return sorted(code.text for code in zxingcpp.read_barcodes(Image.open(png)))
+    with Image.open(png) as image:
+        return sorted(code.text for code in zxingcpp.read_barcodes(image))
 
 
 def test_each_badge_carries_a_qr_code_with_its_own_check_in_token(conference, populate, tmp_path):

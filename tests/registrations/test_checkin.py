@@ -180,3 +180,21 @@ def test_migration_gives_every_existing_registration_its_own_checkin_token():
         assert all(len(t) >= 22 for t in tokens)
     finally:
         MigrationExecutor(connection).migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+
+def test_balances_for_many_agree_with_the_balance_of_each(conference):
+    from decimal import Decimal
+
+    from registrations.queries.balances import balance, balances_for
+    from tests.factories import InvoiceFactory, PaymentFactory
+
+    unpaid, partly, refunded, nothing = (RegistrationFactory(conference=conference) for _ in range(4))
+    for person in (unpaid, partly, refunded):
+        InvoiceFactory(registration=person, amount=Decimal("250.00"))
+    PaymentFactory(registration=partly, amount=Decimal("100.00"))
+    PaymentFactory(registration=refunded, amount=Decimal("250.00"))
+    PaymentFactory(registration=refunded, amount=Decimal("-250.00"))
+    people = [unpaid, partly, refunded, nothing]
+
+    assert balances_for(p.pk for p in people) == {p.pk: balance(p) for p in people}
+    assert balances_for([partly.pk])[partly.pk].open_amount == Decimal("150.00")
