@@ -12,7 +12,8 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
 
 from ..documents.invoice import invoice_pdf
@@ -35,14 +36,33 @@ def _header_safe(value):
     return " ".join(str(value).split())
 
 
+def _render_subject(template, context):
+    """A subject is plain text: rendered without HTML escaping ("Stadt & Land", not "Stadt &amp; Land")."""
+    compiled = get_template(f"registrations/mails/{template}_subject.txt").template
+    return compiled.render(Context(context, autoescape=False))
+
+
+def fit_subject(subject):
+    """A subject that fits the outbox column: cut at a word with "…" (a long workshop title must not
+    turn a move-up into a database error)."""
+    limit = OutgoingMail._meta.get_field("subject").max_length
+    subject = _header_safe(subject)
+    if len(subject) <= limit:
+        return subject
+    cut = subject[: limit - 1]
+    if " " in cut[limit // 2 :]:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip() + "…"
+
+
 def render_mail(template, context):
     """Render subject, plain text and HTML of a mail template in German."""
     context = {"association": settings.ASSOCIATION, "site_url": settings.SITE_URL, **context}
     with translation.override("de"):
-        subject = render_to_string(f"registrations/mails/{template}_subject.txt", context)
+        subject = _render_subject(template, context)
         text = render_to_string(f"registrations/mails/{template}.txt", context)
         html = render_to_string(f"registrations/mails/{template}.html", context)
-    return _header_safe(subject), text, html
+    return fit_subject(subject), text, html
 
 
 @dataclass(frozen=True)
