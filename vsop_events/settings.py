@@ -341,6 +341,12 @@ LOGGING = {
 # Absolute base URL for links in mails and documents (no trailing slash).
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
+# How long a registration made on a public form holds its place before its address is confirmed
+# (minutes; a conference may set its own). 60 minutes: long enough for a mail to get through an
+# authority's greylisting and virus gateway and for someone between two meetings to click the
+# link; short enough that throw-away addresses hold places for one hour at most.
+REGISTRATION_HOLD_MINUTES = env.int("REGISTRATION_HOLD_MINUTES", default=60)
+
 # Public forms: at most this many POSTs per client IP and window (seconds).
 RATE_LIMIT_POSTS = env.int("RATE_LIMIT_POSTS", default=20)
 RATE_LIMIT_WINDOW = env.int("RATE_LIMIT_WINDOW", default=600)

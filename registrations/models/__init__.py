@@ -6,7 +6,7 @@ from .invoices import Invoice, InvoiceSequence
 from .members import Member
 from .outbox import OutgoingMail, OutgoingMailAttachment
 from .payments import Payment
-from .registration import Registration, RegistrationQuerySet, new_token
+from .registration import Registration, RegistrationQuerySet, claims_place, new_token
 from .workshops import WorkshopBooking
 
 __all__ = [
@@ -23,5 +23,6 @@ __all__ = [
     "Registration",
     "RegistrationQuerySet",
     "WorkshopBooking",
+    "claims_place",
     "new_token",
 ]

@@ -17,7 +17,7 @@ from ...queries.programme import offered_evening_events
 from ...queries.workshops import workshop_choices
 from ...rules.windows import binding_window
 from ..forms.binding import BindingRegistrationForm, SubstituteForm
-from .personal import public_conference, too_many_requests
+from .personal import public_conference, registration_for_link, too_many_requests
 
 OUTCOME_SESSION_KEY = "binding_registration_outcome"
 
@@ -53,7 +53,7 @@ def _submit(request, form, conference, *, registration=None):
 @require_http_methods(["GET", "POST"])
 def register_with_link(request, token):
     """The binding form for a pre-registered person, prefilled from their pre-registration."""
-    registration = registration_for_token(token)
+    registration = registration_for_link(request, token)
     conference = registration.conference
     if registration.is_cancelled:
         messages.error(

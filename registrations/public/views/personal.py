@@ -27,6 +27,24 @@ def public_conference(request, slug):
     return get_object_or_404(queryset, slug=slug)
 
 
+def registration_for_link(request, token):
+    """The registration behind a personal link; opening the link confirms its address.
+
+    The link went only to the address on file, so whoever opens it reads that
+    mailbox (domain.lifecycle.confirm_address). A hold that lapsed first is
+    released instead, and the page says so.
+    """
+    registration = registration_for_token(token)
+    if registration.awaits_confirmation:
+        lifecycle.confirm_address(registration=registration)
+        registration = registration_for_token(token)
+        if registration.hold_has_lapsed():
+            messages.warning(request, lifecycle.hold_lapsed_message())
+        else:
+            messages.success(request, _("Danke, Ihre E-Mail-Adresse ist bestätigt. Ihre Anmeldung gilt."))
+    return registration
+
+
 def too_many_requests(request):
     return render(request, "registrations/rate_limited.html", status=429)
 
@@ -74,7 +92,7 @@ def pre_register_done(request, slug):
 
 @never_cache
 def personal(request, token):
-    registration = registration_for_token(token)
+    registration = registration_for_link(request, token)
     keep_personal_phases(registration)  # one query for the workshops box and the groups box
     return render(
         request,
