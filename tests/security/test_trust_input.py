@@ -71,7 +71,7 @@ def test_moving_up_into_a_workshop_with_a_very_long_title_sends_its_mail(confere
 
     phase = conference.workshop_phases.get()
     workshop = phase.workshops.get()
-    workshop.title = "Beteiligung " + "und Teilhabe " * 25
+    workshop.title = ("Beteiligung " + "und Teilhabe " * 25)[:300]  # the longest title the field takes
     workshop.seat_limit = 1
     workshop.save()
     first = lifecycle.register_binding(
