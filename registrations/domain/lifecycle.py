@@ -120,16 +120,24 @@ def _repeated(conference, email, error):
 
 
 def update_personal_data(*, registration, data):
-    """Correct a person's own data. A changed e-mail must stay unique per conference."""
+    """Correct a person's own data. A changed e-mail must stay unique per conference.
+
+    A change of address takes the conference lock, as every new registration does, so
+    two people changing to the same address at once get the form error, not an
+    IntegrityError: the second one sees the first one's committed address.
+    """
     fields = {key: data[key] for key in PERSONAL_FIELDS if key in data}
-    if "email" in fields:
-        fields["email"] = normalise_email(fields["email"])
-        places.ensure_email_free(
-            conference=registration.conference_id, email=fields["email"], exclude=registration
-        )
-    for key, value in fields.items():
-        setattr(registration, key, value)
-    registration.save(update_fields=[*fields, "updated_at"])
+    with transaction.atomic():
+        if "email" in fields:
+            fields["email"] = normalise_email(fields["email"])
+            if fields["email"] != registration.email:
+                lock_conference(registration.conference_id)
+            places.ensure_email_free(
+                conference=registration.conference_id, email=fields["email"], exclude=registration
+            )
+        for key, value in fields.items():
+            setattr(registration, key, value)
+        registration.save(update_fields=[*fields, "updated_at"])
     return registration
 
 
@@ -200,7 +208,9 @@ def register_binding(*, conference, data, registration=None, source=Registration
                     raise RegistrationError(_("Bitte geben Sie Ihre E-Mail-Adresse an."))
                 existing = active_registration_with_email(conference, personal["email"])
                 if existing is not None:
-                    outbox.queue_mail(registration=existing, template="link_resent")
+                    outbox.queue_mail(
+                        registration=existing, template="link_resent", context={"binding_attempt": True}
+                    )
                     return existing, False
                 registration = Registration(
                     conference=conference,
