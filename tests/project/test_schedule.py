@@ -16,6 +16,7 @@ SCHEDULE = {
     "release_expired_holds": "* * * * *",
     "anonymise_registrations": "30 3 * * *",
     "prune_task_results": "45 3 * * *",
+    "send_due_reminders": "0 8 * * *",
 }
 
 
@@ -43,6 +44,7 @@ def test_the_scheduled_commands_exist():
         "anonymise_registrations",
         "prune_db_task_results",
         "crontask",
+        "send_due_reminders",
     } <= set(get_commands())
 
 
@@ -52,6 +54,7 @@ def test_the_scheduled_commands_exist():
         (tasks.send_queued_mails, "send_queued_mails"),
         (tasks.anonymise_registrations, "anonymise_registrations"),
         (tasks.release_expired_holds, "release_expired_holds"),
+        (tasks.send_due_reminders, "send_due_reminders"),
     ],
 )
 def test_each_task_runs_its_management_command(monkeypatch, task, command):
