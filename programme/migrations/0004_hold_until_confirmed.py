@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programme', '0002_conference_payment_terms'),
+        ('programme', '0003_dunning_waits'),
     ]
 
     operations = [
