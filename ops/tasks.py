@@ -16,6 +16,16 @@ def send_queued_mails():
     call_command("send_queued_mails")
 
 
+@cron("* * * * *")
+@task
+def release_expired_holds():
+    """Free the places of registrations not confirmed within the hold time; the next people move up.
+
+    Every minute: the counts are right at once anyway (queries/places.py counts only
+    what claims a place), but the person moving up should hear of it soon."""
+    call_command("release_expired_holds")
+
+
 @cron("0 8 * * *")
 @task
 def send_due_reminders():

@@ -52,6 +52,16 @@ class Conference(models.Model):
         default=0,
         help_text=_("Höchstzahl der Teilnehmenden; 0 heißt: keine Anmeldung möglich."),
     )
+    hold_minutes = models.PositiveSmallIntegerField(
+        _("Reservierung bis zur Bestätigung (Minuten)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(5)],
+        help_text=_(
+            "So lange hält eine Anmeldung über die Website ihren Platz, bis die E-Mail-Adresse über den "
+            "zugeschickten Link bestätigt ist. Leer: der Standard der Installation (60 Minuten)."
+        ),
+    )
     member_fee = models.DecimalField(
         _("Teilnahmegebühr Mitglieder"),
         max_digits=8,

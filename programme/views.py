@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.cache import cache
-from django.http import HttpResponse, HttpResponseServerError
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
 from django.utils import timezone
@@ -130,6 +130,16 @@ def programme_ical(request, slug):
     response = HttpResponse(calendar, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{conference.slug}.ics"'
     return response
+
+
+def bad_request(request, exception):
+    """Render 400.html without touching the request body or running the CSRF check again.
+
+    Django's own handler runs the CSRF middleware once more, which reads `request.POST`:
+    for a body Django could not decode (a POST declaring `charset=utf-16`) that raises
+    again and turns the 400 into a 500.
+    """
+    return HttpResponseBadRequest(loader.get_template("400.html").render())
 
 
 def page_not_found(request, exception):

@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "core.admin_errors.AdminBadQueryMiddleware",  # a refused admin filter: a message, not a 500
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
@@ -351,9 +352,22 @@ SITE_URL = env(
     "SITE_URL", default=(DEBUG and runserver_site_url(sys.argv)) or "http://127.0.0.1:8000"
 ).rstrip("/")
 
-# Public forms: at most this many POSTs per client IP and window (seconds).
-RATE_LIMIT_POSTS = env.int("RATE_LIMIT_POSTS", default=20)
+# How long a registration made on a public form holds its place before its address is confirmed
+# (minutes; a conference may set its own). 60 minutes: long enough for a mail to get through an
+# authority's greylisting and virus gateway and for someone between two meetings to click the
+# link; short enough that throw-away addresses hold places for one hour at most.
+REGISTRATION_HOLD_MINUTES = env.int("REGISTRATION_HOLD_MINUTES", default=60)
+
+# Public forms (core/ratelimit.py), counted in the shared cache, per window (seconds):
+# per client IP generous (a Kommune's whole department may share one outgoing proxy; the
+# address confirmation guards the places), per e-mail address strict. A post that fails
+# validation costs RATE_LIMIT_FAILED_COST of a successful one.
 RATE_LIMIT_WINDOW = env.int("RATE_LIMIT_WINDOW", default=600)
+RATE_LIMIT_POSTS = env.int("RATE_LIMIT_POSTS", default=200)
+RATE_LIMIT_EMAIL_POSTS = env.int("RATE_LIMIT_EMAIL_POSTS", default=5)
+RATE_LIMIT_FAILED_COST = env.float("RATE_LIMIT_FAILED_COST", default=0.25)
+# Downloads behind one personal link (PDF, JSON) per window.
+RATE_LIMIT_DOWNLOADS = env.int("RATE_LIMIT_DOWNLOADS", default=30)
 
 # The schedule (ops/tasks.py) is enqueued by exactly one process, `manage.py crontask`
 # (docker compose: the service "scheduler"). With Redis it holds a lock there, so a

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("programme.urls")),
 ]
 
+handler400 = "programme.views.bad_request"
 handler404 = "programme.views.page_not_found"
 handler500 = "programme.views.server_error"
 

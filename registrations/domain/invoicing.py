@@ -273,10 +273,15 @@ def mark_submitted_to_portal(*, invoices, on):
 
 
 def is_invoiceable(registration):
-    """Binding, holding a place and with a fee to pay."""
+    """Binding, holding a place, its address confirmed and with a fee to pay.
+
+    An unconfirmed registration gets no invoice number: it may lapse, and the
+    numbering stays gapless (lifecycle.confirm_address issues it on confirmation).
+    """
     return (
         registration.is_binding
         and registration.holds_place
+        and not registration.awaits_confirmation
         and registration.fee is not None
         and registration.fee > 0
     )

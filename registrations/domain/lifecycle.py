@@ -85,6 +85,7 @@ def pre_register(*, conference, data, source=Registration.Source.WEB, now=None):
         language=registration_language(data.get("language")),
         **fields,
     )
+    places.start_hold(registration, conference=conference, now=now)
     # Every pre-registration of the conference waits for the one before it to commit,
     # so the confirmation of the usual case (a free place) is rendered before the lock
     # and used when the locked rows say the same; otherwise it is rendered again.
@@ -96,6 +97,7 @@ def pre_register(*, conference, data, source=Registration.Source.WEB, now=None):
     try:
         with transaction.atomic():
             conference = lock_conference(conference.pk)
+            release_lapsed_holds(conference, now=now)
             existing = active_registration_with_email(conference, fields["email"])
             if existing is not None:
                 outbox.queue_mail(registration=existing, template="link_resent")
@@ -126,16 +128,24 @@ def _repeated(conference, email, error):
 
 
 def update_personal_data(*, registration, data):
-    """Correct a person's own data. A changed e-mail must stay unique per conference."""
+    """Correct a person's own data. A changed e-mail must stay unique per conference.
+
+    A change of address takes the conference lock, as every new registration does, so
+    two people changing to the same address at once get the form error, not an
+    IntegrityError: the second one sees the first one's committed address.
+    """
     fields = {key: data[key] for key in PERSONAL_FIELDS if key in data}
-    if "email" in fields:
-        fields["email"] = normalise_email(fields["email"])
-        places.ensure_email_free(
-            conference=registration.conference_id, email=fields["email"], exclude=registration
-        )
-    for key, value in fields.items():
-        setattr(registration, key, value)
-    registration.save(update_fields=[*fields, "updated_at"])
+    with transaction.atomic():
+        if "email" in fields:
+            fields["email"] = normalise_email(fields["email"])
+            if fields["email"] != registration.email:
+                lock_conference(registration.conference_id)
+            places.ensure_email_free(
+                conference=registration.conference_id, email=fields["email"], exclude=registration
+            )
+        for key, value in fields.items():
+            setattr(registration, key, value)
+        registration.save(update_fields=[*fields, "updated_at"])
     return registration
 
 
@@ -200,12 +210,15 @@ def register_binding(*, conference, data, registration=None, source=Registration
     try:
         with transaction.atomic():
             conference = lock_conference(conference.pk)
+            release_lapsed_holds(conference, now=now)
             if is_new:
                 if not personal.get("email"):
                     raise RegistrationError(_("Bitte geben Sie Ihre E-Mail-Adresse an."))
                 existing = active_registration_with_email(conference, personal["email"])
                 if existing is not None:
-                    outbox.queue_mail(registration=existing, template="link_resent")
+                    outbox.queue_mail(
+                        registration=existing, template="link_resent", context={"binding_attempt": True}
+                    )
                     return existing, False
                 registration = Registration(
                     conference=conference,
@@ -214,6 +227,7 @@ def register_binding(*, conference, data, registration=None, source=Registration
                     privacy_consented_at=now if privacy else None,
                     language=registration_language(data.get("language")),
                 )
+                places.start_hold(registration, conference=conference, now=now)
                 places.hold_place_or_wait(registration, conference=conference, now=now)
             else:
                 registration = (
@@ -221,12 +235,17 @@ def register_binding(*, conference, data, registration=None, source=Registration
                     .select_related("conference")
                     .get(pk=registration.pk, conference=conference)
                 )
+                if registration.hold_has_lapsed(now):
+                    raise RegistrationError(hold_lapsed_message())
                 if registration.is_cancelled:
                     raise RegistrationError(
                         _("Diese Anmeldung ist storniert. Bitte wenden Sie sich an die Geschäftsstelle.")
                     )
                 if registration.is_binding:
                     raise AlreadyRegistered(registration)
+                if registration.awaits_confirmation:
+                    # Only the personal link leads here: using it confirms the address.
+                    registration.email_confirmed_at = now
                 if "email" in personal and personal["email"] != registration.email:
                     places.ensure_email_free(
                         conference=conference, email=personal["email"], exclude=registration
@@ -281,8 +300,79 @@ def take_binding_steps(registration):
 
     Runs inside the caller's transaction with the conference row locked.
     """
+    if registration.awaits_confirmation:
+        return None  # confirm_address takes these steps once the address is confirmed
     groups.join_smallest_group(registration)
     return invoicing.issue_for_binding(registration)
+
+
+# ---------------------------------------------------------------- address confirmation and holds
+
+
+def hold_lapsed_message():
+    return _(
+        "Ihre Reservierung ist abgelaufen, weil die E-Mail-Adresse nicht rechtzeitig über den "
+        "zugeschickten Link bestätigt wurde. Sie können sich gern erneut anmelden."
+    )
+
+
+def confirm_address(*, registration, now=None):
+    """The person opened their mailed link: the address is confirmed and the registration keeps its
+    place (or waiting-list spot) for good. A binding one that holds a place now joins its groups and
+    gets its invoice, mailed to it; invoice numbers are drawn only here, so they stay gapless.
+
+    A hold that lapsed before the link was opened is released instead (release_lapsed_holds):
+    its place may be someone else's already. Returns the registration as stored now.
+    """
+    now = now or timezone.now()
+    if not registration.awaits_confirmation:
+        return registration
+    with transaction.atomic():
+        conference = lock_conference(registration.conference_id)
+        registration = (
+            Registration.objects.select_for_update().select_related("conference").get(pk=registration.pk)
+        )
+        if not registration.awaits_confirmation or registration.is_cancelled:
+            return registration
+        if registration.hold_has_lapsed(now):
+            release_lapsed_holds(conference, now=now)
+            return Registration.objects.select_related("conference").get(pk=registration.pk)
+        places.mark_confirmed(registration, now=now)
+        if registration.is_binding and registration.holds_place:
+            invoice = take_binding_steps(registration)
+            if invoice is not None:
+                invoicing.queue_invoice_mail(registration=registration, new_invoice=invoice)
+    return registration
+
+
+def release_lapsed_holds(conference, *, now):
+    """End the conference's registrations whose hold lapsed unconfirmed; the next people move up.
+
+    Runs inside the caller's transaction with the conference row locked (every
+    registration releases them first, so a newcomer never takes a freed place
+    from someone on the waiting list). A lapsed registration ends like a
+    cancellation: its address is free again, its workshop seats go to the people
+    waiting; it gets no mail (the address was never shown to be its owner's).
+    Returns the released registrations.
+    """
+    lapsed = places.lapsed_holds(conference, now=now)
+    for registration in lapsed:
+        places.mark_lapsed(registration, now=now)
+        workshops.release_workshops(registration)
+    if lapsed:
+        fill_free_places(conference_id=conference.pk, now=now, _locked=True)
+    return lapsed
+
+
+def release_expired_holds(*, now=None):
+    """Release every lapsed hold of every conference (the scheduled task). Returns how many."""
+    now = now or timezone.now()
+    conference_ids = set(Registration.objects.lapsed(now).values_list("conference_id", flat=True))
+    released = 0
+    for conference_id in sorted(conference_ids):
+        with transaction.atomic():
+            released += len(release_lapsed_holds(lock_conference(conference_id), now=now))
+    return released
 
 
 # ---------------------------------------------------------------- cancellation and moving up

@@ -107,6 +107,10 @@ def _read_rows(file):
         ) from error
 
 
+# validate_email accepts addresses up to 320 characters; the column holds fewer.
+EMAIL_MAX_LENGTH = Member._meta.get_field("email").max_length
+
+
 def parse_member_list(file):
     """Read and check the whole file; returns a list of dicts or raises MemberImportError."""
     rows = _read_rows(file)
@@ -157,7 +161,11 @@ def parse_member_list(file):
             problems.append(_("Name fehlt"))
         elif len(name) > 200:
             problems.append(_("Name ist länger als 200 Zeichen"))
-        if email:
+        if len(email) > EMAIL_MAX_LENGTH:
+            problems.append(
+                _("E-Mail-Adresse ist länger als %(limit)d Zeichen") % {"limit": EMAIL_MAX_LENGTH}
+            )
+        elif email:
             try:
                 validate_email(email)
             except ValidationError:

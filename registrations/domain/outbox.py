@@ -12,7 +12,8 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import render_to_string, select_template
 from django.utils import timezone, translation
 
 from ..documents.einvoice import cii_xml
@@ -36,6 +37,25 @@ def _header_safe(value):
     return " ".join(str(value).split())
 
 
+def _render_subject(names, context):
+    """A subject is plain text: rendered without HTML escaping ("Stadt & Land", not "Stadt &amp; Land")."""
+    compiled = select_template(names).template
+    return compiled.render(Context(context, autoescape=False))
+
+
+def fit_subject(subject):
+    """A subject that fits the outbox column: cut at a word with "…" (a long workshop title must not
+    turn a move-up into a database error)."""
+    limit = OutgoingMail._meta.get_field("subject").max_length
+    subject = _header_safe(subject)
+    if len(subject) <= limit:
+        return subject
+    cut = subject[: limit - 1]
+    if " " in cut[limit // 2 :]:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip() + "…"
+
+
 def render_mail(template, context, language="de"):
     """Render subject, plain text and HTML of a mail template in `language` (German by default).
 
@@ -44,17 +64,17 @@ def render_mail(template, context, language="de"):
     """
     context = {"association": settings.ASSOCIATION, "site_url": settings.SITE_URL, **context}
 
-    def render(name):
-        names = [f"registrations/mails/{name}"]
+    def names(name):
+        found = [f"registrations/mails/{name}"]
         if language != settings.LANGUAGE_CODE:
-            names.insert(0, f"registrations/mails/{language}/{name}")
-        return render_to_string(names, context)
+            found.insert(0, f"registrations/mails/{language}/{name}")
+        return found
 
     with translation.override(language):
-        subject = render(f"{template}_subject.txt")
-        text = render(f"{template}.txt")
-        html = render(f"{template}.html")
-    return _header_safe(subject), text, html
+        subject = _render_subject(names(f"{template}_subject.txt"), context)
+        text = render_to_string(names(f"{template}.txt"), context)
+        html = render_to_string(names(f"{template}.html"), context)
+    return fit_subject(subject), text, html
 
 
 def mail_language(registration, to=None):

@@ -12,6 +12,7 @@ from core.exceptions import RegistrationError
 
 from ..models import Registration
 from ..queries.places import active_registration_with_email, places_left
+from ..rules.holds import hold_expiry
 from ..rules.personal import email_taken_message
 
 
@@ -32,6 +33,33 @@ def hold_place_or_wait(registration, *, conference, now):
     return holds_place
 
 
+def start_hold(registration, *, conference, now):
+    """A new registration from a public form holds (or waits) only for the hold time until its
+    address is confirmed (rules.holds); one the office enters is confirmed by the office.
+
+    Sets (does not save) `email_confirmed_at` and `hold_expires_at`.
+    """
+    if registration.source == Registration.Source.WEB:
+        registration.email_confirmed_at = None
+        registration.hold_expires_at = hold_expiry(conference, now=now)
+    else:
+        registration.email_confirmed_at = now
+        registration.hold_expires_at = None
+
+
+def mark_confirmed(registration, *, now):
+    """The address is confirmed: the registration keeps what it holds, without a time limit."""
+    registration.email_confirmed_at = now
+    registration.save(update_fields=["email_confirmed_at", "updated_at"])
+
+
+def lapsed_holds(conference, *, now):
+    """The conference's registrations whose hold lapsed unconfirmed, locked, oldest first."""
+    return list(
+        Registration.objects.filter(conference=conference).lapsed(now).order_by("pk").select_for_update()
+    )
+
+
 def next_in_line(conference, count):
     """The first `count` people on the waiting list, locked, in the one waiting-list order."""
     return list(Registration.objects.filter(conference=conference).waiting().select_for_update()[:count])
@@ -41,6 +69,13 @@ def mark_moved_up(registration, *, now):
     registration.status = Registration.Status.HOLDS_PLACE
     registration.moved_up_at = now
     registration.save(update_fields=["status", "moved_up_at", "updated_at"])
+
+
+def mark_lapsed(registration, *, now):
+    """A hold lapsed unconfirmed: the registration ends like a cancellation (the address is free again)."""
+    registration.status = Registration.Status.CANCELLED
+    registration.cancelled_at = now
+    registration.save(update_fields=["status", "cancelled_at", "updated_at"])
 
 
 def mark_cancelled(registration, *, now):

@@ -7,7 +7,7 @@ from .invoices import Invoice, InvoiceSequence, PaymentReminder
 from .members import Member
 from .outbox import OutgoingMail, OutgoingMailAttachment
 from .payments import Payment
-from .registration import Registration, RegistrationQuerySet, new_checkin_token, new_token
+from .registration import Registration, RegistrationQuerySet, claims_place, new_checkin_token, new_token
 from .workshops import WorkshopBooking
 
 __all__ = [
@@ -26,6 +26,7 @@ __all__ = [
     "Registration",
     "RegistrationQuerySet",
     "WorkshopBooking",
+    "claims_place",
     "new_checkin_token",
     "new_token",
 ]

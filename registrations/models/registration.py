@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -38,15 +39,38 @@ def new_checkin_token():
     return secrets.token_urlsafe(16)
 
 
+def claims_place(now=None):
+    """The one rule for who holds (or waits for) a place: a confirmed address, or a hold not yet over.
+
+    A registration made on a public form gets a hold (`hold_expires_at`) until its
+    address is confirmed through the mailed link (`email_confirmed_at`); once the
+    hold is over unconfirmed, it counts for nothing, whether or not
+    lifecycle.release_expired_holds has cancelled it yet. Registrations without a
+    hold (entered by the office, or made before holds existed) count as confirmed.
+    """
+    now = now or timezone.now()
+    return Q(email_confirmed_at__isnull=False) | Q(hold_expires_at__isnull=True) | Q(hold_expires_at__gt=now)
+
+
 class RegistrationQuerySet(models.QuerySet):
     def active(self):
         return self.exclude(status=Registration.Status.CANCELLED)
 
-    def holding_places(self):
-        return self.filter(status=Registration.Status.HOLDS_PLACE)
+    def holding_places(self, now=None):
+        """Registrations that really hold a place now: see `claims_place`."""
+        return self.filter(claims_place(now), status=Registration.Status.HOLDS_PLACE)
 
-    def waiting(self):
-        return self.filter(status=Registration.Status.WAITING).order_by("waiting_since", "pk")
+    def waiting(self, now=None):
+        """The waiting list in its one order, without lapsed holds (see `claims_place`)."""
+        return self.filter(claims_place(now), status=Registration.Status.WAITING).order_by(
+            "waiting_since", "pk"
+        )
+
+    def lapsed(self, now=None):
+        """Active registrations whose address was not confirmed within the hold time (see claims_place)."""
+        return self.active().filter(
+            email_confirmed_at__isnull=True, hold_expires_at__lte=now or timezone.now()
+        )
 
     def binding(self):
         return self.filter(stage=Registration.Stage.BINDING)
@@ -148,6 +172,14 @@ class Registration(models.Model):
     waiting_since = models.DateTimeField(_("auf der Warteliste seit"), null=True, blank=True)
     moved_up_at = models.DateTimeField(_("nachgerückt am"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("storniert am"), null=True, blank=True)
+    # Confirmation of the address (issue 14): see claims_place.
+    email_confirmed_at = models.DateTimeField(_("E-Mail-Adresse bestätigt am"), null=True, blank=True)
+    hold_expires_at = models.DateTimeField(
+        _("Platz reserviert bis"),
+        null=True,
+        blank=True,
+        help_text=_("Ohne bestätigte E-Mail-Adresse verfällt die Anmeldung zu diesem Zeitpunkt."),
+    )
     created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
     updated_at = models.DateTimeField(_("geändert am"), auto_now=True)
 
@@ -280,6 +312,15 @@ class Registration(models.Model):
     @property
     def is_waiting(self):
         return self.status == self.Status.WAITING
+
+    @property
+    def awaits_confirmation(self):
+        """Made on a public form and its address not confirmed yet (see claims_place)."""
+        return self.email_confirmed_at is None and self.hold_expires_at is not None
+
+    def hold_has_lapsed(self, now=None):
+        """The hold time passed without a confirmed address: the registration holds nothing."""
+        return self.awaits_confirmation and self.hold_expires_at <= (now or timezone.now())
 
     @property
     def may_name_substitute(self):

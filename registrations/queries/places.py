@@ -6,17 +6,23 @@ in which lifecycle.fill_free_places moves people up).
 
 from django.db.models import Count, Q
 
-from ..models import Registration
+from ..models import Registration, claims_place
 
 
-def _counted():
-    """What is counted about places, as aggregates over a conference's registrations."""
+def _counted(now=None):
+    """What is counted about places, as aggregates over a conference's registrations.
+
+    Held and waiting count only what claims a place (models.claims_place): a hold
+    whose address was not confirmed in time counts for nothing from the minute
+    it lapses, before release_expired_holds has cancelled it.
+    """
     holds, pre, binding = Registration.Status.HOLDS_PLACE, Registration.Stage.PRE, Registration.Stage.BINDING
+    claims = claims_place(now)
     return {
-        "held": Count("pk", filter=Q(status=holds)),
-        "held_pre": Count("pk", filter=Q(status=holds, stage=pre)),
-        "held_binding": Count("pk", filter=Q(status=holds, stage=binding)),
-        "waiting": Count("pk", filter=Q(status=Registration.Status.WAITING)),
+        "held": Count("pk", filter=claims & Q(status=holds)),
+        "held_pre": Count("pk", filter=claims & Q(status=holds, stage=pre)),
+        "held_binding": Count("pk", filter=claims & Q(status=holds, stage=binding)),
+        "waiting": Count("pk", filter=claims & Q(status=Registration.Status.WAITING)),
         "cancelled": Count("pk", filter=Q(status=Registration.Status.CANCELLED)),
     }
 
@@ -59,11 +65,7 @@ def waiting_position(registration):
         waiting_since=registration.waiting_since, pk__lt=registration.pk
     )
     return (
-        Registration.objects.filter(
-            conference_id=registration.conference_id, status=Registration.Status.WAITING
-        )
-        .filter(ahead)
-        .count()
+        Registration.objects.filter(conference_id=registration.conference_id).waiting().filter(ahead).count()
         + 1
     )
 

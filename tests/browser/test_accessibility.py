@@ -159,7 +159,7 @@ def test_pre_registration_works_with_the_keyboard_alone(page, site, shot):
     # The consent box keeps its tick after the error.
     expect(page.get_by_label(re.compile("Datenschutzhinweis gelesen"))).to_be_checked()
     page.keyboard.press("Enter")
-    expect(page.locator("main")).to_contain_text("ein Platz ist für Sie reserviert")
+    expect(page.locator("main")).to_contain_text("Wir haben Ihnen eine E-Mail geschickt")
     shot(page, "keyboard-done")
     registration = Registration.objects.get()
     assert (registration.first_name, registration.last_name, registration.email, registration.salutation) == (

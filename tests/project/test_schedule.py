@@ -13,6 +13,7 @@ from ops import tasks
 
 SCHEDULE = {
     "send_queued_mails": "*/5 * * * *",
+    "release_expired_holds": "* * * * *",
     "anonymise_registrations": "30 3 * * *",
     "prune_task_results": "45 3 * * *",
     "send_due_reminders": "0 8 * * *",
@@ -39,6 +40,7 @@ def test_the_scheduler_only_enqueues_and_a_worker_runs_the_task():
 def test_the_scheduled_commands_exist():
     assert {
         "send_queued_mails",
+        "release_expired_holds",
         "anonymise_registrations",
         "prune_db_task_results",
         "crontask",
@@ -51,6 +53,7 @@ def test_the_scheduled_commands_exist():
     [
         (tasks.send_queued_mails, "send_queued_mails"),
         (tasks.anonymise_registrations, "anonymise_registrations"),
+        (tasks.release_expired_holds, "release_expired_holds"),
         (tasks.send_due_reminders, "send_due_reminders"),
     ],
 )

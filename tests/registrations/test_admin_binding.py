@@ -44,6 +44,7 @@ def test_membership_filter_and_actions_switch_fee_and_invoice(admin_client):
             "is_member": True,
             "terms_accepted": True,
         },
+        source=Registration.Source.OFFICE,  # taken on the phone: confirmed by the office
     )
     Registration.objects.filter(pk=registration.pk).update(membership_check="check")
     changelist = reverse("admin:registrations_registration_changelist")
@@ -82,6 +83,7 @@ def test_office_registers_a_pre_registration_bindingly_after_the_deadline(
             "is_member": True,
         },
     )
+    pre = lifecycle.confirm_address(registration=pre)  # the person opened the mailed link
     time_machine.move_to(
         timezone.make_aware(
             dt.datetime.combine(conference.registration_deadline + dt.timedelta(days=2), dt.time(9))

@@ -9,7 +9,7 @@ from django.core import mail
 from django.urls import reverse
 
 from registrations.domain.lifecycle import register_binding
-from registrations.models import Invoice
+from registrations.models import Invoice, Registration
 from registrations.office.roles import ORGANISATION
 from tests.factories import ConferenceFactory, RegistrationFactory, StaffFactory, office_binding_form
 
@@ -30,6 +30,7 @@ def registration():
     registered, _ = register_binding(
         conference=ConferenceFactory(),
         data={**office_binding_form(), "is_member": True, "terms_accepted": True},
+        source=Registration.Source.OFFICE,  # taken on the phone: confirmed by the office
     )
     return registered
 

@@ -27,11 +27,21 @@ def fire(conference, payloads):
     return errors
 
 
+def confirm_all_at_once():
+    """Everyone opens their mailed link at the same moment: invoice numbers are drawn then."""
+    _results, errors = at_once(
+        lambda registration: lifecycle.confirm_address(registration=registration),
+        list(Registration.objects.all()),
+    )
+    return errors
+
+
 def test_concurrent_binding_registrations_never_oversell():
     conference = ConferenceFactory(places=PLACES)
     consent.current_terms(conference)  # version 1 exists before the race
     errors = fire(conference, [data(n) for n in range(PEOPLE)])
     assert errors == []
+    assert confirm_all_at_once() == []
     assert Registration.objects.filter(status="holds_place", stage="binding").count() == PLACES
     assert Registration.objects.filter(status="waiting", stage="binding").count() == PEOPLE - PLACES
     assert Invoice.objects.count() == PLACES
@@ -43,6 +53,7 @@ def test_concurrent_double_submit_makes_one_registration():
     consent.current_terms(conference)
     errors = fire(conference, [data(1) for _ in range(8)])
     assert errors == []
+    assert confirm_all_at_once() == []
     assert Registration.objects.count() == 1
     assert Invoice.objects.count() == 1
 

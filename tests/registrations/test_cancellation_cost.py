@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 def binding(conference, n=1, **extra):
     registration, _ = lifecycle.register_binding(conference=conference, data=binding_data(n, **extra))
-    return registration
+    return lifecycle.confirm_address(registration=registration)  # the mailed link confirms the address
 
 
 def after_deadline(conference):

@@ -24,7 +24,7 @@ def pdf_text(data):
 
 def binding(conference, n=1, **extra):
     registration, _ = lifecycle.register_binding(conference=conference, data=binding_data(n, **extra))
-    return registration
+    return lifecycle.confirm_address(registration=registration)  # the mailed link confirms the address
 
 
 def test_binding_registration_gets_a_registration_confirmation_with_its_own_fee():

@@ -9,7 +9,7 @@ from programme.demo import DEMO_SLUG, load_demo
 from programme.models import Conference
 from registrations.domain import groups
 from registrations.domain.demo import DEMO_EMAIL_DOMAIN, demo_participants, fill_demo_participants
-from registrations.domain.lifecycle import register_binding
+from registrations.domain.lifecycle import confirm_address, register_binding
 from registrations.models import GroupMembership, Invoice, OutgoingMail, Registration, WorkshopBooking
 from registrations.queries import lists
 from tests.factories import binding_data
@@ -96,6 +96,7 @@ def test_eight_groups_on_the_demo_conference_as_the_issue_asks(demo, client):
         conference=demo,
         data=binding_data(organisation="Stadt Köln, Amt für Soziales, Arbeit und Senioren"),
     )
+    late = confirm_address(registration=late)  # the mailed link confirms the address
     assert created
     membership = GroupMembership.objects.select_related("group").get(registration=late, phase=first)
     colleagues = [

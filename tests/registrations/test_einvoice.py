@@ -25,7 +25,7 @@ from registrations.checks import PLACEHOLDER_IBAN, check_association_invoice_dat
 from registrations.documents import einvoice
 from registrations.documents.invoice import invoice_pdf
 from registrations.domain import invoicing
-from registrations.domain.lifecycle import register_binding
+from registrations.domain.lifecycle import confirm_address, register_binding
 from registrations.models import Invoice
 from registrations.queries.invoices import current_invoice
 from registrations.rules.leitweg import normalise_leitweg_id, validate_leitweg_id
@@ -96,7 +96,7 @@ def register(conference, **extra):
         conference=conference, data=pre_registration_data(1, **employer_billing(**extra))
     )
     assert created
-    return registration
+    return confirm_address(registration=registration)  # the mailed link confirms the address
 
 
 def parse(xml):

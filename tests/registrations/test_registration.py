@@ -386,6 +386,7 @@ def test_non_member_substitute_pays_the_non_member_fee(conference):
     from registrations.domain.lifecycle import substitute
 
     registration, _ = register_binding(conference=conference, data=binding_data())
+    registration = lifecycle.confirm_address(registration=registration)  # the mailed link
     taken = substitute(registration=registration, data={**SUBSTITUTE, "is_member": False}).registration
     assert (taken.fee_category, taken.fee, taken.member_number) == ("non_member", Decimal("300.00"), "")
     assert taken.invoices.get(kind="invoice", cancelled_by__isnull=True).amount == Decimal("300.00")

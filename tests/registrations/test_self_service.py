@@ -43,7 +43,7 @@ def binding(conference, *, is_member=False, **extra):
     registration, _ = lifecycle.register_binding(
         conference=conference, data=binding_data(1, is_member=is_member, **employer_billing(**extra))
     )
-    return registration
+    return lifecycle.confirm_address(registration=registration)  # the mailed link confirms the address
 
 
 def reasons(registration):

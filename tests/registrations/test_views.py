@@ -47,6 +47,8 @@ def test_pre_registration_form_stores_and_redirects_to_thanks(client, django_cap
     assert registration.first_name == "Zoë"
     assert registration.member_number == "77"
     page = client.get(response["Location"])
+    assert "Wir haben Ihnen eine E-Mail geschickt" in page.content.decode()  # the same for every address
+    page = client.get(registration.get_absolute_url())  # the place shows behind the mailed link
     assert "ein Platz ist für Sie reserviert" in page.content.decode()
     assert len(mail.outbox) == 1
 
@@ -55,6 +57,8 @@ def test_thanks_page_shows_the_waiting_list_position(client):
     conference = ConferenceFactory(places=1)
     lifecycle.pre_register(conference=conference, data=pre_registration_data())
     response = client.post(url(conference), form_data(), follow=True)
+    assert "Wir haben Ihnen eine E-Mail geschickt" in response.content.decode()  # the same for every address
+    response = client.get(Registration.objects.get(email="zoe@example.org").get_absolute_url())
     assert "Warteliste auf Platz 1" in response.content.decode()
 
 
@@ -69,7 +73,8 @@ def test_repeat_pre_registration_says_the_link_was_sent_again_and_reveals_nothin
             url(conference), form_data(first_name="Eve", email="ZOE@example.org"), follow=True
         )
     content = response.content.decode()
-    assert "bereits eine Voranmeldung" in content
+    assert "Wir haben Ihnen eine E-Mail geschickt" in content  # exactly what a new address gets
+    assert "bereits eine Anmeldung" in mail.outbox[0].body  # what differs is in the mail
     assert "Landkreis Göttingen" not in content
     assert Registration.objects.count() == 1
     assert mail.outbox[0].to == ["zoe@example.org"]

@@ -8,7 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -220,7 +220,7 @@ class BindingRegistrationForm(PersonalDataForm):
             coerce=int,
             required=selectable > 0,
             widget=RadioSelectWithDisabled(disabled_values=full),
-            help_text=phase.guiding_question or "",
+            help_text=escape(phase.guiding_question or ""),  # office text: help_text is not escaped
             error_messages={
                 "required": _("Bitte wählen Sie einen Workshop."),
                 "invalid_choice": _("Bitte wählen Sie einen Workshop aus der Liste."),

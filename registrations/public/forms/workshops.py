@@ -9,6 +9,7 @@ of `choose_workshops`.
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Layout
 from django import forms
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -105,7 +106,7 @@ class WorkshopChoiceForm(forms.Form):
                 widget=RadioSelectWithDisabled(
                     disabled_values=[fill.workshop.pk for fill in full] if holds_place else ()
                 ),
-                help_text=phase.guiding_question,
+                help_text=escape(phase.guiding_question),  # office text: help_text is not escaped
                 error_messages={"required": _("Bitte wählen Sie einen Workshop für diese Arbeitsphase.")},
             )
             names = {"phase": phase, "choice": choice_name, "waiting": None}

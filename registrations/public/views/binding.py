@@ -15,9 +15,10 @@ from ...queries.personal import registration_for_token
 from ...queries.places import place_counts, waiting_position
 from ...queries.programme import offered_evening_events
 from ...queries.workshops import workshop_choices
+from ...rules.holds import hold_time
 from ...rules.windows import binding_window
 from ..forms.binding import BindingRegistrationForm, SubstituteForm
-from .personal import public_conference, too_many_requests
+from .personal import is_public_form_limited, public_conference, registration_for_link, too_many_requests
 
 OUTCOME_SESSION_KEY = "binding_registration_outcome"
 
@@ -55,7 +56,7 @@ def _submit(request, form, conference, *, registration=None):
 @require_http_methods(["GET", "POST"])
 def register_with_link(request, token):
     """The binding form for a pre-registered person, prefilled from their pre-registration."""
-    registration = registration_for_token(token)
+    registration = registration_for_link(request, token)
     conference = registration.conference
     if registration.is_cancelled:
         messages.error(
@@ -115,27 +116,24 @@ def register_direct(request, slug):
     conference = public_conference(request, slug)
     window = binding_window(conference)
     form = _form(request, conference)
+    status = 200 if request.method == "GET" or window.is_open else 409
     if request.method == "POST":
-        if is_rate_limited(request, "binding"):
-            return too_many_requests(request)
-        if form.is_bot:
+        if is_public_form_limited(request, form, "binding"):
+            status = 429
+        elif form.is_bot:
             return render(request, "registrations/rate_limited.html", {"bot": True}, status=400)
-        if window.is_open:
+        elif window.is_open:
             outcome = _submit(request, form, conference)
             if outcome is not None:
-                registered, created = outcome
-                request.session[OUTCOME_SESSION_KEY] = {
-                    "conference": conference.pk,
-                    "created": created,
-                    "waiting": created and registered.is_waiting,
-                    "position": waiting_position(registered) if created else None,
-                }
+                # The same answer for a new and a known address (no enumeration): the owner of a
+                # known address is told by mail what was sent (lifecycle.register_binding).
+                request.session[OUTCOME_SESSION_KEY] = {"conference": conference.pk}
                 return redirect("registrations:binding_done", slug=conference.slug)
     return render(
         request,
         "registrations/binding_register.html",
         {"conference": conference, "form": form, "window": window, "counts": place_counts(conference)},
-        status=200 if request.method == "GET" or window.is_open else 409,
+        status=status,
     )
 
 
@@ -145,7 +143,9 @@ def register_direct_done(request, slug):
     if not outcome or outcome.get("conference") != conference.pk:
         return redirect(conference.get_absolute_url())
     return render(
-        request, "registrations/binding_register_done.html", {"conference": conference, "outcome": outcome}
+        request,
+        "registrations/binding_register_done.html",
+        {"conference": conference, "hold_minutes": hold_time(conference).seconds // 60},
     )
 
 

@@ -8,7 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from core.exceptions import RegistrationError
-from core.ratelimit import is_rate_limited
+from core.ratelimit import is_download_limited, is_form_post_limited, is_rate_limited
 from programme.models import Conference
 
 from ...documents.calendar import personal_calendar_filename, personal_ical
@@ -18,6 +18,7 @@ from ...queries.invoices import current_invoice
 from ...queries.personal import keep_personal_phases, registration_for_token
 from ...queries.places import place_counts, waiting_position
 from ...rules.cancellation import cancellation_cost
+from ...rules.holds import hold_time
 from ...rules.windows import pre_registration_window
 from ..forms.binding import lock_membership_fields
 from ..forms.personal import CancelForm, PersonalDataForm, PreRegistrationForm
@@ -30,8 +31,52 @@ def public_conference(request, slug):
     return get_object_or_404(queryset, slug=slug)
 
 
+def registration_for_link(request, token):
+    """The registration behind a personal link; opening the link confirms its address.
+
+    The link went only to the address on file, so whoever opens it reads that
+    mailbox (domain.lifecycle.confirm_address). A hold that lapsed first is
+    released instead, and the page says so.
+    """
+    registration = registration_for_token(token)
+    if registration.awaits_confirmation:
+        lifecycle.confirm_address(registration=registration)
+        registration = registration_for_token(token)
+        if registration.hold_has_lapsed():
+            messages.warning(request, lifecycle.hold_lapsed_message())
+        else:
+            messages.success(request, _("Danke, Ihre E-Mail-Adresse ist bestätigt. Ihre Anmeldung gilt."))
+    return registration
+
+
 def too_many_requests(request):
     return render(request, "registrations/rate_limited.html", status=429)
+
+
+RATE_LIMITED_MESSAGE = _(
+    "In kurzer Zeit kamen sehr viele Anmeldungen von Ihrem Anschluss oder für diese E-Mail-Adresse. "
+    "Zum Schutz vor Missbrauch nehmen wir vorübergehend keine weiteren an. Ihre Eingaben sind "
+    "erhalten; bitte senden Sie das Formular in einigen Minuten noch einmal ab."
+)
+
+
+def typed_email(form):
+    """The e-mail address a POST names (cleaned when valid, as typed otherwise), for the per-address limit."""
+    if form.is_valid():
+        return form.cleaned_data.get("email") or ""
+    value = form.data.get("email", "")
+    return value[:320] if isinstance(value, str) else ""
+
+
+def is_public_form_limited(request, form, scope):
+    """Count a public form's POST per client address and per e-mail address (core/ratelimit.py).
+
+    When limited, the form gets the German message as an error, so the page shows
+    it with everything the person typed (the caller answers 429)."""
+    limited = is_form_post_limited(request, scope, email=typed_email(form), is_valid=form.is_valid())
+    if limited:
+        form.add_error(None, RATE_LIMITED_MESSAGE)
+    return limited
 
 
 @require_http_methods(["GET", "POST"])
@@ -39,31 +84,29 @@ def pre_register(request, slug):
     conference = public_conference(request, slug)
     window = pre_registration_window(conference)
     form = PreRegistrationForm(request.POST or None)
+    status = 200 if request.method == "GET" or window.is_open else 409
     if request.method == "POST":
-        if is_rate_limited(request, "pre_register"):
-            return too_many_requests(request)
-        if form.is_bot:
+        if is_public_form_limited(request, form, "pre_register"):
+            status = 429
+        elif form.is_bot:
             return render(request, "registrations/rate_limited.html", {"bot": True}, status=400)
-        if window.is_open and form.is_valid():
+        elif window.is_open and form.is_valid():
             try:
-                registration, created = lifecycle.pre_register(
+                lifecycle.pre_register(
                     conference=conference, data={**form.cleaned_data, "language": request.LANGUAGE_CODE}
                 )
             except RegistrationError as error:
                 form.add_error(None, str(error))
             else:
-                request.session[OUTCOME_SESSION_KEY] = {
-                    "conference": conference.pk,
-                    "created": created,
-                    "waiting": created and registration.is_waiting,
-                    "position": waiting_position(registration) if created else None,
-                }
+                # The same answer for a new and a known address (no enumeration): what differs
+                # is in the mail to the address (lifecycle.pre_register).
+                request.session[OUTCOME_SESSION_KEY] = {"conference": conference.pk}
                 return redirect("registrations:pre_register_done", slug=conference.slug)
     return render(
         request,
         "registrations/pre_register.html",
         {"conference": conference, "form": form, "window": window, "counts": place_counts(conference)},
-        status=200 if request.method == "GET" or window.is_open else 409,
+        status=status,
     )
 
 
@@ -73,13 +116,15 @@ def pre_register_done(request, slug):
     if not outcome or outcome.get("conference") != conference.pk:
         return redirect(conference.get_absolute_url())
     return render(
-        request, "registrations/pre_register_done.html", {"conference": conference, "outcome": outcome}
+        request,
+        "registrations/pre_register_done.html",
+        {"conference": conference, "hold_minutes": hold_time(conference).seconds // 60},
     )
 
 
 @never_cache
 def personal(request, token):
-    registration = registration_for_token(token)
+    registration = registration_for_link(request, token)
     keep_personal_phases(registration)  # one query for the workshops box and the groups box
     return render(
         request,
@@ -151,6 +196,8 @@ def personal_cancel(request, token):
 @never_cache
 def personal_confirmation_pdf(request, token):
     registration = registration_for_token(token)
+    if is_download_limited(token, "confirmation"):
+        return too_many_requests(request)
     if registration.is_cancelled:
         messages.error(request, _("Für eine stornierte Anmeldung gibt es keine Bestätigung."))
         return redirect(registration)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from core.ratelimit import is_rate_limited
+from core.ratelimit import is_download_limited, is_rate_limited
 
 from ...domain import privacy
 from ...queries.personal import registration_for_token
@@ -29,6 +29,8 @@ class DeletionRequestForm(forms.Form):
 @require_GET
 def personal_data_export(request, token):
     registration = registration_for_token(token)
+    if is_download_limited(token, "data"):
+        return render(request, "registrations/rate_limited.html", status=429)
     data = personal_data(registration)
     response = HttpResponse(
         json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
