@@ -1,5 +1,6 @@
 """The registrations app's data, one module per concern; everything is importable from here."""
 
+from .bank import BankStatementImport, BankTransaction
 from .consent import ConsentText
 from .groups import DiscussionGroup, GroupAssignment, GroupMembership
 from .invoices import Invoice, InvoiceSequence
@@ -10,6 +11,8 @@ from .registration import Registration, RegistrationQuerySet, new_token
 from .workshops import WorkshopBooking
 
 __all__ = [
+    "BankStatementImport",
+    "BankTransaction",
     "ConsentText",
     "DiscussionGroup",
     "GroupAssignment",
