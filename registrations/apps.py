@@ -26,7 +26,10 @@ def sync_roles_after_migrate(sender, **kwargs):
     """Re-apply the staff roles once per migrate, after the last app got its permissions."""
     from django.apps import apps
 
-    if sender.label != list(apps.get_app_configs())[-1].label:
+    # Django sends post_migrate only for apps with a models module; the last of those is the signal
+    # that all permissions exist (apps without models, like ops, never send it).
+    with_models = [config for config in apps.get_app_configs() if config.models_module is not None]
+    if sender.label != with_models[-1].label:
         return
     from .office.roles import sync_roles
 
