@@ -1,7 +1,11 @@
 """The office's tools. Actions call services; no rule is re-implemented here."""
 
+from functools import reduce
+from operator import or_
+
 from django import forms
 from django.contrib import admin, messages
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -13,6 +17,7 @@ from ..domain import outbox as mail_service
 from ..domain.outbox import personal_url
 from ..models import ConsentText, OutgoingMail, Registration
 from ..queries.places import place_counts, waiting_position
+from ..rules.bank_statements import invoice_numbers_in
 from ..rules.personal import PERSONAL_FIELDS, normalise_email
 from .binding import (
     BindingRegistrationMixin,
@@ -76,7 +81,7 @@ class RegistrationAdmin(BindingRegistrationMixin, MoneyRegistrationMixin, ReadOn
         OverdueFilter,
         DeletionRequestFilter,
     ]
-    search_fields = ["last_name", "first_name", "email", "organisation", "member_number"]
+    search_fields = ["last_name", "first_name", "email", "organisation", "member_number", "order_number"]
     list_select_related = ["conference"]
     date_hierarchy = "created_at"
     ordering = ["-created_at"]
@@ -157,6 +162,22 @@ class RegistrationAdmin(BindingRegistrationMixin, MoneyRegistrationMixin, ReadOn
 
     def get_fieldsets(self, request, obj=None):
         return self.add_fieldsets if obj is None else self.fieldsets
+
+    def get_search_results(self, request, queryset, search_term):
+        """Also finds a registration by an invoice number, written as loosely as in a bank transfer
+        (`2026-0003`, `RE 2026/3`), and by the order number on any of its invoices."""
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip()
+        if not term:
+            return results, may_have_duplicates
+        condition = Q(invoices__order_number__iexact=term)
+        numbers = invoice_numbers_in(term)
+        if numbers:
+            condition |= reduce(
+                or_, (Q(invoices__year=year, invoices__sequence=seq) for year, seq in numbers)
+            )
+        by_invoice = queryset.filter(pk__in=queryset.filter(condition).values("pk"))
+        return results | by_invoice, may_have_duplicates
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
