@@ -17,6 +17,15 @@ def normalise_leitweg_id(value):
     return leitweg.compact(value)
 
 
+def leitweg_check_digits_valid(value):
+    """The check digits alone: ISO 7064 Mod 97-10 over the Leitweg-ID without hyphens, letters as 10…35.
+
+    validate_leitweg_id checks them through stdnum; this is for explaining a refusal.
+    """
+    digits = "".join(str(int(char, 36)) for char in leitweg.compact(value).replace("-", ""))
+    return int(digits) % 97 == 1
+
+
 def validate_leitweg_id(value):
     """Raise a ValidationError with a German message unless `value` is a valid Leitweg-ID."""
     try:

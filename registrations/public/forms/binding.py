@@ -17,8 +17,9 @@ from core.forms.validators import validate_person_name
 
 from ...models import Registration
 from ...rules import fees
-from ...rules.billing import BINDING_FIELDS, billing_errors, cleared_employer_fields, validate_leitweg_id
+from ...rules.billing import BINDING_FIELDS, billing_errors, cleared_employer_fields
 from ...rules.evening_events import members_only_refusal
+from ...rules.leitweg import normalise_leitweg_id, validate_leitweg_id
 from .personal import PersonalDataForm
 from .workshops import RadioSelectWithDisabled, compact_workshop_label
 
@@ -293,7 +294,7 @@ class BindingRegistrationForm(PersonalDataForm):
         return bool(self.data.get("website"))
 
     def clean_leitweg_id(self):
-        return (self.cleaned_data.get("leitweg_id") or "").strip().upper()
+        return normalise_leitweg_id(self.cleaned_data.get("leitweg_id") or "")
 
     def clean_billing_postcode(self):
         value = (self.cleaned_data.get("billing_postcode") or "").strip().upper()
