@@ -17,7 +17,13 @@ from core.exceptions import RegistrationError
 
 from ..models import BankStatementImport, BankTransaction, Invoice, Registration
 from ..queries.balances import balance
-from ..queries.bank_statements import MATCHED, UNMATCHED, registration_ids_named_in, review_statement
+from ..queries.bank_statements import (
+    DUPLICATE,
+    MATCHED,
+    UNMATCHED,
+    registration_ids_named_in,
+    review_statement,
+)
 from ..rules.bank_statements import StatementError, parse_statement_file
 from . import payments
 
@@ -85,7 +91,6 @@ def book_statement(*, statement_import, by=None):
             .values_list("pk", flat=True)
         )
         review = review_statement(entries)
-        raced = 0
         for line in review.lines:
             if line.kind not in (MATCHED, UNMATCHED):
                 continue
@@ -94,10 +99,8 @@ def book_statement(*, statement_import, by=None):
                 with transaction.atomic():
                     _book_line(line, statement_import=statement_import, by=by)
             except IntegrityError:
-                raced += 1
+                line.kind, line.allocations = DUPLICATE, []
         summary = review.summary()
-        if raced:
-            summary["duplicates"] += raced
         statement_import.summary = summary
         statement_import.booked_at = timezone.now()
         statement_import.booked_by = by
