@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from core.exceptions import RegistrationError
 from programme.models import Conference
 
-from ..models import Registration, new_token
+from ..models import Registration, new_checkin_token, new_token
 from ..queries.invoices import current_invoice
 from ..queries.places import active_registration_with_email, places_left, waiting_position
 from ..rules import fees
@@ -417,6 +417,7 @@ def substitute(*, registration, data, source=Registration.Source.WEB, now=None):
         for key, value in fields.items():
             setattr(registration, key, value)
         registration.token = new_token()
+        registration.checkin_token = new_checkin_token()  # the old badge no longer checks anyone in
         registration.substitution_note = "\n".join(p for p in (registration.substitution_note, note) if p)
         # Consents were the previous person's; the new person has given none yet.
         registration.privacy_consent = None

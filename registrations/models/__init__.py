@@ -1,5 +1,6 @@
 """The registrations app's data, one module per concern; everything is importable from here."""
 
+from .attendance import Attendance
 from .bank import BankStatementImport, BankTransaction
 from .consent import ConsentText
 from .groups import DiscussionGroup, GroupAssignment, GroupMembership
@@ -7,10 +8,11 @@ from .invoices import Invoice, InvoiceSequence
 from .members import Member
 from .outbox import OutgoingMail, OutgoingMailAttachment
 from .payments import Payment
-from .registration import Registration, RegistrationQuerySet, new_token
+from .registration import Registration, RegistrationQuerySet, new_checkin_token, new_token
 from .workshops import WorkshopBooking
 
 __all__ = [
+    "Attendance",
     "BankStatementImport",
     "BankTransaction",
     "ConsentText",
@@ -26,5 +28,6 @@ __all__ = [
     "Registration",
     "RegistrationQuerySet",
     "WorkshopBooking",
+    "new_checkin_token",
     "new_token",
 ]
