@@ -12,14 +12,15 @@ from decimal import Decimal
 from functools import reduce
 from operator import or_
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from core.formatting import euro
 
-from ..models import BankTransaction, Invoice, Payment, Registration
+from ..models import BankTransaction, Invoice, Registration
 from ..rules.bank_statements import Candidate, invoice_numbers_in, split_credit, suggest_candidates
-from ..rules.payments import ZERO, Balance
+from ..rules.payments import ZERO
+from .balances import balances_for
 
 MATCHED = "matched"
 UNMATCHED = "unmatched"
@@ -96,35 +97,6 @@ class Review:
         }
 
 
-def balances_for(registration_ids):
-    """{registration id: Balance} for many registrations in two queries (the sums of `balance`)."""
-    ids = list(set(registration_ids))
-    invoiced = {
-        row["registration_id"]: row
-        for row in Invoice.objects.filter(registration_id__in=ids)
-        .values("registration_id")
-        .annotate(total=Sum("amount"), count=Count("pk"))
-        .order_by()
-    }
-    paid = {
-        row["registration_id"]: row
-        for row in Payment.objects.filter(registration_id__in=ids)
-        .values("registration_id")
-        .annotate(total=Sum("amount"), refunds=Sum("amount", filter=Q(amount__lt=0)))
-        .order_by()
-    }
-    empty = {"total": None, "count": 0, "refunds": None}
-    return {
-        pk: Balance(
-            invoiced=invoiced.get(pk, empty)["total"] or ZERO,
-            paid=paid.get(pk, empty)["total"] or ZERO,
-            has_invoice=bool(invoiced.get(pk, empty)["count"]),
-            has_refund=paid.get(pk, empty)["refunds"] is not None,
-        )
-        for pk in ids
-    }
-
-
 def invoices_by_number(numbers):
     """{(year, sequence): invoice} for the invoice numbers named (one query; Stornorechnungen never)."""
     numbers = list(numbers)
@@ -167,7 +139,7 @@ def review_statement(entries):
     known = known_references(entries)
     numbers_per_entry = {id(entry): invoice_numbers_in(entry.remittance) for entry in entries}
     invoices = invoices_by_number({n for numbers in numbers_per_entry.values() for n in numbers})
-    balances = balances_for(invoice.registration_id for invoice in invoices.values())
+    balances = balances_for({invoice.registration_id for invoice in invoices.values()})
     open_amounts = {pk: balance.open_amount for pk, balance in balances.items()}
     seen = set()
     lines = []

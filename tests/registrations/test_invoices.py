@@ -12,6 +12,7 @@ from registrations.documents import invoice as invoice_documents
 from registrations.domain import invoicing, lifecycle, outbox
 from registrations.models import Invoice, InvoiceSequence, Registration
 from registrations.queries import invoices as invoice_queries
+from tests.documents import decode_qr, pdf_text, squeezed
 from tests.factories import (
     BindingRegistrationFactory,
     ConferenceFactory,
@@ -240,28 +241,6 @@ def test_cancelling_a_registration_without_invoice_issues_nothing(conference):
 
 
 # PDF and GiroCode ----------------------------------------------------------
-
-
-def pdf_text(data):
-    from io import BytesIO
-
-    from pypdf import PdfReader
-
-    reader = PdfReader(BytesIO(data))
-    return len(reader.pages), " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
-
-
-def squeezed(text):
-    """Without white space, so a line break inside a long name does not matter."""
-    return "".join(text.split())
-
-
-def decode_qr(image):
-    import zxingcpp
-
-    results = zxingcpp.read_barcodes(image)
-    assert len(results) == 1
-    return results[0].text.split("\n")
 
 
 def test_invoice_pdf_shows_what_a_german_invoice_needs(conference, settings):

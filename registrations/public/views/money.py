@@ -5,6 +5,7 @@ import re
 from django.http import Http404, HttpResponse
 from django.views.decorators.cache import never_cache
 
+from ...documents.einvoice import cii_xml, is_xrechnung, xml_filename
 from ...documents.invoice import girocode, invoice_filename, invoice_pdf
 from ...models import Invoice
 from ...queries.balances import balance
@@ -34,6 +35,17 @@ def personal_invoice_pdf(request, token, number):
     invoice = invoice_for_token(token, number)
     response = HttpResponse(invoice_pdf(invoice), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{invoice_filename(invoice)}"'
+    return response
+
+
+@never_cache
+def personal_invoice_xml(request, token, number):
+    """The XRechnung XML of an invoice with a Leitweg-ID, to forward or upload to the buyer's portal."""
+    invoice = invoice_for_token(token, number)
+    if not is_xrechnung(invoice):
+        raise Http404
+    response = HttpResponse(cii_xml(invoice), content_type="application/xml")
+    response["Content-Disposition"] = f'attachment; filename="{xml_filename(invoice)}"'
     return response
 
 
