@@ -210,7 +210,7 @@ def test_binding_registration_moving_up_gets_its_invoice(conference):
     conference.save()
     RegistrationFactory(conference=conference)  # holds the only place
     waiting = BindingRegistrationFactory(
-        conference=conference, status="waiting", waiting_since=conference.created_at
+        conference=conference, status="waiting", waiting_since=conference.created_at, leitweg_id=""
     )
     conference.places = 2
     conference.save()
@@ -371,7 +371,9 @@ def test_cancellation_on_the_deadline_day_is_still_free(conference, time_machine
 def test_stornorechnung_is_mailed_with_the_pdf_attached_by_reference(conference):
     from registrations.models import OutgoingMail
 
-    registration = BindingRegistrationFactory(conference=conference)
+    registration = BindingRegistrationFactory(
+        conference=conference, leitweg_id=""
+    )  # no Leitweg-ID: no XRechnung beside the PDF
     invoicing.issue_invoice(registration=registration)
     lifecycle.cancel(registration=registration)
 
@@ -386,7 +388,9 @@ def test_stornorechnung_is_mailed_with_the_pdf_attached_by_reference(conference)
 def test_reissue_mails_storno_and_new_invoice(conference):
     from registrations.models import OutgoingMail
 
-    registration = BindingRegistrationFactory(conference=conference)
+    registration = BindingRegistrationFactory(
+        conference=conference, leitweg_id=""
+    )  # no Leitweg-ID: no XRechnung beside the PDF
     invoicing.issue_invoice(registration=registration)
     registration.fee = Decimal("300.00")
     registration.save()
@@ -409,7 +413,7 @@ def test_moved_up_binding_registration_is_mailed_its_invoice(conference):
     conference.save()
     holder = RegistrationFactory(conference=conference)
     waiting = BindingRegistrationFactory(
-        conference=conference, status="waiting", waiting_since=conference.created_at
+        conference=conference, status="waiting", waiting_since=conference.created_at, leitweg_id=""
     )
     lifecycle.cancel(registration=holder)  # the waiting registration moves up
 
@@ -423,7 +427,9 @@ def test_moved_up_binding_registration_is_mailed_its_invoice(conference):
 def test_delivery_renders_the_referenced_invoice_pdf(conference, mailoutbox):
     from registrations.models import OutgoingMail
 
-    registration = BindingRegistrationFactory(conference=conference)
+    registration = BindingRegistrationFactory(
+        conference=conference, leitweg_id=""
+    )  # no Leitweg-ID: no XRechnung beside the PDF
     invoice = invoicing.issue_invoice(registration=registration)
     queued = invoicing.queue_invoice_mail(registration=registration, new_invoice=invoice)
 

@@ -35,7 +35,7 @@ def conference(time_machine):
 
 @pytest.fixture
 def invoiced(conference):
-    registration = BindingRegistrationFactory(conference=conference)
+    registration = BindingRegistrationFactory(conference=conference, leitweg_id="")  # PDF only, no XRechnung
     invoicing.issue_invoice(registration=registration)
     registration.refresh_from_db()
     return registration
