@@ -3,7 +3,10 @@
 import re
 
 from django.http import Http404, HttpResponse
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
+
+from core.linklimit import is_download_limited
 
 from ...documents.invoice import girocode, invoice_filename, invoice_pdf
 from ...models import Invoice
@@ -29,9 +32,15 @@ def invoice_for_token(token, number):
     return invoice
 
 
+def too_many_downloads(request):
+    return render(request, "registrations/download_limited.html", status=429)
+
+
 @never_cache
 def personal_invoice_pdf(request, token, number):
     invoice = invoice_for_token(token, number)
+    if is_download_limited(token):
+        return too_many_downloads(request)
     response = HttpResponse(invoice_pdf(invoice), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{invoice_filename(invoice)}"'
     return response
