@@ -3,7 +3,9 @@
 The Geschäftsstelle (the association's office) edits everything here; the
 labels and help texts come from the models, so this module only arranges them.
 Every change list selects its related rows up front so that it runs a constant
-number of queries however many conferences, workshops or items there are.
+number of queries however many conferences, workshops or items there are. Apps built
+on the programme extend these admins (the registration app adds a phase's group tools
+and a workshop's seat fill) by registering subclasses in their place.
 """
 
 from django.contrib import admin
@@ -147,7 +149,7 @@ class WorkshopInline(admin.TabularInline):
 
 @admin.register(WorkshopPhase)
 class WorkshopPhaseAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "conference", "mode", "reuses_groups_of", "group_tools"]
+    list_display = ["__str__", "conference", "mode", "reuses_groups_of"]
     list_select_related = ["conference", "reuses_groups_of"]
     list_filter = ["conference", "mode"]
     search_fields = ["title", "guiding_question", "conference__title"]
@@ -159,17 +161,8 @@ class WorkshopPhaseAdmin(admin.ModelAdmin):
         "description",
         "mode",
         "reuses_groups_of",
-        "group_tools",
     ]
-    readonly_fields = ["group_tools"]
     inlines = [WorkshopInline]
-
-    @admin.display(description=_("Gruppen und Listen"))
-    def group_tools(self, obj):
-        # The pages belong to the registrations app (registrations/admin_groups.py).
-        from registrations.office.groups import phase_group_tools
-
-        return phase_group_tools(obj) or "–"
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         # On a change page, offer only group phases of the same conference.
@@ -196,7 +189,6 @@ class WorkshopAdmin(admin.ModelAdmin):
         "conference_display",
         "room",
         "seat_limit",
-        "seat_fill",
         "moderator_names",
     ]
     list_select_related = ["phase__conference"]
@@ -205,20 +197,8 @@ class WorkshopAdmin(admin.ModelAdmin):
     inlines = [WorkshopModeratorInline]
 
     def get_queryset(self, request):
-        # Seats taken and waiting are counted by the registrations app (registrations/admin_workshops.py).
-        from registrations.office.workshops import seat_fill_counts
-
         moderations = WorkshopModerator.objects.select_related("person")
-        queryset = (
-            super().get_queryset(request).prefetch_related(Prefetch("workshopmoderator_set", moderations))
-        )
-        return seat_fill_counts(queryset)
-
-    @admin.display(description=_("Belegung"), ordering="seated_count")
-    def seat_fill(self, obj):
-        from registrations.office.workshops import seat_fill_display
-
-        return seat_fill_display(obj)
+        return super().get_queryset(request).prefetch_related(Prefetch("workshopmoderator_set", moderations))
 
     @admin.display(description=_("Tagung"), ordering="phase__conference__starts_at")
     def conference_display(self, obj):

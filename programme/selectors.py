@@ -12,6 +12,7 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.utils import timezone
 
+from . import signals
 from .models import (
     Appearance,
     Conference,
@@ -72,14 +73,12 @@ def public_conference(slug, *, user=None):
         raise Http404("No such public conference.") from None
 
 
-def programme_items(conference, *, with_groups=False):
+def programme_items(conference):
     """The conference's programme items in time order with everything the programme shows.
 
     Each item carries `role_groups` (its people grouped by role, see ROLE_ORDER);
     items of a workshop phase come with the phase, the phase whose groups it reuses,
-    and the phase's workshops with their moderators in order. With `with_groups` a
-    phase also carries `moderated_groups`: the discussion groups (its own or the
-    reused ones) that have moderators, never their participants.
+    and the phase's workshops with their moderators in order.
     """
     workshops = Workshop.objects.order_by("order", "pk").prefetch_related(
         Prefetch(
@@ -98,37 +97,22 @@ def programme_items(conference, *, with_groups=False):
                 to_attr="ordered_appearances",
             ),
             Prefetch("workshop_phase__workshops", queryset=workshops, to_attr="ordered_workshops"),
-            *(_discussion_group_prefetches() if with_groups else ()),
         )
         .order_by("starts_at", "pk")
     )
     for item in items:
         item.role_groups = _group_by_role(item.ordered_appearances)
-        phase = item.workshop_phase
-        if with_groups and phase is not None:
-            # A phase that reuses earlier groups meets in those groups, with their moderators.
-            source = phase.reuses_groups_of or phase
-            phase.moderated_groups = [group for group in source.ordered_groups if group.moderators.all()]
     return items
 
 
-def _discussion_group_prefetches():
-    """Discussion groups (registrations app) with their moderators; no participants are read."""
-    from django.apps import apps
-
-    groups = apps.get_model("registrations", "DiscussionGroup").objects.order_by("number")
-    groups = groups.prefetch_related("moderators")
-    return [
-        Prefetch("workshop_phase__discussion_groups", queryset=groups, to_attr="ordered_groups"),
-        Prefetch(
-            "workshop_phase__reuses_groups_of__discussion_groups", queryset=groups, to_attr="ordered_groups"
-        ),
-    ]
-
-
 def programme_days(conference):
-    """The programme as a list of ProgrammeDay, one per local calendar day."""
-    items = programme_items(conference, with_groups=True)
+    """The programme page's items as a list of ProgrammeDay, one per local calendar day.
+
+    Other apps add what they show with the items through the `programme_page_items`
+    signal (signals.py), e.g. the moderated discussion groups of each phase.
+    """
+    items = programme_items(conference)
+    signals.programme_page_items.send(sender=Conference, conference=conference, items=items)
     return [
         ProgrammeDay(date=day, items=list(day_items))
         for day, day_items in groupby(items, key=lambda item: timezone.localdate(item.starts_at))

@@ -1,21 +1,16 @@
 """Public pages: thin views that ask the selectors and render."""
 
-import datetime as dt
-
-import icalendar
-from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from . import selectors
-from .models import Conference
+from . import ical, selectors
+from .caching import PROGRAMME_CACHE_SECONDS, cache_key, is_public_programme
 
 
 @require_safe
@@ -74,27 +69,7 @@ def programme(request, slug):
 
 
 # The rendered days of a published programme are the same for every visitor (nothing
-# personal, no form, no CSRF token), so they are cached per conference and language.
-# The key holds `Conference.updated_at`, which programme/signals.py touches whenever
-# anything the programme shows changes; stale entries simply expire.
-PROGRAMME_CACHE_SECONDS = 24 * 60 * 60
-
-
-def _is_public_programme(conference):
-    return conference.programme_published and conference.status == Conference.Status.PUBLISHED
-
-
-def _cache_key(kind, conference, *parts):
-    return ":".join(
-        (
-            kind,
-            str(conference.pk),
-            conference.updated_at.isoformat(),
-            translation.get_language(),
-            timezone.get_current_timezone_name(),
-            *parts,
-        )
-    )
+# personal, no form, no CSRF token), so they and the whole page are cached (see caching.py).
 
 
 def _public_page_key(request, conference):
@@ -106,21 +81,21 @@ def _public_page_key(request, conference):
     always rendered fresh.
     """
     if (
-        not _is_public_programme(conference)
+        not is_public_programme(conference)
         or request.user.is_authenticated
         or request.GET
         or len(messages.get_messages(request))
     ):
         return None
-    return _cache_key("programme-page", conference, request.path)
+    return cache_key("programme-page", conference, request.path)
 
 
 def programme_days_html(conference):
     """The programme days as HTML; cached only for a programme the public may see."""
-    if not _is_public_programme(conference):
+    if not is_public_programme(conference):
         # A staff preview: always fresh, never stored.
         return _render_days(conference)
-    key = _cache_key("programme-days", conference)
+    key = cache_key("programme-days", conference)
     html = cache.get(key)
     if html is None:
         html = _render_days(conference)
@@ -137,12 +112,12 @@ def _render_days(conference):
 @require_safe
 def programme_ical(request, slug):
     conference = selectors.public_conference(slug, user=request.user)
-    if _is_public_programme(conference):
-        ical = conference_ical(conference)
+    if is_public_programme(conference):
+        calendar = ical.conference_ical(conference)
     else:
         items = selectors.programme_items(conference) if _may_see_programme(request, conference) else []
-        ical = conference_calendar(conference, items)
-    response = HttpResponse(ical, content_type="text/calendar; charset=utf-8")
+        calendar = ical.conference_calendar(conference, items)
+    response = HttpResponse(calendar, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{conference.slug}.ics"'
     return response
 
@@ -154,88 +129,3 @@ def page_not_found(request, exception):
 def server_error(request):
     """Render 500.html without a request context: the database or a context processor may be what broke."""
     return HttpResponseServerError(loader.get_template("500.html").render())
-
-
-# iCal export. It lives here because it is the one place that needs it; move it
-# to its own module when a second export (e.g. mails with an attachment) needs it.
-
-ICAL_DOMAIN = "vsop-events"
-
-
-def conference_ical(conference):
-    """The conference's iCal file with its programme once published (as the confirmation mails carry it).
-
-    The file is the same for everyone, so a public programme's file is cached like the
-    programme days: per conference, `Conference.updated_at` (touched on every programme
-    change, see signals.py), language and time zone. Anything else is built afresh.
-    """
-    if not _is_public_programme(conference):
-        items = selectors.programme_items(conference) if conference.programme_published else []
-        return conference_calendar(conference, items)
-    key = _cache_key("programme-ical", conference)
-    ical = cache.get(key)
-    if ical is None:
-        ical = conference_calendar(conference, selectors.programme_items(conference))
-        cache.set(key, ical, PROGRAMME_CACHE_SECONDS)
-    return ical
-
-
-def conference_calendar(conference, items):
-    """The conference as an iCalendar file: one VEVENT per programme item, or one for the whole
-    conference when there are no items to publish. UIDs stay stable so calendars update in place."""
-    calendar = icalendar.Calendar()
-    calendar.add("prodid", f"-//{settings.ASSOCIATION['short_name']}//VSOP Events//DE")
-    calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", conference.title)
-    stamp = conference.updated_at.astimezone(dt.UTC)
-    address_lines = [line.strip() for line in conference.venue_address.splitlines() if line.strip()]
-    # The address usually ends with the city; name the city only when there is no address.
-    venue = ", ".join(part for part in (conference.venue_name, *(address_lines or [conference.city])) if part)
-    if items:
-        for item in items:
-            event = icalendar.Event()
-            event.add("uid", f"item-{item.pk}@{ICAL_DOMAIN}")
-            event.add("dtstamp", stamp)
-            event.add("dtstart", timezone.localtime(item.starts_at))
-            if item.ends_at:
-                event.add("dtend", timezone.localtime(item.ends_at))
-            event.add("summary", f"{item.title} ({conference.title})")
-            event.add("location", ", ".join(part for part in (item.room, venue) if part))
-            event.add("description", _item_description(item))
-            calendar.add_component(event)
-    else:
-        event = icalendar.Event()
-        event.add("uid", f"conference-{conference.pk}@{ICAL_DOMAIN}")
-        event.add("dtstamp", stamp)
-        event.add("dtstart", timezone.localtime(conference.starts_at))
-        event.add("dtend", timezone.localtime(conference.ends_at))
-        event.add("summary", conference.title)
-        event.add("location", venue)
-        event.add(
-            "description", "\n\n".join(part for part in (conference.motto, conference.description) if part)
-        )
-        calendar.add_component(event)
-    calendar.add_missing_timezones()
-    return calendar.to_ical()
-
-
-def _item_description(item):
-    lines = [item.get_kind_display()]
-    if item.members_only:
-        lines.append(_("nur für Mitglieder"))
-    if item.description:
-        lines.append(item.description)
-    for group in item.role_groups:
-        names = "; ".join(person.display_with_organisation for person in group.people)
-        lines.append(f"{group.label}: {names}")
-    phase = item.workshop_phase
-    if phase:
-        lines.append(
-            _("%(number)s. Arbeitsphase: %(title)s") % {"number": phase.number, "title": phase.title}
-        )
-        if phase.guiding_question:
-            lines.append(phase.guiding_question)
-        for workshop in phase.ordered_workshops:
-            moderators = "; ".join(m.person.display_with_organisation for m in workshop.ordered_moderators)
-            lines.append(f"– {workshop.title}" + (f" ({moderators})" if moderators else ""))
-    return "\n".join(lines)

@@ -3,4 +3,4 @@
 Django's autodiscover imports this module; importing the office modules registers them.
 """
 
-from .office import groups, registrations, workshops  # noqa: F401
+from .office import groups, programme, registrations, workshops  # noqa: F401

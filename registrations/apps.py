@@ -10,9 +10,16 @@ class RegistrationsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from . import signals  # noqa: F401 -- connects the receivers
+        from . import checks, signals  # noqa: F401 -- the deploy checks; connects the receivers
 
         post_migrate.connect(sync_roles_after_migrate, dispatch_uid="registrations.sync_roles")
+
+        # What this app adds to the programme app's pages, and keeping their cache fresh.
+        from . import programme_signals
+        from .public import conference
+
+        conference.connect()
+        programme_signals.connect()
 
 
 def sync_roles_after_migrate(sender, **kwargs):

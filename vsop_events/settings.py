@@ -8,6 +8,7 @@ DEBUG for development.
 
 import datetime as dt
 import ipaddress
+import os
 from email.utils import formataddr, parseaddr
 from pathlib import Path
 
@@ -22,6 +23,10 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+# openpyxl writes through lxml once lxml is installed (drafthorse needs it for the
+# e-invoices); the spreadsheet exports keep the standard-library writer they are tested with.
+os.environ.setdefault("OPENPYXL_LXML", "False")
 
 DEBUG = env.bool("DEBUG", default=False)
 

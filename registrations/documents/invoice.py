@@ -7,9 +7,8 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from core.pdf import render_pdf
-
 from ..models import Invoice, OutgoingMailAttachment
+from .einvoice import cii_xml, facturx_pdf
 
 
 def payment_reference(invoice):
@@ -55,11 +54,15 @@ def invoice_filename(invoice):
 
 
 def invoice_pdf(invoice):
-    """The invoice or Stornorechnung as PDF bytes (rendered from the frozen invoice data only)."""
+    """The invoice or Stornorechnung as PDF bytes (rendered from the frozen invoice data only).
+
+    A ZUGFeRD PDF/A-3b: the same invoice as CII XML (an XRechnung when it has a
+    Leitweg-ID) is embedded as factur-x.xml.
+    """
     qr = girocode(invoice)
     with translation.override("de"):
         title = invoice_title(invoice)
-    return render_pdf(
+    return facturx_pdf(
         "documents/invoice.html",
         {
             "invoice": invoice,
@@ -69,6 +72,7 @@ def invoice_pdf(invoice):
             "reference": payment_reference(invoice),
             "girocode": qr.svg_data_uri(scale=4, border=0) if qr else None,
         },
+        xml=cii_xml(invoice),
     )
 
 

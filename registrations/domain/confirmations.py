@@ -17,7 +17,7 @@ def conference_ics(conference):
     The same file for everyone: a public programme's file comes from the cache
     (programme.ical.conference_ical), so call it before taking locks.
     """
-    from programme.views import conference_ical  # TEMP until programme/ical.py lands
+    from programme.ical import conference_ical
 
     return conference_ical(conference)
 

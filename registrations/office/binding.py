@@ -22,7 +22,7 @@ from ..public.forms.binding import BindingRegistrationForm, SubstituteForm
 from ..queries.places import waiting_position
 from ..queries.programme import offered_evening_events
 from ..queries.workshops import workshop_choices
-from ..rules.billing import validate_leitweg_id
+from ..rules.leitweg import validate_leitweg_id
 from ..rules.windows import binding_window
 
 # ---------------------------------------------------------------- membership actions

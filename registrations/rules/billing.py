@@ -1,14 +1,10 @@
-"""Who gets the invoice and what the billing address must contain; the Leitweg-ID's format.
+"""Who gets the invoice and what the billing address must contain (the Leitweg-ID: rules/leitweg.py).
 
 The binding form shows these errors next to the fields (`billing_errors`); the
 service refuses incomplete data with the same rule (`check_billing`).
 """
 
-import re
-
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from core.exceptions import RegistrationError
 
@@ -78,38 +74,3 @@ def check_billing(values):
         raise RegistrationError(_("Bitte geben Sie an, an wen die Rechnung gehen soll."))
     if any(not values.get(name) for name in required_billing_fields(recipient)):
         raise RegistrationError(_("Bitte geben Sie die vollständige Rechnungsanschrift an."))
-
-
-_LEITWEG_RE = re.compile(r"^(?P<coarse>\d{2,12})(?:-(?P<fine>[A-Z0-9]{1,30}))?-(?P<check>\d{2})$")
-
-
-def leitweg_check_digits_valid(value):
-    """ISO 7064 Mod 97-10 over the Leitweg-ID without hyphens, letters as 10…35 (as for an IBAN).
-
-    Verified against the examples 04011000-1234512345-06 and 991-33333TEST-33.
-    """
-    digits = "".join(str(int(char, 36)) for char in value.replace("-", ""))
-    return int(digits) % 97 == 1
-
-
-def validate_leitweg_id(value):
-    """Leitweg-ID (XRechnung): Grobadressierung (2–12 digits), optional Feinadressierung
-    (up to 30 letters or digits), two check digits, separated by hyphens."""
-    value = value.upper()
-    match = _LEITWEG_RE.match(value)
-    if not match:
-        raise ValidationError(
-            gettext_lazy(
-                "Die Leitweg-ID hat das Format Grobadressierung-Feinadressierung-Prüfziffer, "
-                "z. B. 04011000-1234512345-06 (2 bis 12 Ziffern, optional bis zu 30 Buchstaben oder "
-                "Ziffern, 2 Ziffern)."
-            ),
-            code="leitweg_format",
-        )
-    if not leitweg_check_digits_valid(value):
-        raise ValidationError(
-            gettext_lazy(
-                "Die Prüfziffer der Leitweg-ID stimmt nicht. Bitte vergleichen Sie sie mit der Angabe Ihrer Rechnungsstelle."
-            ),
-            code="leitweg_check",
-        )

@@ -10,7 +10,8 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import translation
 
-from programme import selectors, views
+from programme import ical as programme_ical
+from programme import selectors
 from programme.models import Conference
 from registrations.domain import confirmations, lifecycle
 from registrations.models import OutgoingMailAttachment
@@ -49,13 +50,13 @@ def test_the_second_request_takes_the_file_from_the_cache(monkeypatch, django_as
     conference = ConferenceFactory()
     AppearanceFactory(item=ProgrammeItemFactory(conference=conference, title="Eröffnung"))
     conference = fresh(conference)
-    first = views.conference_ical(conference)
-    assert first == views.conference_calendar(conference, selectors.programme_items(conference))
+    first = programme_ical.conference_ical(conference)
+    assert first == programme_ical.conference_calendar(conference, selectors.programme_items(conference))
     assert "Eröffnung" in summaries(first)[0]
 
-    monkeypatch.setattr(views, "conference_calendar", fail_to_build)
+    monkeypatch.setattr(programme_ical, "conference_calendar", fail_to_build)
     with django_assert_num_queries(0):
-        assert views.conference_ical(conference) == first
+        assert programme_ical.conference_ical(conference) == first
 
 
 def test_the_public_download_uses_the_same_cache(client, monkeypatch, django_assert_num_queries):
@@ -63,9 +64,9 @@ def test_the_public_download_uses_the_same_cache(client, monkeypatch, django_ass
     ProgrammeItemFactory(conference=conference, title="Eröffnung")
     url = reverse("programme:programme_ical", kwargs={"slug": conference.slug})
     first = client.get(url).content
-    assert first == views.conference_ical(fresh(conference))
+    assert first == programme_ical.conference_ical(fresh(conference))
 
-    monkeypatch.setattr(views, "conference_calendar", fail_to_build)
+    monkeypatch.setattr(programme_ical, "conference_calendar", fail_to_build)
     with django_assert_num_queries(1):  # the conference
         assert client.get(url).content == first
 
@@ -73,12 +74,12 @@ def test_the_public_download_uses_the_same_cache(client, monkeypatch, django_ass
 def test_a_changed_programme_item_shows_at_once():
     conference = ConferenceFactory()
     item = ProgrammeItemFactory(conference=conference, title="Alter Titel")
-    assert "Alter Titel" in summaries(views.conference_ical(fresh(conference)))[0]
+    assert "Alter Titel" in summaries(programme_ical.conference_ical(fresh(conference)))[0]
 
     item.title = "Neuer Titel"
     item.save()
 
-    ical = views.conference_ical(fresh(conference))
+    ical = programme_ical.conference_ical(fresh(conference))
     assert "Neuer Titel" in summaries(ical)[0]
     assert "Alter Titel" not in ical.decode()
 
@@ -90,28 +91,30 @@ def test_a_new_item_a_renamed_speaker_and_a_new_moderator_show_at_once():
     phase = WorkshopPhaseFactory(conference=conference)
     ProgrammeItemFactory(conference=conference, workshop_phase=phase, kind="workshop_phase")
     workshop = WorkshopFactory(phase=phase, title="Workshop Quartier")
-    assert "Erika Muster" in descriptions(views.conference_ical(fresh(conference)))
+    assert "Erika Muster" in descriptions(programme_ical.conference_ical(fresh(conference)))
 
     person.last_name = "Beispiel"
     person.save()
-    assert "Erika Beispiel" in descriptions(views.conference_ical(fresh(conference)))
+    assert "Erika Beispiel" in descriptions(programme_ical.conference_ical(fresh(conference)))
 
     WorkshopModeratorFactory(workshop=workshop, person=PersonFactory(first_name="Moritz", last_name="Mod"))
-    assert "Moritz Mod" in descriptions(views.conference_ical(fresh(conference)))
+    assert "Moritz Mod" in descriptions(programme_ical.conference_ical(fresh(conference)))
 
     ProgrammeItemFactory(conference=conference, title="Nachgetragen")
-    assert any("Nachgetragen" in summary for summary in summaries(views.conference_ical(fresh(conference))))
+    assert any(
+        "Nachgetragen" in summary for summary in summaries(programme_ical.conference_ical(fresh(conference)))
+    )
 
 
 def test_a_renamed_conference_shows_at_once():
     conference = ConferenceFactory(title="Jahrestagung Alt")
     ProgrammeItemFactory(conference=conference)
-    assert "Jahrestagung Alt" in views.conference_ical(fresh(conference)).decode()
+    assert "Jahrestagung Alt" in programme_ical.conference_ical(fresh(conference)).decode()
 
     conference.title = "Jahrestagung Neu"
     conference.save()
 
-    ical = views.conference_ical(fresh(conference)).decode()
+    ical = programme_ical.conference_ical(fresh(conference)).decode()
     assert "Jahrestagung Neu" in ical
     assert "Jahrestagung Alt" not in ical
 
@@ -121,11 +124,11 @@ def test_german_and_english_are_cached_separately():
     ProgrammeItemFactory(conference=conference, kind="talk", members_only=True)
     conference = fresh(conference)
     with translation.override("de"):
-        german = views.conference_ical(conference)
+        german = programme_ical.conference_ical(conference)
     with translation.override("en"):
-        english = views.conference_ical(conference)
+        english = programme_ical.conference_ical(conference)
     with translation.override("de"):
-        assert views.conference_ical(conference) == german
+        assert programme_ical.conference_ical(conference) == german
     assert "nur für Mitglieder" in descriptions(german)
     assert "nur für Mitglieder" not in descriptions(english)
     assert german != english
@@ -137,7 +140,7 @@ def test_an_unpublished_programme_is_never_stored(monkeypatch):
     stored = []
     monkeypatch.setattr(cache, "set", lambda *args, **kwargs: stored.append(args))
 
-    ical = views.conference_ical(fresh(conference))
+    ical = programme_ical.conference_ical(fresh(conference))
 
     assert stored == []
     assert summaries(ical) == [conference.title]  # one event for the whole conference
@@ -149,7 +152,7 @@ def test_a_draft_conference_is_built_afresh_with_its_programme(monkeypatch):
     stored = []
     monkeypatch.setattr(cache, "set", lambda *args, **kwargs: stored.append(args))
 
-    assert "Entwurf" in summaries(views.conference_ical(fresh(conference)))[0]
+    assert "Entwurf" in summaries(programme_ical.conference_ical(fresh(conference)))[0]
     assert stored == []
 
 

@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
@@ -93,7 +94,7 @@ def test_two_processes_share_one_post_limit(redis_cache):
             "DEBUG": "1",
             "DJANGO_SETTINGS_MODULE": "vsop_events.settings",
             "CACHE_URL": REDIS_URL,
-            "CACHE_KEY_PREFIX": "test-shared",
+            "CACHE_KEY_PREFIX": f"test-shared-{uuid.uuid4().hex}",  # agents may share this Redis
             "RATE_LIMIT_POSTS": "20",
         }
     )

@@ -10,7 +10,7 @@ from django.utils import timezone
 from registrations.domain import confirmations, lifecycle
 from registrations.domain.lifecycle import register_binding
 from registrations.models import Invoice, OutgoingMail, Registration
-from registrations.rules.billing import leitweg_check_digits_valid, validate_leitweg_id
+from registrations.rules.leitweg import leitweg_check_digits_valid, validate_leitweg_id
 from tests.factories import (
     ConferenceFactory,
     ProgrammeItemFactory,

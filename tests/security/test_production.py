@@ -19,7 +19,9 @@ def test_check_deploy_passes_with_debug_off_and_a_real_secret():
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "DEBUG", "SECRET_KEY", "SECURE_", "SESSION_", "CSRF_"))
+        if not key.startswith(
+            ("DJANGO_", "DEBUG", "SECRET_KEY", "SECURE_", "SESSION_", "CSRF_", "ASSOCIATION_")
+        )
     }
     env.update(
         {
@@ -29,6 +31,12 @@ def test_check_deploy_passes_with_debug_off_and_a_real_secret():
             "TRUSTED_PROXIES": "172.16.0.0/12",
             "CACHE_URL": "redis://redis:6379/1",
             "DJANGO_SETTINGS_MODULE": "vsop_events.settings",
+            # the invoice data that registrations/checks.py requires in production (as .ci/run)
+            "ASSOCIATION_TAX_NUMBER": "151/123/45678",
+            "ASSOCIATION_PHONE": "+49 361 1234560",
+            "ASSOCIATION_REGISTER": "Amtsgericht Erfurt VR 1234",
+            "ASSOCIATION_IBAN": "DE89370400440532013000",
+            "ASSOCIATION_BIC": "COBADEFFXXX",
         }
     )
     result = subprocess.run(

@@ -117,6 +117,7 @@ def _deploy_check(**extra):
                 "TRUSTED_",
                 "CACHE_",
                 "BEHIND_",
+                "ASSOCIATION_",
             )
         )
     }
@@ -126,6 +127,12 @@ def _deploy_check(**extra):
             "SECRET_KEY": "ci-only-5c7Jq8yZr2Lw0Vb9Xn4Tm6Pd1Gs3Hk7Fa8Ue0Io2Yq",
             "ALLOWED_HOSTS": "tagung.example.org",
             "DJANGO_SETTINGS_MODULE": "vsop_events.settings",
+            # the invoice data that registrations/checks.py requires in production (as .ci/run)
+            "ASSOCIATION_TAX_NUMBER": "151/123/45678",
+            "ASSOCIATION_PHONE": "+49 361 1234560",
+            "ASSOCIATION_REGISTER": "Amtsgericht Erfurt VR 1234",
+            "ASSOCIATION_IBAN": "DE89370400440532013000",
+            "ASSOCIATION_BIC": "COBADEFFXXX",
             **extra,
         }
     )

@@ -10,7 +10,6 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from core.forms.cached import RenderedHTML, with_cached_fields
 from core.forms.text import CleanTextMixin
@@ -18,25 +17,13 @@ from core.forms.validators import validate_person_name
 
 from ...models import Registration
 from ...rules import fees
-from ...rules.billing import BINDING_FIELDS, billing_errors, cleared_employer_fields, validate_leitweg_id
+from ...rules.billing import BINDING_FIELDS, billing_errors, cleared_employer_fields
 from ...rules.evening_events import members_only_refusal
+from ...rules.leitweg import normalise_leitweg_id, validate_leitweg_id
 from .personal import PersonalDataForm
+from .workshops import RadioSelectWithDisabled, compact_workshop_label
 
 _POSTCODE_RE = re.compile(r"^\d{5}$|^[A-Z]{1,2}-?\d{4,5}$|^\d{4}$")
-
-
-class WorkshopChoiceWidget(forms.RadioSelect):
-    """Radio buttons where full workshops are shown but cannot be chosen."""
-
-    def __init__(self, *args, disabled_values=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.disabled_values = {str(value) for value in disabled_values}
-
-    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
-        option = super().create_option(name, value, label, selected, index, subindex, attrs)
-        if str(value) in self.disabled_values:
-            option["attrs"]["disabled"] = True
-        return option
 
 
 class EveningEventsWidget(forms.CheckboxSelectMultiple):
@@ -222,26 +209,16 @@ class BindingRegistrationForm(PersonalDataForm):
         name = f"workshop_{phase.pk}"
         options, full = [], []
         for fill in choice.workshops:
-            workshop = fill.workshop
-            label = workshop.title
-            if fill.moderator_names:
-                label += f" ({fill.moderator_names})"
             if fill.is_full:
-                label += " – " + str(_("ausgebucht"))
-                full.append(workshop.pk)
-            elif fill.seats_left is not None and fill.seats_left <= 5:
-                left = fill.seats_left
-                label += " – " + ngettext("noch %(count)s Platz frei", "noch %(count)s Plätze frei", left) % {
-                    "count": left
-                }
-            options.append((workshop.pk, label))
+                full.append(fill.workshop.pk)
+            options.append((fill.workshop.pk, compact_workshop_label(fill)))
         selectable = len(options) - len(full)
         self.fields[name] = forms.TypedChoiceField(
             label=str(phase),
             choices=options,
             coerce=int,
             required=selectable > 0,
-            widget=WorkshopChoiceWidget(disabled_values=full),
+            widget=RadioSelectWithDisabled(disabled_values=full),
             help_text=phase.guiding_question or "",
             error_messages={
                 "required": _("Bitte wählen Sie einen Workshop."),
@@ -317,7 +294,7 @@ class BindingRegistrationForm(PersonalDataForm):
         return bool(self.data.get("website"))
 
     def clean_leitweg_id(self):
-        return (self.cleaned_data.get("leitweg_id") or "").strip().upper()
+        return normalise_leitweg_id(self.cleaned_data.get("leitweg_id") or "")
 
     def clean_billing_postcode(self):
         value = (self.cleaned_data.get("billing_postcode") or "").strip().upper()

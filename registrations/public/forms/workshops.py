@@ -29,7 +29,23 @@ class RadioSelectWithDisabled(forms.RadioSelect):
         return option
 
 
+def compact_workshop_label(fill):
+    """The workshop in the binding form's list: title, moderators, full or the last few seats."""
+    label = fill.workshop.title
+    if fill.moderator_names:
+        label += f" ({fill.moderator_names})"
+    if fill.is_full:
+        label += " – " + str(_("ausgebucht"))
+    elif fill.seats_left is not None and fill.seats_left <= 5:
+        left = fill.seats_left
+        label += " – " + ngettext("noch %(count)s Platz frei", "noch %(count)s Plätze frei", left) % {
+            "count": left
+        }
+    return label
+
+
 def workshop_label(fill, *, sits_here=False):
+    """The workshop on the personal workshops page: with room, moderation, the person's seat and seats left."""
     parts = [fill.workshop.title]
     if fill.workshop.room:
         parts.append(fill.workshop.room)
