@@ -26,7 +26,11 @@ def sync_roles_after_migrate(sender, **kwargs):
     """Re-apply the staff roles once per migrate, after the last app got its permissions."""
     from django.apps import apps
 
-    if sender.label != list(apps.get_app_configs())[-1].label:
+    # migrate sends post_migrate only for apps with a models module; the last of those
+    # comes after every app got its permissions (an app without models, like the
+    # scheduler's, never sends it, so comparing with the last installed app never matched).
+    with_models = [config for config in apps.get_app_configs() if config.models_module is not None]
+    if sender.label != with_models[-1].label:
         return
     from .office.roles import sync_roles
 

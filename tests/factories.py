@@ -302,6 +302,16 @@ class PaymentFactory(factory.django.DjangoModelFactory):
     received_on = factory.LazyFunction(timezone.localdate)
 
 
+class AttendanceFactory(factory.django.DjangoModelFactory):
+    """A recorded check-in, created directly (reading tests); by default on the conference's first day."""
+
+    class Meta:
+        model = "registrations.Attendance"
+
+    registration = factory.SubFactory(RegistrationFactory)
+    day = factory.LazyAttribute(lambda o: timezone.localtime(o.registration.conference.starts_at).date())
+
+
 class UserFactory(factory.django.DjangoModelFactory):
     """An account without staff rights (a visitor who logged in, a user named in the history)."""
 

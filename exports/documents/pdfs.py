@@ -5,10 +5,13 @@ templates/documents/base.html (page numbers, print date, table headers
 repeated on every page); badges are their own page layout.
 """
 
+import segno
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import pdf
 from core.pdf import render_pdf
+from registrations.rules.attendance import days_text, qr_payload
 
 from ..queries import lists
 
@@ -127,16 +130,32 @@ def consent_list_pdf(table):
     )
 
 
+def _checked_in_at(registration, day):
+    """'09:12' when the person was checked in on `day` (needs ATTENDANCE prefetched), else ''."""
+    for attendance in registration.attendances.all():
+        if attendance.day == day:
+            return timezone.localtime(attendance.recorded_at).strftime("%H:%M")
+    return ""
+
+
+def sign_in_rows(table, day):
+    """(name, organisation, checked in at) per person for the sheet of one day.
+
+    The sheet and the check-in agree: whoever was scanned that day is marked with
+    the time, the others sign by hand.
+    """
+    name = lists.STATIC_KEYS["name"].get
+    return [(name(r), r.organisation, _checked_in_at(r, day)) for r in table.registrations]
+
+
 def sign_in_sheets_pdf(table, *, days=None):
     """One sign-in sheet (Unterschriftenliste) per conference day, with a signature column."""
     days = days or lists.conference_days(table.conference)
-    name = lists.STATIC_KEYS["name"].get
-    parts = pdf.chunks([(name(r), r.organisation) for r in table.registrations])
-    chunked = len(days) * len(parts) > 1
+    chunked = len(days) * len(pdf.chunks(table.registrations)) > 1
     rendered = []
     for day in days:
         offset = 0
-        for part in parts:
+        for part in pdf.chunks(sign_in_rows(table, day)):
             context = {"conference": table.conference, "day": day, "people": part}
             context |= {"row_offset": offset, "first_chunk": offset == 0, "chunked": chunked}
             rendered.append(render_pdf("documents/lists/sign_in.html", context))
@@ -159,6 +178,11 @@ def _cut_marks():
     return [{"kind": k, "left": f"{x:.1f}", "top": f"{y:.1f}"} for k, x, y in marks]
 
 
+def badge_qr(registration):
+    """The badge's check-in QR code as an SVG data URI (segno; WeasyPrint draws it as vector)."""
+    return segno.make(qr_payload(registration), error="m").svg_data_uri(border=1)
+
+
 def badge_sheets(registrations):
     """Badges laid out in sheets: each card knows its position on the page in mm."""
     per_sheet = BADGE_COLUMNS * BADGE_ROWS
@@ -177,6 +201,7 @@ def badge_sheets(registrations):
                     "name_size": "long" if len(name) > 24 else ("medium" if len(name) > 17 else "short"),
                     "organisation": r.organisation,
                     "assignments": lists.assignments(r),
+                    "qr": badge_qr(r),
                 }
             )
         sheets.append(cards)
@@ -210,15 +235,22 @@ def badges_pdf(table):
 
 
 def certificates_pdf(table):
-    """Certificates of attendance (Teilnahmebescheinigungen), one page per participant."""
+    """Certificates of attendance (Teilnahmebescheinigungen), one page per person who was there.
+
+    Only people checked in on at least one day get one, and it names those days
+    (registrations.rules.attendance.certificate_days); needs ATTENDANCE prefetched.
+    """
     people = [
         {
             "registration": r,
             "name": r.full_name,
             "salutation": r.get_salutation_display() if r.salutation in ("frau", "herr") else "",
             "assignments": lists.assignments(r),
+            "days": days_text(days),
+            "day_count": len(days),
         }
         for r in table.registrations
+        if (days := lists.attended_days(r))
     ]
     # A certificate stands alone: no "Seite n von N" across the batch.
     rendered = [

@@ -71,6 +71,9 @@ def normalise_params(kind, params):
         # Only people holding a place who agreed to be on the list; no other filter applies.
         filters = {"status": [Registration.Status.HOLDS_PLACE], "list_consent": True}
         columns = [*lists.CONSENT_COLUMNS, *(["city"] if options.get("with_city") else [])]
+    if kind == ExportKind.CERTIFICATES:
+        # A certificate of attendance only for whoever was checked in (Check-in vor Ort).
+        filters["attended"] = True
     return {"columns": columns, "filters": filters, "options": options}
 
 
@@ -112,8 +115,17 @@ def export_file(*, conference, kind, format, params=None, progress=_noop):
         raise ExportError(_("Diese Liste gibt es nur als PDF."))
     params = normalise_params(kind, params)
     needs = {lists.BOOKINGS, lists.GROUPS} if kind in (ExportKind.BADGES, ExportKind.CERTIFICATES) else set()
+    if kind in (ExportKind.SIGN_IN, ExportKind.CERTIFICATES):
+        needs.add(lists.ATTENDANCE)
     table = lists.participant_table(conference, params["columns"], params["filters"], needs=needs)
     progress(1, 3)
+    if kind == ExportKind.CERTIFICATES and not table.registrations:
+        raise ExportError(
+            _(
+                "Für diese Auswahl ist keine Anwesenheit erfasst. Teilnahmebescheinigungen gibt es nur "
+                "für Personen, die beim Check-in vor Ort erfasst wurden."
+            )
+        )
     if format == ExportFormat.XLSX:
         content = spreadsheets.table_to_xlsx(table, title=FILE_PREFIXES[kind])
     elif format == ExportFormat.CSV:

@@ -9,6 +9,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from ..domain.dispatch import start_export
+from ..domain.files import ExportError
 from ..models import ExportFormat, ExportKind
 from ..rules import can_export
 from .responses import respond_with_export
@@ -30,7 +31,13 @@ def _export(modeladmin, request, queryset, kind, format):
     conference = Conference.objects.get(pk=conferences.pop())
     # The office picked these people by hand: no status filter, whatever they are.
     params = {"filters": {"ids": [pk for pk, _conference in selected]}}
-    result = start_export(conference=conference, kind=kind, format=format, params=params, user=request.user)
+    try:
+        result = start_export(
+            conference=conference, kind=kind, format=format, params=params, user=request.user
+        )
+    except ExportError as error:
+        modeladmin.message_user(request, str(error), messages.WARNING)
+        return None
     return respond_with_export(request, result)
 
 

@@ -21,7 +21,8 @@ from django.utils.translation import gettext_lazy
 
 from core.formatting import euro
 from programme.models import WorkshopPhase
-from registrations.models import GroupMembership, Registration, WorkshopBooking
+from registrations.models import Attendance, GroupMembership, Registration, WorkshopBooking
+from registrations.rules import attendance as attendance_rules
 
 TEXT = "text"
 DATE = "date"
@@ -32,6 +33,7 @@ BOOL = "bool"
 BOOKINGS = "bookings"
 GROUPS = "groups"
 EVENING = "evening"
+ATTENDANCE = "attendance"
 
 
 @dataclass(frozen=True)
@@ -176,6 +178,8 @@ def filter_registrations(queryset, filters):
         queryset = queryset.filter(list_consent=True)
     if ids := filters.get("ids"):
         queryset = queryset.filter(pk__in=ids)
+    if filters.get("attended"):
+        queryset = queryset.filter(pk__in=Attendance.objects.values("registration_id"))
     return queryset
 
 
@@ -200,6 +204,10 @@ def registrations_queryset(conference, filters, needs=frozenset()):
         )
     if EVENING in needs:
         queryset = queryset.prefetch_related("evening_events")
+    if ATTENDANCE in needs:
+        queryset = queryset.prefetch_related(
+            Prefetch("attendances", queryset=Attendance.objects.order_by("day"))
+        )
     return queryset
 
 
@@ -261,10 +269,13 @@ def display(value, kind=TEXT):
 
 
 def conference_days(conference):
-    """The calendar days of a conference in Europe/Berlin."""
-    first = timezone.localtime(conference.starts_at).date()
-    last = timezone.localtime(conference.ends_at).date()
-    return [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+    """The calendar days of a conference in Europe/Berlin (the check-in rule's days)."""
+    return attendance_rules.conference_days(conference)
+
+
+def attended_days(registration):
+    """The days `registration` was checked in; needs ATTENDANCE prefetched."""
+    return attendance_rules.certificate_days(registration.attendances.all())
 
 
 def assignments(registration):

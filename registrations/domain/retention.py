@@ -34,6 +34,7 @@ from ..models import (
     OutgoingMailAttachment,
     Payment,
     Registration,
+    new_checkin_token,
     new_token,
 )
 
@@ -209,6 +210,7 @@ def anonymise_registration(*, registration, now=None, force=False):
             setattr(registration, name, "")
         registration.list_consent = False
         registration.token = new_token()  # the old personal link stops working
+        registration.checkin_token = new_checkin_token()
         registration.anonymised_at = now
         registration.save()
         delete_conference_exports(conference_id=registration.conference_id)

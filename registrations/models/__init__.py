@@ -1,15 +1,17 @@
 """The registrations app's data, one module per concern; everything is importable from here."""
 
+from .attendance import Attendance
 from .consent import ConsentText
 from .groups import DiscussionGroup, GroupAssignment, GroupMembership
 from .invoices import Invoice, InvoiceSequence
 from .members import Member
 from .outbox import OutgoingMail, OutgoingMailAttachment
 from .payments import Payment
-from .registration import Registration, RegistrationQuerySet, new_token
+from .registration import Registration, RegistrationQuerySet, new_checkin_token, new_token
 from .workshops import WorkshopBooking
 
 __all__ = [
+    "Attendance",
     "ConsentText",
     "DiscussionGroup",
     "GroupAssignment",
@@ -23,5 +25,6 @@ __all__ = [
     "Registration",
     "RegistrationQuerySet",
     "WorkshopBooking",
+    "new_checkin_token",
     "new_token",
 ]

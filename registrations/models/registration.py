@@ -27,6 +27,15 @@ def new_token():
     return secrets.token_urlsafe(32)
 
 
+def new_checkin_token():
+    """The secret printed as a QR code on the badge: 128 random bits, URL-safe.
+
+    A token of its own, never the personal link's: a badge lies on tables and is
+    photographed, and whoever reads it may only be checked in, not edit the registration.
+    """
+    return secrets.token_urlsafe(16)
+
+
 class RegistrationQuerySet(models.QuerySet):
     def active(self):
         return self.exclude(status=Registration.Status.CANCELLED)
@@ -95,6 +104,14 @@ class Registration(models.Model):
     source = models.CharField(_("Eingang"), max_length=20, choices=Source.choices, default=Source.WEB)
     token = models.CharField(
         _("Geheimnis des persönlichen Links"), max_length=64, unique=True, default=new_token, editable=False
+    )
+
+    checkin_token = models.CharField(
+        _("Check-in-Code des Namensschilds"),
+        max_length=32,
+        unique=True,
+        default=new_checkin_token,
+        editable=False,
     )
 
     salutation = models.CharField(
@@ -200,8 +217,8 @@ class Registration(models.Model):
     anonymised_at = models.DateTimeField(_("anonymisiert am"), null=True, blank=True)
 
     objects = RegistrationQuerySet.as_manager()
-    # Audit trail (who changed what, when). The token stays out of it.
-    history = HistoricalRecords(excluded_fields=["token"])
+    # Audit trail (who changed what, when). The secrets stay out of it.
+    history = HistoricalRecords(excluded_fields=["token", "checkin_token"])
 
     class Meta:
         verbose_name = _("Anmeldung")

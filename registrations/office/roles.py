@@ -1,4 +1,4 @@
-"""Staff roles: the permission groups "Geschäftsstelle" (the office) and "Organisation".
+"""Staff roles: the permission groups "Geschäftsstelle" (the office), "Organisation" and "Check-in".
 
 A role is a rule over permissions, not a frozen list, so models that arrive
 later (invoices, export layouts, …) join the role when `sync_roles` runs
@@ -13,6 +13,9 @@ from django.apps import apps as global_apps
 
 OFFICE = "Geschäftsstelle"
 ORGANISATION = "Organisation"
+# Helpers at the desk on site: they scan badges and record attendance, nothing else.
+# An organiser who also checks people in gets both groups.
+CHECKIN = "Check-in"
 
 # Everything in these apps belongs to the conference work of the office.
 CONFERENCE_APPS = ("registrations", "programme", "exports")
@@ -33,6 +36,12 @@ ORGANISATION_EXTRA = {
 }
 
 
+CHECKIN_PERMISSIONS = {
+    ("registrations", "record_attendance"),
+    ("registrations", "view_attendance"),
+}
+
+
 def _is_office_permission(app_label, codename):
     return app_label in CONFERENCE_APPS or (app_label, codename) in OFFICE_EXTRA
 
@@ -43,7 +52,15 @@ def _is_organisation_permission(app_label, codename):
     return app_label in CONFERENCE_APPS and codename.startswith("view_")
 
 
-ROLES = {OFFICE: _is_office_permission, ORGANISATION: _is_organisation_permission}
+def _is_checkin_permission(app_label, codename):
+    return (app_label, codename) in CHECKIN_PERMISSIONS
+
+
+ROLES = {
+    OFFICE: _is_office_permission,
+    ORGANISATION: _is_organisation_permission,
+    CHECKIN: _is_checkin_permission,
+}
 
 
 def role_permissions(role, *, apps=global_apps):

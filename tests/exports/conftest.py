@@ -5,6 +5,7 @@ import pytest
 
 from programme.models import WorkshopPhase
 from tests.factories import (
+    AttendanceFactory,
     ConferenceFactory,
     DiscussionGroupFactory,
     GroupMembershipFactory,
@@ -24,7 +25,10 @@ def conference():
 
 @pytest.fixture
 def populate(conference):
-    """Fill a conference with n participants: a workshop phase, a group phase and an evening event."""
+    """Fill a conference with n participants: a workshop phase, a group phase and an evening event.
+
+    Everyone was checked in on the first day (certificates go only to who attended).
+    """
     phase = WorkshopPhaseFactory(conference=conference, number=1, title="Sozialplanung heute")
     workshops = [WorkshopFactory(phase=phase, title=f"Workshop {c}", seat_limit=None) for c in "ABC"]
     group_phase = WorkshopPhaseFactory(
@@ -50,6 +54,7 @@ def populate(conference):
             WorkshopBookingFactory(registration=registration, workshop=workshops[i % 3], phase=phase)
             GroupMembershipFactory(registration=registration, group=groups[i % 2], phase=group_phase)
             registration.evening_events.add(evening)
+            AttendanceFactory(registration=registration)
             people.append(registration)
         return people
 

@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from tests.factories import RegistrationFactory, StaffFactory
+from tests.factories import AttendanceFactory, RegistrationFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +27,7 @@ def test_selected_registrations_export_as_a_pdf_list(client, conference, populat
 
 def test_selected_waiting_person_gets_a_certificate_named_after_them(client, conference, office_superuser):
     person = RegistrationFactory(conference=conference, first_name="Ida", last_name="Ost")
+    AttendanceFactory(registration=person)
     client.force_login(office_superuser)
 
     response = _act(client, "export_certificates", [person])

@@ -5,7 +5,7 @@ from registrations.office.roles import sync_roles
 
 class Command(BaseCommand):
     help = (
-        "Creates the staff groups 'Geschäftsstelle' and 'Organisation' and gives them the permissions "
+        "Creates the staff groups 'Geschäftsstelle', 'Organisation' and 'Check-in' and gives them the permissions "
         "of their role (registrations/roles.py). Safe to run any time; migrate runs it too."
     )
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registrations', '0005_general_consent_text_version'),
+        ('registrations', '0006_checkin'),
     ]
 
     operations = [
