@@ -66,10 +66,10 @@ demo: migrate
 
 run: demo
 	@echo "VSOP Events: http://$(HOST):$(PORT)/  (Geschäftsstelle/office: http://$(HOST):$(PORT)/admin/)"
-	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+	DEBUG=1 SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} $(PY) manage.py runserver $(HOST):$(PORT)
 
 worker: $(STAMP)
-	DEBUG=1 $(PY) manage.py db_worker
+	DEBUG=1 SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} $(PY) manage.py db_worker
 
 test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -52,3 +52,26 @@ def time_range(start, end):
     if not end:
         return text
     return f"{text} {EN_DASH} {date_format(_local(end), 'H:i')}"
+
+
+# Word parts after which a long German compound may break ("Mitglieder|versammlung").
+_BREAK_BEFORE = ("versammlung", "veranstaltung", "fassung", "phase", "gruppe")
+SOFT_HYPHEN = "\u00ad"
+
+
+def soft_hyphens(text):
+    """Long German compounds with a soft hyphen before their last part, so a narrow column breaks
+    them where a reader expects ("Mitglieder-versammlung"), never "Mitgliederversammlu-ng".
+
+    Chromium on Linux has no German hyphenation data, so CSS `hyphens: auto` alone does not help.
+    """
+    words = []
+    for word in str(text).split(" "):
+        lowered = word.lower()
+        for part in _BREAK_BEFORE:
+            position = lowered.rfind(part)
+            if position >= 4:
+                word = word[:position] + SOFT_HYPHEN + word[position:]
+                break
+        words.append(word)
+    return " ".join(words)

@@ -20,12 +20,15 @@ from django.utils import timezone, translation
 CHUNK_ROWS = 350
 
 
-def render_pdf(template, context):
-    """Render a document template to PDF bytes, in German, with the association's letterhead."""
+def render_pdf(template, context, *, language="de"):
+    """Render a document template to PDF bytes with the association's letterhead.
+
+    German unless a participant's own document asks for their language.
+    """
     from weasyprint import HTML  # imported late: loading Pango costs time at start-up
 
     context = {"association": settings.ASSOCIATION, "printed_at": timezone.localtime(), **context}
-    with translation.override("de"):
+    with translation.override(language):
         html = render_to_string(template, context)
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
 

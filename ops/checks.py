@@ -35,3 +35,32 @@ def cache_shared_by_all_processes(app_configs, **kwargs):
             id="ops.W002",
         )
     ]
+
+
+# The demo's association values (settings.py defaults, .env.example): they feed the Impressum,
+# the privacy notice, invoices and every mail's footer, so a site must not go live with them.
+DEMO_ASSOCIATION = {"street": "Musterstraße 1", "postcode": "12345", "city": "Musterstadt"}
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def association_details_for_the_legal_texts(app_configs, **kwargs):
+    if settings.DEBUG:
+        return []
+    association = settings.ASSOCIATION
+    missing = [
+        f"ASSOCIATION_{key.upper()}"
+        for key in ("street", "postcode", "city", "email", "register")
+        if not association.get(key) or association.get(key) == DEMO_ASSOCIATION.get(key)
+    ]
+    if not missing:
+        return []
+    return [
+        checks.Warning(
+            "The association's address, register entry or contact is missing or still the demo's: "
+            + ", ".join(missing)
+            + ". The Impressum, the privacy notice, invoices and mails show these values.",
+            hint="Set them in the environment (.env.example), then finish the pages Datenschutz and "
+            "Impressum in the admin; the dashboard lists the placeholders left in them.",
+            id="ops.W003",
+        )
+    ]

@@ -32,29 +32,40 @@ def conference_ical(conference):
     return ical
 
 
+def calendar_items(conference):
+    """The items every calendar of the conference is built from (the participants' own ones too):
+    a public programme's are cached like its file, so building a calendar before a lock costs no query."""
+    if not conference.programme_published:
+        return []
+    if not is_public_programme(conference):
+        return selectors.programme_items(conference)
+    key = cache_key("programme-ical-items", conference)
+    items = cache.get(key)
+    if items is None:
+        items = selectors.programme_items(conference)
+        cache.set(key, items, PROGRAMME_CACHE_SECONDS)
+    return items
+
+
 def conference_calendar(conference, items):
     """The conference as an iCalendar file: one VEVENT per programme item, or one for the whole
     conference when there are no items to publish. UIDs stay stable so calendars update in place."""
-    calendar = icalendar.Calendar()
-    calendar.add("prodid", f"-//{settings.ASSOCIATION['short_name']}//VSOP Events//DE")
-    calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", conference.title)
-    stamp = conference.updated_at.astimezone(dt.UTC)
-    address_lines = [line.strip() for line in conference.venue_address.splitlines() if line.strip()]
-    # The address usually ends with the city; name the city only when there is no address.
-    venue = ", ".join(part for part in (conference.venue_name, *(address_lines or [conference.city])) if part)
+    calendar = new_calendar(conference.title)
+    stamp = calendar_stamp(conference)
+    venue = conference_venue(conference)
     if items:
         for item in items:
-            event = icalendar.Event()
-            event.add("uid", f"item-{item.pk}@{ICAL_DOMAIN}")
-            event.add("dtstamp", stamp)
-            event.add("dtstart", timezone.localtime(item.starts_at))
-            if item.ends_at:
-                event.add("dtend", timezone.localtime(item.ends_at))
-            event.add("summary", f"{item.title} ({conference.title})")
-            event.add("location", ", ".join(part for part in (item.room, venue) if part))
-            event.add("description", _item_description(item))
-            calendar.add_component(event)
+            calendar.add_component(
+                programme_event(
+                    item,
+                    uid=f"item-{item.pk}@{ICAL_DOMAIN}",
+                    stamp=stamp,
+                    summary=f"{item.title} ({conference.title})",
+                    location=", ".join(part for part in (item.room, venue) if part),
+                    ends_at=item.ends_at,
+                    description=item_description(item),
+                )
+            )
     else:
         event = icalendar.Event()
         event.add("uid", f"conference-{conference.pk}@{ICAL_DOMAIN}")
@@ -67,11 +78,62 @@ def conference_calendar(conference, items):
             "description", "\n\n".join(part for part in (conference.motto, conference.description) if part)
         )
         calendar.add_component(event)
+    return calendar_bytes(calendar)
+
+
+# The pieces below build other calendars from programme items (the participant's own calendar
+# in registrations/documents/calendar.py), so every calendar of a conference looks alike.
+
+
+def new_calendar(name):
+    """An empty calendar named `name`, from the association."""
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", f"-//{settings.ASSOCIATION['short_name']}//VSOP Events//DE")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", name)
+    return calendar
+
+
+def calendar_stamp(conference):
+    """DTSTAMP of every event: the conference's last change, so an unchanged file stays byte-identical."""
+    return conference.updated_at.astimezone(dt.UTC)
+
+
+def conference_venue(conference):
+    """'Tagungsstätte, Straße, PLZ Ort': the address usually ends with the city; the city alone without one."""
+    address_lines = [line.strip() for line in conference.venue_address.splitlines() if line.strip()]
+    return ", ".join(part for part in (conference.venue_name, *(address_lines or [conference.city])) if part)
+
+
+def item_location(room, venue):
+    """Where something happens: a room ('Weißer Saal') is inside the venue; a room that names a
+    place of its own ('Auerbachs Keller, Leipzig', with a comma) stands alone."""
+    if room and "," in room:
+        return room
+    return ", ".join(part for part in (room, venue) if part)
+
+
+def programme_event(item, *, uid, stamp, summary, location, ends_at, description):
+    """One VEVENT for a programme item."""
+    event = icalendar.Event()
+    event.add("uid", uid)
+    event.add("dtstamp", stamp)
+    event.add("dtstart", timezone.localtime(item.starts_at))
+    if ends_at:
+        event.add("dtend", timezone.localtime(ends_at))
+    event.add("summary", summary)
+    event.add("location", location)
+    event.add("description", description)
+    return event
+
+
+def calendar_bytes(calendar):
     calendar.add_missing_timezones()
     return calendar.to_ical()
 
 
-def _item_description(item):
+def item_description(item):
+    """The item's kind, people and, for a workshop phase, its workshops with their moderators."""
     lines = [item.get_kind_display()]
     if item.members_only:
         lines.append(_("nur für Mitglieder"))

@@ -29,6 +29,16 @@ def home(request):
 
 
 @require_safe
+def conference_list(request):
+    """The archive page: upcoming conferences, then past ones with their reports."""
+    return render(
+        request,
+        "programme/conference_list.html",
+        {"upcoming": selectors.upcoming_conferences(), "past_conferences": selectors.past_conferences()},
+    )
+
+
+@require_safe
 def site_page(request, slug):
     return render(request, "programme/site_page.html", {"page": selectors.site_page(slug)})
 
@@ -123,7 +133,8 @@ def programme_ical(request, slug):
 
 
 def page_not_found(request, exception):
-    return render(request, "404.html", status=404)
+    """The 404 page; an Http404 that names a template of its own (a wrong personal link) gets that one."""
+    return render(request, getattr(exception, "template_name", "404.html"), status=404)
 
 
 def server_error(request):

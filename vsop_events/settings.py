@@ -9,6 +9,7 @@ DEBUG for development.
 import datetime as dt
 import ipaddress
 import os
+import sys
 from email.utils import formataddr, parseaddr
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from .release import code_fingerprint
+from .site_url import runserver_site_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -345,8 +347,11 @@ LOGGING = {
     "loggers": {"weasyprint.progress": {"level": "WARNING"}, "apscheduler": {"level": "WARNING"}},
 }
 
-# Absolute base URL for links in mails and documents (no trailing slash).
-SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Absolute base URL for links in mails and documents (no trailing slash). In development
+# without SITE_URL, the address runserver was started on (vsop_events/site_url.py).
+SITE_URL = env(
+    "SITE_URL", default=(DEBUG and runserver_site_url(sys.argv)) or "http://127.0.0.1:8000"
+).rstrip("/")
 
 # Public forms: at most this many POSTs per client IP and window (seconds).
 RATE_LIMIT_POSTS = env.int("RATE_LIMIT_POSTS", default=20)

@@ -2,6 +2,7 @@
 
 from django.db import transaction
 
+from ..documents import calendar as documents_calendar
 from ..documents.invoice import invoice_attachment
 from ..models import Registration
 from ..queries.invoices import current_invoice
@@ -11,15 +12,9 @@ from . import outbox
 PLACE_CONFIRMATION = "pre_registration_confirmed"
 
 
-def conference_ics(conference):
-    """The conference as an iCal file (the published programme, or one event for the whole conference).
-
-    The same file for everyone: a public programme's file comes from the cache
-    (programme.ical.conference_ical), so call it before taking locks.
-    """
-    from programme.ical import conference_ical
-
-    return conference_ical(conference)
+def calendar_programme(conference):
+    """The programme items the personal calendar is built from: read them before taking locks."""
+    return documents_calendar.calendar_programme(conference)
 
 
 def _confirmation_context(registration, *, evening_events=None):
@@ -46,33 +41,37 @@ def queue_confirmation(
     template=None,
     dedup_key=None,
     context=None,
-    ics=None,
+    programme=None,
     invoice=_UNKNOWN,
     evening_events=None,
 ):
-    """The confirmation of a binding registration with the iCal file and, if issued, the invoice.
+    """The confirmation of a binding registration with the person's own calendar and, if issued, the invoice.
 
-    A caller that has them already passes the iCal file (`ics`, best computed
-    before taking the locks), the registration's valid `invoice` (or None) and
-    its `evening_events`; otherwise they are looked up here.
+    A caller that has them already passes the `programme` items (calendar_programme(),
+    best read before taking the locks), the registration's valid `invoice` (or None)
+    and its `evening_events`; otherwise they are looked up here.
     """
-    conference = registration.conference
     if template is None:
         template = "registration_confirmed" if registration.holds_place else "registration_waiting"
-    if ics is None:
-        ics = conference_ics(conference)
     if invoice is _UNKNOWN:
         invoice = current_invoice(registration) if registration.holds_place else None
     elif not registration.holds_place:
         invoice = None
-    attachments = [(f"{conference.slug}.ics", ics, "text/calendar")]
+    confirmation = _confirmation_context(registration, evening_events=evening_events)
+    ics = documents_calendar.personal_ical(
+        registration,
+        items=programme,
+        evening_events=confirmation["evening_events"],
+        bookings=confirmation["workshop_bookings"],
+    )
+    attachments = [(documents_calendar.personal_calendar_filename(registration), ics, "text/calendar")]
     if invoice is not None:
         attachments.append(invoice_attachment(invoice))
     return outbox.queue_mail(
         registration=registration,
         template=template,
         context={
-            **_confirmation_context(registration, evening_events=evening_events),
+            **confirmation,
             "invoice": invoice,
             **(context or {}),
         },

@@ -22,7 +22,7 @@ from core.exceptions import RegistrationError
 from ..documents.invoice import invoice_attachment
 from ..models import Invoice, InvoiceSequence, Registration
 from ..queries.invoices import current_invoice
-from ..rules.windows import cancellation_is_free
+from ..rules.cancellation import cancellation_cost
 from . import outbox
 from .locking import lock_conference
 from .payments import move_payments, update_payment_status
@@ -278,12 +278,14 @@ def invoice_after_move_up(registration):
     return None
 
 
-def cancel_for_cancellation(registration):
+def cancel_for_cancellation(registration, *, now=None):
     """A registration cancelled in time gets a Stornorechnung for its invoice, mailed to the person.
 
-    After the free period the invoice stays due (rules.windows.cancellation_is_free).
+    After the free period the invoice stays due (rules.cancellation.cancellation_cost).
     """
-    if current_invoice(registration) is None or not cancellation_is_free(registration):
+    if not cancellation_cost(
+        registration, invoice=current_invoice(registration), now=now
+    ).invoice_is_cancelled:
         return None
     storno = cancel_invoice(registration=registration, reason=REASON_CANCELLED)
     queue_invoice_mail(registration=registration, storno=storno)

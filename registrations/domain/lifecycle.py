@@ -34,11 +34,12 @@ from ..models import Registration
 from ..queries.places import active_registration_with_email, places_left, waiting_position
 from ..rules import fees
 from ..rules.billing import BILLING_FIELDS
+from ..rules.cancellation import cancellation_cost
 from ..rules.personal import PERSONAL_FIELDS, SUBSTITUTE_FIELDS, email_taken_message, normalise_email
 from ..rules.windows import binding_window, pre_registration_window
 from . import groups, invoicing, outbox, places, workshops
 from .binding import binding_values, chosen_evening_events, membership_inputs
-from .confirmations import PLACE_CONFIRMATION, conference_ics, queue_confirmation
+from .confirmations import PLACE_CONFIRMATION, calendar_programme, queue_confirmation
 from .consent import current_privacy_text, current_terms
 from .locking import lock_conference, prepare_to_lock
 from .membership import check_membership, membership_status
@@ -176,7 +177,7 @@ def register_binding(*, conference, data, registration=None, source=Registration
     privacy = current_privacy_text() if is_new and source == Registration.Source.WEB else None
     # Everything that does not depend on the locked rows is done before the lock: every
     # binding registration of the conference waits for the one before it to commit.
-    ics = conference_ics(conference)
+    programme = calendar_programme(conference)
     expected = membership_inputs(registration, personal)
     membership = membership_status(**expected)
     evening_events = chosen_evening_events(
@@ -256,7 +257,9 @@ def register_binding(*, conference, data, registration=None, source=Registration
                     join_waiting_list=bool(data.get("join_workshop_waiting_list")),
                 )
             invoice = take_binding_steps(registration) if registration.holds_place else None
-            queue_confirmation(registration, ics=ics, invoice=invoice, evening_events=evening_events)
+            queue_confirmation(
+                registration, programme=programme, invoice=invoice, evening_events=evening_events
+            )
     except IntegrityError as error:
         if not is_new:
             raise
@@ -281,19 +284,20 @@ def cancel(*, registration, now=None, notify=True):
     """Cancel a registration: its place goes to the first person on the waiting list.
 
     It leaves its discussion groups, its invoice is cancelled while cancelling is
-    free (rules.windows.cancellation_is_free), its workshop seats go to the people
-    waiting for them.
+    free (rules.cancellation.cancellation_cost, which the mail states too), its
+    workshop seats go to the people waiting for them.
     """
     now = now or timezone.now()
     with transaction.atomic():
         lock_conference(registration.conference_id)
         registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        cost = cancellation_cost(registration, invoice=current_invoice(registration), now=now)
         places.mark_cancelled(registration, now=now)
         groups.leave_groups(registration)
-        invoicing.cancel_for_cancellation(registration)
+        invoicing.cancel_for_cancellation(registration, now=now)
         workshops.release_workshops(registration)
         if notify:
-            outbox.queue_mail(registration=registration, template="cancelled")
+            outbox.queue_mail(registration=registration, template="cancelled", context={"cost": cost})
         fill_free_places(conference_id=registration.conference_id, now=now, _locked=True)
     return registration
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import binding, money, personal, privacy, workshops
+from .views import binding, lost_link, money, personal, privacy, self_service, workshops
 
 app_name = "registrations"
 
@@ -9,11 +9,13 @@ urlpatterns = [
     path("tagungen/<slug:slug>/voranmeldung/danke/", personal.pre_register_done, name="pre_register_done"),
     path("tagungen/<slug:slug>/anmeldung/", binding.register_direct, name="binding_register"),
     path("tagungen/<slug:slug>/anmeldung/danke/", binding.register_direct_done, name="binding_done"),
+    path("link-vergessen/", lost_link.lost_link, name="lost_link"),
     path("anmeldung/<str:token>/", personal.personal, name="personal"),
     path("anmeldung/<str:token>/verbindlich/", binding.register_with_link, name="binding_personal"),
     path("anmeldung/<str:token>/ersatzperson/", binding.personal_substitute, name="personal_substitute"),
     path("anmeldung/<str:token>/workshops/", workshops.personal_workshops, name="personal_workshops"),
     path("anmeldung/<str:token>/daten/", personal.personal_edit, name="personal_edit"),
+    path("anmeldung/<str:token>/aendern/", self_service.personal_change, name="personal_change"),
     path("anmeldung/<str:token>/stornieren/", personal.personal_cancel, name="personal_cancel"),
     path(
         "anmeldung/<str:token>/rechnung/<str:number>.pdf",
@@ -35,6 +37,7 @@ urlpatterns = [
         privacy.personal_deletion_request,
         name="personal_deletion_request",
     ),
+    path("anmeldung/<str:token>/kalender.ics", personal.personal_calendar, name="personal_calendar"),
     path(
         "anmeldung/<str:token>/bestaetigung.pdf",
         personal.personal_confirmation_pdf,

@@ -14,15 +14,21 @@ from .workshops import bookings_of
 _TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 
 
+class PersonalLinkNotFound(Http404):
+    """A wrong personal link: its 404 page offers 'Link vergessen?' (programme.views.page_not_found)."""
+
+    template_name = "registrations/personal_link_not_found.html"
+
+
 def registration_for_token(token):
     """The registration a personal link points to; the same 404 for malformed, unknown and wrong tokens."""
     if not _TOKEN_RE.match(token or ""):
-        raise Http404
+        raise PersonalLinkNotFound
     # The token is unique: a slice instead of first(), which would add an ORDER BY.
     found = Registration.objects.select_related("conference").filter(token=token)[:1]
     registration = found[0] if found else None
     if registration is None or not secrets.compare_digest(registration.token, token):
-        raise Http404
+        raise PersonalLinkNotFound
     return registration
 
 

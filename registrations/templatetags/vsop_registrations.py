@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from ..public.forms.lost_link import LostLinkForm
 from ..public.forms.personal import PreRegistrationForm
 from ..queries.places import place_counts
 from ..rules.windows import pre_registration_window
@@ -37,3 +38,13 @@ def pre_registration_box(context, conference):
 def places_left(conference):
     """Places still free at a conference (one query)."""
     return place_counts(conference)["left"]
+
+
+@register.inclusion_tag("registrations/_lost_link_box.html", takes_context=True)
+def lost_link_box(context):
+    """'Link vergessen?': one e-mail field, on the conference page and the page of a wrong link."""
+    return {
+        "form": LostLinkForm(),
+        "request": context.get("request"),
+        "csrf_token": context.get("csrf_token"),
+    }

@@ -182,8 +182,8 @@ def test_the_confirmation_builds_the_ical_file_before_taking_the_lock(monkeypatc
     conference = ConferenceFactory()
     ProgrammeItemFactory(conference=conference)
     calls = []
-    real_ics, real_lock = confirmations.conference_ics, lifecycle.lock_conference
-    monkeypatch.setattr(lifecycle, "conference_ics", lambda c: calls.append("ics") or real_ics(c))
+    real_ics, real_lock = confirmations.calendar_programme, lifecycle.lock_conference
+    monkeypatch.setattr(lifecycle, "calendar_programme", lambda c: calls.append("ics") or real_ics(c))
     monkeypatch.setattr(lifecycle, "lock_conference", lambda pk: calls.append("lock") or real_lock(pk))
 
     lifecycle.register_binding(conference=fresh(conference), data=binding_data(1))

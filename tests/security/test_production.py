@@ -11,6 +11,7 @@ from django.urls import reverse
 from django_otp.plugins.otp_static.models import StaticDevice
 
 from tests.factories import ConferenceFactory, StaffFactory
+from tests.project.test_legal_texts import FINISHED_ASSOCIATION
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 
@@ -30,6 +31,7 @@ def test_check_deploy_passes_with_debug_off_and_a_real_secret():
             "ALLOWED_HOSTS": "tagung.example.org",
             "TRUSTED_PROXIES": "172.16.0.0/12",
             "CACHE_URL": "redis://redis:6379/1",
+            **FINISHED_ASSOCIATION,
             "DJANGO_SETTINGS_MODULE": "vsop_events.settings",
             # the invoice data that registrations/checks.py requires in production (as .ci/run)
             "ASSOCIATION_TAX_NUMBER": "151/123/45678",

@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from core.http import client_ip
 from core.ratelimit import is_rate_limited
+from tests.project.test_legal_texts import FINISHED_ASSOCIATION
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 PROXY = "172.18.0.1"
@@ -126,6 +127,7 @@ def _deploy_check(**extra):
             "DEBUG": "0",
             "SECRET_KEY": "ci-only-5c7Jq8yZr2Lw0Vb9Xn4Tm6Pd1Gs3Hk7Fa8Ue0Io2Yq",
             "ALLOWED_HOSTS": "tagung.example.org",
+            **FINISHED_ASSOCIATION,
             "DJANGO_SETTINGS_MODULE": "vsop_events.settings",
             # the invoice data that registrations/checks.py requires in production (as .ci/run)
             "ASSOCIATION_TAX_NUMBER": "151/123/45678",

@@ -12,10 +12,13 @@ from core.linklimit import is_download_limited
 from core.ratelimit import is_rate_limited
 from programme.models import Conference
 
-from ...documents.confirmation import pre_registration_confirmation_pdf
+from ...documents.calendar import personal_calendar_filename, personal_ical
+from ...documents.confirmation import confirmation_filename, confirmation_pdf
 from ...domain import lifecycle
+from ...queries.invoices import current_invoice
 from ...queries.personal import keep_personal_phases, registration_for_token
 from ...queries.places import place_counts, waiting_position
+from ...rules.cancellation import cancellation_cost
 from ...rules.windows import pre_registration_window
 from ..forms.binding import lock_membership_fields
 from ..forms.personal import CancelForm, PersonalDataForm, PreRegistrationForm
@@ -84,6 +87,11 @@ def personal(request, token):
             "registration": registration,
             "conference": registration.conference,
             "position": waiting_position(registration),
+            "cost": cancellation_cost(
+                registration, invoice=current_invoice(registration), now=registration.cancelled_at
+            )
+            if registration.is_cancelled
+            else None,
         },
     )
 
@@ -131,10 +139,11 @@ def personal_cancel(request, token):
                 request, _("Ihre Anmeldung wurde storniert. Sie erhalten eine Bestätigung per E-Mail.")
             )
         return redirect(registration)
+    cost = cancellation_cost(registration, invoice=current_invoice(registration))
     return render(
         request,
         "registrations/personal_cancel.html",
-        {"registration": registration, "conference": registration.conference, "form": form},
+        {"registration": registration, "conference": registration.conference, "form": form, "cost": cost},
     )
 
 
@@ -146,8 +155,20 @@ def personal_confirmation_pdf(request, token):
         return redirect(registration)
     if is_download_limited(token):
         return render(request, "registrations/download_limited.html", status=429)
-    pdf = pre_registration_confirmation_pdf(registration)
+    pdf = confirmation_pdf(registration)
     response = HttpResponse(pdf, content_type="application/pdf")
-    filename = f"Voranmeldung_{registration.conference.slug}.pdf"
+    filename = confirmation_filename(registration)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@never_cache
+def personal_calendar(request, token):
+    """The person's own items as an .ics file: their workshops, evening events, the plenary."""
+    registration = registration_for_token(token)
+    if registration.is_cancelled:
+        messages.error(request, _("Eine stornierte Anmeldung hat keine Termine."))
+        return redirect(registration)
+    response = HttpResponse(personal_ical(registration), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{personal_calendar_filename(registration)}"'
     return response
