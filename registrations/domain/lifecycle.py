@@ -31,6 +31,7 @@ from programme.models import Conference
 
 from ..documents.invoice import invoice_attachment
 from ..models import Registration
+from ..queries.invoices import current_invoice
 from ..queries.places import active_registration_with_email, places_left, waiting_position
 from ..rules import fees
 from ..rules.billing import BILLING_FIELDS
@@ -396,7 +397,7 @@ def substitute(*, registration, data, source=Registration.Source.WEB, now=None):
         raise RegistrationError(_("Bitte geben Sie Name und E-Mail-Adresse der Ersatzperson an."))
     if not fields.get("is_member"):
         fields["member_number"] = ""
-    ics = conference_ics(registration.conference)
+    programme = calendar_programme(registration.conference)
     with transaction.atomic():
         conference = lock_conference(registration.conference_id)
         previous = (
@@ -465,7 +466,7 @@ def substitute(*, registration, data, source=Registration.Source.WEB, now=None):
         )
         queue_confirmation(
             new,
-            ics=ics,
+            programme=programme,
             invoice=invoice,
             evening_events=evening_events,
             context={"substitution": {"previous_name": previous.full_name}},
