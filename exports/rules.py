@@ -14,6 +14,14 @@ PERMISSION = "exports.export_participants"
 PDF_ONLY = {ExportKind.SIGN_IN, ExportKind.BADGES, ExportKind.CERTIFICATES}
 
 
+MONEY_PERMISSION = "registrations.view_invoice"
+
+
+def can_read_money_lists(user):
+    """The treasurer's lists (invoice journal, open items): staff who may see invoices (office, organisers)."""
+    return bool(user.is_active and user.is_staff and user.has_perm(MONEY_PERMISSION))
+
+
 def can_export(user):
     return bool(user.is_active and user.is_staff and user.has_perm(PERMISSION))
 

@@ -16,6 +16,14 @@ def send_queued_mails():
     call_command("send_queued_mails")
 
 
+@cron("0 8 * * *")
+@task
+def send_due_reminders():
+    """Payment reminders and dunning letters that are due, once a day in office hours, for the
+    conferences whose office switched automatic sending on (each level once per invoice)."""
+    call_command("send_due_reminders")
+
+
 @cron("30 3 * * *")
 @task
 def anonymise_registrations():

@@ -111,6 +111,16 @@ class ConferenceAdmin(admin.ModelAdmin):
             },
         ),
         (
+            _("Zahlung und Mahnwesen"),
+            {
+                "fields": [
+                    "payment_due_days",
+                    ("reminder_wait_days", "first_dunning_wait_days", "second_dunning_wait_days"),
+                    "sends_reminders_automatically",
+                ]
+            },
+        ),
+        (
             _("Veröffentlichung"),
             {
                 "fields": [

@@ -99,6 +99,34 @@ class Conference(models.Model):
     payment_due_days = models.PositiveSmallIntegerField(
         _("Zahlungsziel (Tage)"), default=14, help_text=_("Tage zwischen Rechnungsdatum und Fälligkeit.")
     )
+    # Mahnwesen (dunning): how long to wait before each level, and whether a daily task sends them.
+    # Database defaults too: code that knows an older state of the table can still insert rows.
+    reminder_wait_days = models.PositiveSmallIntegerField(
+        _("Zahlungserinnerung nach (Tage)"),
+        default=7,
+        db_default=7,
+        help_text=_("Tage nach der Fälligkeit, bevor die Zahlungserinnerung verschickt werden kann."),
+    )
+    first_dunning_wait_days = models.PositiveSmallIntegerField(
+        _("1. Mahnung nach (Tage)"),
+        default=14,
+        db_default=14,
+        help_text=_("Tage nach der Zahlungserinnerung, bevor die 1. Mahnung verschickt werden kann."),
+    )
+    second_dunning_wait_days = models.PositiveSmallIntegerField(
+        _("2. Mahnung nach (Tage)"),
+        default=14,
+        db_default=14,
+        help_text=_("Tage nach der 1. Mahnung, bevor die 2. Mahnung verschickt werden kann."),
+    )
+    sends_reminders_automatically = models.BooleanField(
+        _("Erinnerungen und Mahnungen täglich automatisch verschicken"),
+        default=False,
+        db_default=False,
+        help_text=_(
+            "Sonst verschickt sie nur die Geschäftsstelle über die Liste der überfälligen Rechnungen."
+        ),
+    )
     report = models.TextField(
         _("Tagungsbericht"),
         blank=True,

@@ -62,7 +62,7 @@ def table_to_xlsx(table, *, title):
                 cell.number_format = number_format
     sheet.freeze_panes = "A2"
     if table.columns:
-        sheet.auto_filter.ref = f"A1:{get_column_letter(len(table.columns))}{len(table.registrations) + 1}"
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(table.columns))}{sheet.max_row}"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

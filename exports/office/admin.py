@@ -38,6 +38,7 @@ class ExportJobAdmin(admin.ModelAdmin):
             path("<int:job_id>/status/", wrap(views.job_status), name="exports_job_status"),
             path("<int:job_id>/download/", wrap(views.job_download), name="exports_job_download"),
             path("phase/<int:phase_id>/lists/", wrap(views.phase_lists), name="exports_phase_lists"),
+            path("money/", wrap(views.money_lists), name="exports_money_lists"),
             *super().get_urls(),
         ]
 

@@ -132,4 +132,39 @@ class ExportLayoutAdminForm(forms.ModelForm):
         if "columns" in cleaned and "filters" in cleaned:
             for error in layout_errors(cleaned["columns"], cleaned["filters"]):
                 self.add_error(None, error)
+
+
+class LedgerExportForm(forms.Form):
+    """The treasurer's lists: which list, which period (for the journal), which file format."""
+
+    JOURNAL = "journal"
+    OPEN_ITEMS = "open_items"
+
+    kind = forms.ChoiceField(
+        label=_("Liste"),
+        choices=[
+            (JOURNAL, _("Rechnungsausgangsbuch (alle Rechnungen und Stornorechnungen des Zeitraums)")),
+            (OPEN_ITEMS, _("Offene Posten (offene Beträge und Erstattungen, heute)")),
+        ],
+        initial=JOURNAL,
+        widget=forms.RadioSelect,
+    )
+    start = forms.DateField(
+        label=_("von (Rechnungsdatum)"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    end = forms.DateField(
+        label=_("bis (Rechnungsdatum)"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    format = forms.ChoiceField(
+        label=_("Format"),
+        choices=[("xlsx", _("Excel (.xlsx)")), ("csv", _("CSV (Excel, Semikolon)"))],
+        initial="xlsx",
+        widget=forms.RadioSelect,
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end < start:
+            self.add_error("end", _("Das Ende des Zeitraums liegt vor seinem Anfang."))
         return cleaned

@@ -11,16 +11,19 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from programme.models import Conference, WorkshopPhase
 from registrations.documents.lists import group_lists_pdf, workshop_lists_pdf
 
+from ..documents.spreadsheets import table_to_csv, table_to_xlsx
 from ..domain.dispatch import start_export
 from ..domain.files import ExportError, export_filename
 from ..models import ExportJob, ExportLayout
-from ..rules import can_export
-from .forms import ExportForm
+from ..queries.ledger import invoice_journal, open_items
+from ..rules import can_export, can_read_money_lists
+from .forms import ExportForm, LedgerExportForm
 from .responses import file_response, respond_with_export
 
 
@@ -120,3 +123,36 @@ def phase_lists(request, phase_id):
         prefix, content = "Gruppenlisten", group_lists_pdf(phase)
     filename = export_filename(f"{prefix}-AP{phase.number}", phase.conference, "pdf")
     return file_response(filename, "application/pdf", content)
+
+
+def money_lists(request):
+    """The treasurer's lists as Excel or CSV: the invoice journal of a period and the open items."""
+    if not can_read_money_lists(request.user):
+        raise PermissionDenied
+    today = timezone.localdate()
+    if "kind" in request.GET:
+        form = LedgerExportForm(request.GET)
+        if form.is_valid():
+            data = form.cleaned_data
+            if data["kind"] == LedgerExportForm.JOURNAL:
+                table = invoice_journal(start=data["start"], end=data["end"])
+                stem = f"Rechnungsausgangsbuch_{data['start']:%Y-%m-%d}_{data['end']:%Y-%m-%d}"
+            else:
+                table = open_items(today=today)
+                stem = f"Offene-Posten_{today:%Y-%m-%d}"
+            if data["format"] == "csv":
+                return file_response(f"{stem}.csv", "text/csv; charset=utf-8", table_to_csv(table))
+            return file_response(
+                f"{stem}.xlsx",
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                table_to_xlsx(table, title=table.title),
+            )
+    else:
+        form = LedgerExportForm(initial={"start": today.replace(month=1, day=1), "end": today})
+    context = {
+        **admin.site.each_context(request),
+        "title": _("Rechnungsausgangsbuch und offene Posten"),
+        "form": form,
+        "opts": ExportJob._meta,
+    }
+    return TemplateResponse(request, "admin/exports/money_lists.html", context)

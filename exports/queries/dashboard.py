@@ -8,14 +8,16 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.formatting import euro
 from programme.models import Conference, Workshop
 from registrations.models import DiscussionGroup, Invoice, Payment, Registration
+from registrations.queries.balances import with_balance
 from registrations.queries.places import free_places, place_counts_by_conference
+from registrations.rules.payments import OWED_BACK
 
 RECENT_DAYS = 90
 MAX_CONFERENCES = 3
@@ -35,6 +37,9 @@ class ConferenceFigures:
     non_members: int = 0
     invoiced: Decimal = ZERO
     received: Decimal = ZERO
+    outstanding: Decimal = ZERO  # still to come in, per registration (never netted with refunds)
+    refunds_due: Decimal = ZERO  # to pay back (overpaid, or paid and then cancelled)
+    refunds_due_count: int = 0
     overdue: Decimal = ZERO
     overdue_count: int = 0
     workshops: list = field(default_factory=list)
@@ -51,7 +56,8 @@ class ConferenceFigures:
 
     @property
     def open(self):
-        return self.invoiced - self.received
+        """What is still to come in: the sum of each registration's open amount, refunds not deducted."""
+        return self.outstanding
 
 
 @dataclass(frozen=True)
@@ -102,28 +108,7 @@ def office_dashboard(now=None):
         for key, value in row.items():
             setattr(target, key, value)
 
-    unpaid = ~Q(
-        registration__payment_status__in=[
-            Registration.PaymentStatus.PAID,
-            Registration.PaymentStatus.REFUNDED,
-        ]
-    )
-    overdue = Q(kind=Invoice.Kind.INVOICE, due_on__lt=today, cancelled_by__isnull=True) & unpaid
-    invoices = (
-        Invoice.objects.filter(registration__conference_id__in=ids)
-        .values("registration__conference_id")
-        .annotate(
-            invoiced=Sum("amount"),
-            overdue=Sum("amount", filter=overdue),
-            overdue_count=Count("pk", filter=overdue),
-        )
-        .order_by()
-    )
-    for row in invoices:
-        target = figures[row["registration__conference_id"]]
-        target.invoiced = row["invoiced"] or ZERO
-        target.overdue = row["overdue"] or ZERO
-        target.overdue_count = row["overdue_count"]
+    _add_balances(figures, ids, today)
 
     payments = (
         Payment.objects.filter(registration__conference_id__in=ids)
@@ -157,6 +142,43 @@ def office_dashboard(now=None):
 
     _add_activity(figures, ids)
     return list(figures.values())
+
+
+def _add_balances(figures, ids, today):
+    """Invoiced, outstanding, overdue and refunds due, from each registration's own balance (one query).
+
+    Netting them per conference would hide a refund owed behind money still to come in.
+    Overdue: money open on a valid invoice past due, unless the registration counts as settled.
+    """
+    settled = [
+        Registration.PaymentStatus.PAID,
+        Registration.PaymentStatus.REFUNDED,
+        *OWED_BACK,
+    ]
+    overdue_invoice = Invoice.objects.filter(
+        registration=OuterRef("pk"),
+        kind=Invoice.Kind.INVOICE,
+        due_on__lt=today,
+        cancelled_by__isnull=True,
+    )
+    rows = (
+        with_balance(Registration.objects.filter(conference_id__in=ids))
+        .annotate(has_overdue_invoice=Exists(overdue_invoice))
+        .values_list("conference_id", "payment_status", "invoiced_total", "paid_total", "has_overdue_invoice")
+        .order_by()
+    )
+    for conference_id, status, invoiced, paid, has_overdue_invoice in rows:
+        target = figures[conference_id]
+        target.invoiced += invoiced
+        difference = invoiced - paid
+        if difference > ZERO:
+            target.outstanding += difference
+            if has_overdue_invoice and status not in settled:
+                target.overdue += difference
+                target.overdue_count += 1
+        elif difference < ZERO:
+            target.refunds_due -= difference
+            target.refunds_due_count += 1
 
 
 def _add_activity(figures, ids):

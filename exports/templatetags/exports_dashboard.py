@@ -1,7 +1,7 @@
 from django import template
 
 from ..queries.dashboard import office_dashboard
-from ..rules import can_export
+from ..rules import can_export, can_read_money_lists
 
 register = template.Library()
 
@@ -15,4 +15,8 @@ def office_dashboard_panel(context):
         user.is_staff and (can_export(user) or user.has_perm("registrations.view_registration"))
     ):
         return {"figures": [], "can_export": False}
-    return {"figures": office_dashboard(), "can_export": can_export(user)}
+    return {
+        "figures": office_dashboard(),
+        "can_export": can_export(user),
+        "can_read_money_lists": can_read_money_lists(user),
+    }

@@ -242,7 +242,12 @@ def _settlement(doc, invoice, amount, start, end):
     summation.tax_basis_total = amount
     summation.tax_total = (Decimal("0.00"), CURRENCY)
     summation.grand_total = amount
-    summation.due_amount = amount
+    if invoice.kind == Invoice.Kind.INVOICE and invoice.credited_payments:
+        # A corrected invoice after a part-payment: BT-113 paid already, BT-115 the rest.
+        summation.prepaid_total = invoice.credited_payments
+        summation.due_amount = invoice.amount_due
+    else:
+        summation.due_amount = amount
 
     if invoice.kind == Invoice.Kind.CANCELLATION and invoice.cancels_id:
         settlement.invoice_referenced_document.issuer_assigned_id = invoice.cancels.number

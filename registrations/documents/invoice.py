@@ -8,7 +8,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from ..models import Invoice, OutgoingMailAttachment
-from .einvoice import cii_xml, facturx_pdf
+from .einvoice import cii_xml, facturx_pdf, is_xrechnung, xml_filename
 
 
 def payment_reference(invoice):
@@ -25,11 +25,13 @@ def format_iban(iban):
 def girocode(invoice, *, amount=None):
     """The EPC QR code (GiroCode) that fills in the transfer in a banking app; None for a Storno.
 
-    `amount` defaults to the invoice amount (the personal page passes what is still open).
+    `amount` defaults to what the invoice asks for (its amount less the payments credited
+    to it, for a corrected invoice after a part-payment); the personal page passes what is
+    still open.
     """
     import segno.helpers
 
-    amount = invoice.amount if amount is None else amount
+    amount = invoice.amount_due if amount is None else amount
     if invoice.kind != Invoice.Kind.INVOICE or amount <= 0:
         return None
     association = settings.ASSOCIATION
@@ -81,3 +83,22 @@ def invoice_attachment(invoice):
     return OutgoingMailAttachment(
         invoice=invoice, filename=invoice_filename(invoice), mimetype="application/pdf"
     )
+
+
+XML_MIMETYPE = "application/xml"
+
+
+def invoice_xml_attachment(invoice):
+    """The XRechnung XML as an (unsaved) outbox attachment, rendered on delivery like the PDF."""
+    return OutgoingMailAttachment(invoice=invoice, filename=xml_filename(invoice), mimetype=XML_MIMETYPE)
+
+
+def attachments_for(invoice, *, to_accounts_office):
+    """PDF, and for the accounts office the XRechnung XML too when the invoice has a Leitweg-ID.
+
+    Many accounts offices book only the XML (Rheinland-Pfalz's portal keeps nothing else).
+    """
+    attachments = [invoice_attachment(invoice)]
+    if to_accounts_office and is_xrechnung(invoice):
+        attachments.append(invoice_xml_attachment(invoice))
+    return attachments

@@ -19,10 +19,13 @@ from django.utils.translation import gettext as _
 
 from core.exceptions import RegistrationError
 
-from ..documents.invoice import invoice_attachment
+from ..documents.invoice import attachments_for
 from ..models import Invoice, InvoiceSequence, Registration
+from ..queries.balances import balance
 from ..queries.invoices import current_invoice
+from ..rules.billing import goes_to_accounts_office
 from ..rules.cancellation import cancellation_cost
+from ..rules.payments import ZERO, credited_payments
 from . import outbox
 from .locking import lock_conference
 from .payments import move_payments, update_payment_status
@@ -133,12 +136,16 @@ def _issue_once(registration, *, now):
     return _issue(registration, now=now)
 
 
-def _issue(registration, *, now):
-    """Create the invoice from the registration's current fee and billing data (rows already locked)."""
+def _issue(registration, *, now, credit_payments=False):
+    """Create the invoice from the registration's current fee and billing data (rows already locked).
+
+    `credit_payments`: a corrected invoice credits the money already received and asks for the rest.
+    """
     if registration.fee is None:
         raise RegistrationError(_("Für diese Anmeldung ist noch keine Teilnahmegebühr festgelegt."))
     conference = registration.conference
     issued_on = timezone.localdate(now)
+    paid = balance(registration).paid if credit_payments else ZERO
     with translation.override("de"):
         invoice = _create(
             registration=registration,
@@ -146,6 +153,7 @@ def _issue(registration, *, now):
             issued_on=issued_on,
             due_on=issued_on + dt.timedelta(days=conference.payment_due_days),
             amount=registration.fee,
+            credited_payments=credited_payments(paid=paid, amount=registration.fee),
             recipient="\n".join(_recipient_lines(registration)),
             recipient_email=registration.billing_email or registration.email,
             order_number=registration.order_number,
@@ -219,29 +227,50 @@ def reissue_invoice(*, registration, reason=REASON_REISSUED, now=None, notify=Tr
         if invoice is not None:
             invoice.registration = registration
             storno = _cancel(invoice, reason=reason, now=now)
-        new_invoice = _issue(registration, now=now)
+        new_invoice = _issue(registration, now=now, credit_payments=True)
         if notify:
             queue_invoice_mail(registration=registration, new_invoice=new_invoice, storno=storno)
     return new_invoice
 
 
 def queue_invoice_mail(*, registration, new_invoice=None, storno=None):
-    """Mail the participant a new invoice and/or a Stornorechnung, the PDFs attached by reference.
+    """Mail a new invoice and/or a Stornorechnung, the PDFs attached by reference.
 
-    Call inside the transaction that issued them: the mail is delivered after
-    commit and the PDFs are rendered then, outside the locks.
+    To the accounts office when the invoice has its own address (the participant in
+    copy, no personal link), else to the participant. A corrected invoice states what
+    was already paid and what remains. Call inside the transaction that issued them:
+    the mail is delivered after commit and the PDFs are rendered then, outside the locks.
     """
+    invoice = new_invoice or storno
+    to_office = goes_to_accounts_office(invoice, registration)
     with transaction.atomic():
         queued = outbox.queue_mail(
             registration=registration,
-            template="invoice_documents",
-            context={"new_invoice": new_invoice, "storno": storno},
-            dedup_key=f"invoice-{(new_invoice or storno).number}",
+            template="invoice_documents_accounts" if to_office else "invoice_documents",
+            kind="invoice_documents",
+            to=invoice.recipient_email if to_office else None,
+            cc=registration.email if to_office else "",
+            with_personal_link=not to_office,
+            context={"new_invoice": new_invoice, "storno": storno, "invoice": invoice},
+            dedup_key=f"invoice-{invoice.number}",
             attachments=[
-                invoice_attachment(invoice) for invoice in (storno, new_invoice) if invoice is not None
+                attachment
+                for document in (storno, new_invoice)
+                if document is not None
+                for attachment in attachments_for(document, to_accounts_office=to_office)
             ],
         )
     return queued
+
+
+def mark_submitted_to_portal(*, invoices, on):
+    """Note the day the office uploaded the XRechnung to the buyer's portal; returns how many.
+
+    A record of delivery, not a change of the issued invoice's content.
+    """
+    return Invoice.objects.filter(pk__in=[invoice.pk for invoice in invoices]).update(
+        submitted_to_portal_on=on
+    )
 
 
 def is_invoiceable(registration):

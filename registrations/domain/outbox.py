@@ -15,7 +15,8 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from ..documents.invoice import invoice_pdf
+from ..documents.einvoice import cii_xml
+from ..documents.invoice import XML_MIMETYPE, invoice_pdf
 from ..models import OutgoingMail, OutgoingMailAttachment
 
 logger = logging.getLogger(__name__)
@@ -54,15 +55,17 @@ class RenderedMail:
     html: str
 
 
-def render_for(*, registration, template, context=None, to=None):
+def render_for(*, registration, template, context=None, to=None, with_personal_link=True):
     """Render a mail to `registration` (or `to`) as queue_mail would, without recording it.
 
     Lets a caller render before it takes a lock, when it knows what the mail will say.
+    `with_personal_link=False` for a mail meant to be forwarded (to an accounts office):
+    its template cannot even reach the secret link.
     """
     context = {
         "registration": registration,
         "conference": registration.conference if registration else None,
-        "personal_url": personal_url(registration) if registration else None,
+        "personal_url": personal_url(registration) if registration and with_personal_link else None,
         **(context or {}),
     }
     subject, text, html = render_mail(template, context)
@@ -70,9 +73,22 @@ def render_for(*, registration, template, context=None, to=None):
 
 
 def queue_mail(
-    *, registration, template, context=None, to=None, dedup_key=None, attachments=(), rendered=None
+    *,
+    registration,
+    template,
+    context=None,
+    to=None,
+    cc="",
+    kind=None,
+    with_personal_link=True,
+    dedup_key=None,
+    attachments=(),
+    rendered=None,
 ):
-    """Record a mail to `registration` (or `to`) and deliver it once the transaction commits.
+    """Record a mail to `registration` (or `to`, with `cc` in copy) and deliver it once the transaction commits.
+
+    `kind` defaults to the template's name; an accounts-office variant of a mail keeps the
+    kind of the mail it stands for (an invoice mail, a reminder).
 
     Returns the OutgoingMail, or None when a mail with the same `dedup_key` was
     already queued for this registration (a mailing never reaches anyone twice).
@@ -81,7 +97,13 @@ def queue_mail(
     `rendered` is the mail from render_for(), when the caller rendered it already.
     """
     if rendered is None:
-        rendered = render_for(registration=registration, template=template, context=context, to=to)
+        rendered = render_for(
+            registration=registration,
+            template=template,
+            context=context,
+            to=to,
+            with_personal_link=with_personal_link,
+        )
     elif rendered.template != template:
         raise ValueError(f"Rendered {rendered.template!r}, asked to queue {template!r}")
     recipient, subject, text, html = rendered.to, rendered.subject, rendered.text, rendered.html
@@ -92,9 +114,10 @@ def queue_mail(
         with transaction.atomic(savepoint=dedup_key is not None):
             mail = OutgoingMail.objects.create(
                 registration=registration,
-                kind=template,
+                kind=kind or template,
                 dedup_key=dedup_key,
                 to=recipient,
+                cc=_header_safe(cc),
                 subject=subject,
                 body_text=text,
                 body_html=html,
@@ -137,7 +160,9 @@ def _claim(mail_id, now):
 
 
 def _attachment_content(attachment):
-    """Stored bytes, or the referenced invoice rendered now (outside any lock)."""
+    """Stored bytes, or the referenced invoice rendered now (outside any lock): its XML or its PDF."""
+    if attachment.invoice_id is not None and attachment.mimetype == XML_MIMETYPE:
+        return cii_xml(attachment.invoice)
     if attachment.invoice_id is not None:
         return invoice_pdf(attachment.invoice)
     return bytes(attachment.content)
@@ -154,6 +179,7 @@ def deliver_mail(mail_id):
         body=mail.body_text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[mail.to],
+        cc=[mail.cc] if mail.cc else None,
         reply_to=[settings.ASSOCIATION["email"]],
     )
     if mail.body_html:

@@ -6,25 +6,17 @@ by it; every service that adds an invoice or a payment calls
 `update_payment_status`.
 """
 
-import logging
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.exceptions import RegistrationError
 from core.formatting import euro
 
-from ..documents.invoice import format_iban, invoice_attachment, payment_reference
 from ..models import Payment, Registration
 from ..queries.balances import balance
-from ..queries.invoices import REMINDER, current_invoice
 from ..rules.payments import ZERO, payment_status_for
-from . import outbox
-
-logger = logging.getLogger(__name__)
 
 
 def update_payment_status(registration):
@@ -114,35 +106,25 @@ def mark_paid(*, registrations, received_on, by=None, note=""):
     return payments
 
 
-def send_payment_reminder(*, registration, by=None, now=None):
-    """Queue a payment reminder with the open amount, bank data and the invoice attached.
+def mark_refunded(*, registrations, refunded_on, by=None, note=""):
+    """Record the credit of each registration (more paid than owed) as paid back (bulk from the admin).
 
-    The queued outbox mail (kind `payment_reminder`) is the record of the reminder.
+    Registrations with nothing to refund are skipped. Returns the refunds recorded.
     """
-    with transaction.atomic():
-        registration = (
-            Registration.objects.select_for_update().select_related("conference").get(pk=registration.pk)
-        )
-        invoice = current_invoice(registration)
-        open_amount = balance(registration).open_amount
-        if invoice is None or open_amount <= ZERO:
-            raise RegistrationError(
-                _("%(name)s: Es ist kein Betrag offen, eine Zahlungserinnerung ist nicht nötig.")
-                % {"name": registration.full_name}
+    refunds = []
+    for registration in registrations:
+        with transaction.atomic():
+            registration = Registration.objects.select_for_update().get(pk=registration.pk)
+            credit = balance(registration).credit
+            if credit <= ZERO:
+                continue
+            refunds.append(
+                record_refund(
+                    registration=registration,
+                    amount=credit,
+                    refunded_on=refunded_on,
+                    note=note or _("Erstattung überwiesen"),
+                    by=by,
+                )
             )
-        queued = outbox.queue_mail(
-            registration=registration,
-            template=REMINDER,
-            context={
-                "invoice": invoice,
-                "open_amount": open_amount,
-                "paid": balance(registration).paid,
-                "iban": format_iban(settings.ASSOCIATION["iban"]),
-                "reference": payment_reference(invoice),
-                "today": timezone.localdate(now),
-            },
-            attachments=[invoice_attachment(invoice)],
-        )
-    if by is not None:
-        logger.info("Payment reminder for registration %s queued by user %s", registration.pk, by.pk)
-    return queued
+    return refunds

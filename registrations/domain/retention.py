@@ -60,6 +60,8 @@ _BLANKED_FIELDS = (
     "dietary_needs",
     "accessibility_needs",
     "substitution_note",
+    "refund_account_holder",
+    "refund_iban",
 )
 
 _INVOICE_PERSONAL_FIELDS = ("recipient_email", "order_number", "cost_centre", "leitweg_id")

@@ -3,7 +3,7 @@
 from .attendance import Attendance
 from .consent import ConsentText
 from .groups import DiscussionGroup, GroupAssignment, GroupMembership
-from .invoices import Invoice, InvoiceSequence
+from .invoices import Invoice, InvoiceSequence, PaymentReminder
 from .members import Member
 from .outbox import OutgoingMail, OutgoingMailAttachment
 from .payments import Payment
@@ -22,6 +22,7 @@ __all__ = [
     "OutgoingMail",
     "OutgoingMailAttachment",
     "Payment",
+    "PaymentReminder",
     "Registration",
     "RegistrationQuerySet",
     "WorkshopBooking",

@@ -1,5 +1,8 @@
 """Invoices and Stornorechnungen (cancellation invoices) with gapless numbers per year."""
 
+from decimal import Decimal
+
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -56,6 +59,14 @@ class Invoice(models.Model):
     service_period = models.CharField(_("Leistungszeitraum"), max_length=100)
     service_place = models.CharField(_("Leistungsort"), max_length=200)
     amount = models.DecimalField(_("Betrag"), max_digits=8, decimal_places=2)
+    # Money already received when the invoice was issued (a corrected invoice after a
+    # part-payment): frozen with the invoice, so the document and its GiroCode ask for the rest.
+    credited_payments = models.DecimalField(
+        _("bereits gezahlt"), max_digits=8, decimal_places=2, default=Decimal("0.00")
+    )
+    # A record of delivery, not of content: many Kommunen take the XRechnung only through
+    # their portal (ZRE, OZG-RE, state portals), so the office notes when it uploaded it.
+    submitted_to_portal_on = models.DateField(_("im Portal eingereicht am"), null=True, blank=True)
     created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
     anonymised_at = models.DateTimeField(_("anonymisiert am"), null=True, blank=True)
 
@@ -72,6 +83,11 @@ class Invoice(models.Model):
                 | (Q(kind="cancellation") & Q(amount__lte=0)),
                 name="invoice_amount_sign_matches_kind",
             ),
+            models.CheckConstraint(
+                condition=Q(credited_payments__gte=0) & Q(credited_payments__lte=models.F("amount"))
+                | Q(credited_payments=0),
+                name="invoice_credited_payments_within_amount",
+            ),
         ]
 
     def __str__(self):
@@ -80,3 +96,47 @@ class Invoice(models.Model):
     @property
     def payment_reference(self):
         return f"RE {self.number}"
+
+    @property
+    def amount_due(self):
+        """What the invoice asks to be transferred: its amount less the payments credited to it."""
+        return self.amount - self.credited_payments
+
+
+class PaymentReminder(models.Model):
+    """A reminder of one level sent for one invoice (Mahnwesen); each level at most once per invoice."""
+
+    class Level(models.IntegerChoices):
+        REMINDER = 1, _("Zahlungserinnerung")
+        FIRST_DUNNING = 2, _("1. Mahnung")
+        SECOND_DUNNING = 3, _("2. Mahnung")
+
+    invoice = models.ForeignKey(
+        Invoice, on_delete=models.PROTECT, related_name="reminders", verbose_name=_("Rechnung")
+    )
+    level = models.PositiveSmallIntegerField(_("Mahnstufe"), choices=Level.choices)
+    open_amount = models.DecimalField(_("offener Betrag"), max_digits=8, decimal_places=2)
+    sent_at = models.DateTimeField(_("verschickt am"))
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        verbose_name=_("verschickt von"),
+    )
+    is_automatic = models.BooleanField(_("automatisch verschickt"), default=False)
+    mail = models.ForeignKey(
+        "OutgoingMail", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("Zahlungserinnerung / Mahnung")
+        verbose_name_plural = _("Zahlungserinnerungen und Mahnungen")
+        ordering = ["-sent_at", "-pk"]
+        constraints = [
+            # Two clicks, two workers or the daily task and the office at once: one reminder per level.
+            models.UniqueConstraint(fields=["invoice", "level"], name="one_reminder_per_invoice_and_level"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_level_display()} {self.invoice.number}"

@@ -32,6 +32,8 @@ class OutgoingMail(models.Model):
         help_text=_("Verhindert, dass dieselbe Aussendung zweimal an dieselbe Anmeldung geht."),
     )
     to = models.EmailField(_("an"))
+    # The participant in copy when an invoice or reminder goes to the accounts office.
+    cc = models.EmailField(_("Kopie an"), blank=True)
     subject = models.CharField(_("Betreff"), max_length=300)
     body_text = models.TextField(_("Text"))
     body_html = models.TextField(_("HTML"), blank=True)

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.banking import validate_iban
 from programme.models import Conference, ProgrammeItem
 
 from .consent import ConsentText
@@ -94,6 +95,8 @@ class Registration(models.Model):
         OPEN = "open", _("offen")
         PARTLY_PAID = "partly_paid", _("teilweise bezahlt")
         PAID = "paid", _("bezahlt")
+        OVERPAID = "overpaid", _("überzahlt")
+        REFUND_DUE = "refund_due", _("Erstattung fällig")
         REFUNDED = "refunded", _("erstattet")
 
     conference = models.ForeignKey(
@@ -210,6 +213,16 @@ class Registration(models.Model):
         blank=True,
         related_name="substitute_for",
         verbose_name=_("Platz übergeben an"),
+    )
+    # Where a refund goes (after a Storno or an overpayment): entered by the office, usually
+    # the account the money came from. Checked with schwifty (core.banking.validate_iban).
+    refund_account_holder = models.CharField(_("Kontoinhaber für Erstattungen"), max_length=70, blank=True)
+    refund_iban = models.CharField(
+        _("IBAN für Erstattungen"),
+        max_length=34,
+        blank=True,
+        validators=[validate_iban],
+        help_text=_("Nur nötig, wenn Geld zurückzuzahlen ist; für die SEPA-Überweisungsdatei."),
     )
 
     # Data protection

@@ -13,11 +13,12 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max, Q
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -25,37 +26,94 @@ from django.utils.translation import gettext_lazy as _
 from core.exceptions import RegistrationError
 from core.formatting import euro
 
+from ..documents.einvoice import cii_xml, is_xrechnung, xml_filename
 from ..documents.invoice import invoice_filename, invoice_pdf
+from ..documents.sepa import refund_transfer_file, transfer_filename
 from ..domain import invoicing, payments
-from ..models import Invoice, Payment
-from ..queries.balances import balance
-from ..queries.invoices import REMINDER, last_reminder_at, overdue_q
+from ..models import Invoice, Payment, PaymentReminder, Registration
+from ..queries.balances import balance, balances_for, with_balance
+from ..queries.invoices import (
+    REMINDER,
+    invoices_with_dunning,
+    last_reminder_at,
+    overdue_invoices_q,
+    overdue_q,
+)
+from ..rules.payments import OWED_BACK, OWING
+from ..rules.refunds import refund_blocker
+from .dunning import reminder_action
 from .history import ReadOnlyHistoryAdmin
 
 
 def _pdf_link(invoice):
     url = reverse("admin:registrations_invoice_pdf", args=[invoice.pk])
-    return format_html('<a href="{}">{}</a>', url, invoice_filename(invoice))
+    link = format_html('<a href="{}">{}</a>', url, invoice_filename(invoice))
+    if not is_xrechnung(invoice):
+        return link
+    xml_url = reverse("admin:registrations_invoice_xml", args=[invoice.pk])
+    return format_html('{} · <a href="{}">{}</a>', link, xml_url, _("XML"))
+
+
+class OverdueInvoiceFilter(admin.SimpleListFilter):
+    """The overdue list: valid invoices past due whose registration still owes money."""
+
+    title = _("überfällig")
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Zahlung überfällig"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(overdue_invoices_q(timezone.localdate()))
+        return queryset
+
+
+class PortalFilter(admin.SimpleListFilter):
+    """E-invoices (with a Leitweg-ID) the office has or has not yet uploaded to the buyer's portal."""
+
+    title = _("im Portal eingereicht")
+    parameter_name = "portal"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("eingereicht")), ("no", _("mit Leitweg-ID, noch nicht eingereicht"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(submitted_to_portal_on__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(submitted_to_portal_on__isnull=True).exclude(leitweg_id="")
+        return queryset
 
 
 @admin.register(Invoice)
 class InvoiceAdmin(ReadOnlyHistoryAdmin):
     """Issued invoices are never edited: corrections go through Storno and a new invoice."""
 
+    # Kind and conference are filters: the overdue list needs the room for level and last reminder.
     list_display = [
         "number",
-        "kind",
-        "issued_on",
+        "issued_display",
         "participant_name",
         "amount_display",
-        "due_on",
+        "open_display",
+        "due_display",
+        "dunning_level_display",
+        "last_reminder_display",
         "cancellation",
-        "conference",
+        "portal_display",
         "pdf",
     ]
-    list_filter = ["kind", "year", "registration__conference"]
+    list_filter = [
+        "kind",
+        "year",
+        "registration__conference",
+        OverdueInvoiceFilter,
+        PortalFilter,
+    ]
+    actions = ["send_reminders_action", "mark_submitted_to_portal_action"]
     search_fields = ["number", "participant_name", "recipient", "order_number", "leitweg_id"]
-    list_select_related = ["registration__conference", "cancels", "cancelled_by"]
+    list_select_related = ["registration", "cancels", "cancelled_by"]
     date_hierarchy = "issued_on"
     readonly_fields = [
         "number",
@@ -74,6 +132,8 @@ class InvoiceAdmin(ReadOnlyHistoryAdmin):
         "service_period",
         "service_place",
         "amount",
+        "credited_payments",
+        "submitted_to_portal_on",
         "created_at",
         "pdf",
     ]
@@ -92,9 +152,84 @@ class InvoiceAdmin(ReadOnlyHistoryAdmin):
     def amount_display(self, obj):
         return euro(obj.amount)
 
-    @admin.display(description=_("Tagung"), ordering="registration__conference")
-    def conference(self, obj):
-        return obj.registration.conference.title
+    def get_queryset(self, request):
+        return invoices_with_dunning(super().get_queryset(request))
+
+    @admin.display(description=_("Rechnungsdatum"), ordering="issued_on")
+    def issued_display(self, obj):
+        return date_format(obj.issued_on, "d.m.Y")
+
+    @admin.display(description=_("fällig am"), ordering="due_on")
+    def due_display(self, obj):
+        return date_format(obj.due_on, "d.m.Y")
+
+    @admin.display(description=_("im Portal eingereicht"), ordering="submitted_to_portal_on")
+    def portal_display(self, obj):
+        return date_format(obj.submitted_to_portal_on, "d.m.Y") if obj.submitted_to_portal_on else "–"
+
+    @admin.display(description=_("offen"))
+    def open_display(self, obj):
+        if obj.kind != Invoice.Kind.INVOICE:
+            return "–"
+        return euro(obj.registration_invoiced - obj.registration_paid)
+
+    @admin.display(description=_("Mahnstufe"), ordering="dunning_level")
+    def dunning_level_display(self, obj):
+        level = getattr(obj, "dunning_level", None)
+        return PaymentReminder.Level(level).label if level else "–"
+
+    @admin.display(description=_("letzte Erinnerung"), ordering="last_reminder_sent_at")
+    def last_reminder_display(self, obj):
+        value = getattr(obj, "last_reminder_sent_at", None)
+        return timezone.localtime(value).strftime("%d.%m.%Y") if value else "–"
+
+    def has_manage_payment_permission(self, request):
+        return request.user.has_perm("registrations.change_payment")
+
+    @admin.action(
+        description=_("Zahlungserinnerung oder Mahnung senden (mit Vorschau)"), permissions=["manage_payment"]
+    )
+    def send_reminders_action(self, request, queryset):
+        selected = list(queryset.values_list("pk", flat=True))
+        return reminder_action(
+            self,
+            request,
+            registrations=Registration.objects.filter(invoices__in=selected).distinct(),
+            selected=selected,
+            action="send_reminders_action",
+        )
+
+    @admin.action(description=_("Als im Portal eingereicht vermerken"), permissions=["manage_payment"])
+    def mark_submitted_to_portal_action(self, request, queryset):
+        """Asks the date (today preset), then notes it on each selected invoice."""
+        form = DateForm(
+            request.POST if "apply" in request.POST else None,
+            initial={"on": timezone.localdate()},
+            label=_("im Portal eingereicht am"),
+        )
+        if "apply" in request.POST and form.is_valid():
+            count = invoicing.mark_submitted_to_portal(invoices=queryset, on=form.cleaned_data["on"])
+            self.message_user(
+                request,
+                ngettext(
+                    "%(n)d Rechnung als im Portal eingereicht vermerkt.",
+                    "%(n)d Rechnungen als im Portal eingereicht vermerkt.",
+                    count,
+                )
+                % {"n": count},
+                messages.SUCCESS,
+            )
+            return None
+        return date_form_page(
+            self,
+            request,
+            form=form,
+            title=_("Im Portal eingereicht"),
+            items=[f"{invoice} – {invoice.participant_name}" for invoice in queryset],
+            selected=list(queryset.values_list("pk", flat=True)),
+            action="mark_submitted_to_portal_action",
+            submit=_("Vermerken"),
+        )
 
     @admin.display(description=_("Storno"))
     def cancellation(self, obj):
@@ -103,7 +238,7 @@ class InvoiceAdmin(ReadOnlyHistoryAdmin):
         cancelled_by = getattr(obj, "cancelled_by", None)
         return _("storniert durch %(number)s") % {"number": cancelled_by.number} if cancelled_by else "–"
 
-    @admin.display(description=_("PDF"))
+    @admin.display(description=_("PDF / XML"))
     def pdf(self, obj):
         return _pdf_link(obj) if obj.pk else "–"
 
@@ -114,6 +249,11 @@ class InvoiceAdmin(ReadOnlyHistoryAdmin):
                 self.admin_site.admin_view(self.pdf_view),
                 name="registrations_invoice_pdf",
             ),
+            path(
+                "<int:object_id>/xml/",
+                self.admin_site.admin_view(self.xml_view),
+                name="registrations_invoice_xml",
+            ),
             *super().get_urls(),
         ]
 
@@ -123,6 +263,19 @@ class InvoiceAdmin(ReadOnlyHistoryAdmin):
             raise PermissionDenied
         response = HttpResponse(invoice_pdf(invoice), content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{invoice_filename(invoice)}"'
+        return response
+
+    def xml_view(self, request, object_id):
+        """The XRechnung XML for upload to the buyer's portal (invoices with a Leitweg-ID)."""
+        invoice = get_object_or_404(
+            Invoice.objects.select_related("cancels", "registration__conference"), pk=object_id
+        )
+        if not self.has_view_permission(request, invoice):
+            raise PermissionDenied
+        if not is_xrechnung(invoice):
+            raise Http404
+        response = HttpResponse(cii_xml(invoice), content_type="application/xml")
+        response["Content-Disposition"] = f'attachment; filename="{xml_filename(invoice)}"'
         return response
 
 
@@ -221,6 +374,54 @@ class OverdueFilter(admin.SimpleListFilter):
         return queryset
 
 
+class PaymentStateFilter(admin.SimpleListFilter):
+    """Money still to come in, and money to pay back (overpaid or after a Storno): the dashboard links here."""
+
+    title = _("Zahlungsstand")
+    parameter_name = "money"
+
+    def lookups(self, request, model_admin):
+        return [("outstanding", _("Betrag offen")), ("refund_due", _("Erstattung fällig"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "outstanding":
+            return queryset.filter(payment_status__in=OWING)
+        if self.value() == "refund_due":
+            return queryset.filter(payment_status__in=OWED_BACK)
+        return queryset
+
+
+class DateForm(forms.Form):
+    on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    note = forms.CharField(label=_("Notiz"), max_length=300, required=False)
+
+    def __init__(self, *args, label, help_text="", with_note=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["on"].label = label
+        self.fields["on"].help_text = help_text
+        if not with_note:
+            del self.fields["note"]
+
+
+def date_form_page(modeladmin, request, *, form, title, items, selected, action, submit):
+    """The intermediate page of an action that asks one date for all selected rows."""
+    return TemplateResponse(
+        request,
+        "admin/registrations/date_action.html",
+        {
+            **modeladmin.admin_site.each_context(request),
+            "title": title,
+            "opts": modeladmin.model._meta,
+            "form": form,
+            "items": items,
+            "selected": selected,
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+            "action": action,
+            "submit": submit,
+        },
+    )
+
+
 class MarkPaidForm(forms.Form):
     received_on = forms.DateField(
         label=_("Zahlungseingang am"),
@@ -239,6 +440,8 @@ class MoneyRegistrationMixin:
         "payment_reminder_action",
         "reissue_invoice_action",
         "cancel_invoice_action",
+        "mark_refunded_action",
+        "refund_transfer_file_action",
     ]
 
     def get_inlines(self, request, obj):
@@ -248,7 +451,7 @@ class MoneyRegistrationMixin:
         return inlines
 
     def get_queryset(self, request):
-        return (
+        return with_balance(
             super()
             .get_queryset(request)
             .annotate(last_reminder_at=Max("mails__created_at", filter=Q(mails__kind=REMINDER)))
@@ -263,6 +466,9 @@ class MoneyRegistrationMixin:
 
     @admin.display(description=_("offener Betrag"))
     def open_amount(self, obj):
+        """Negative when money is to be paid back."""
+        if hasattr(obj, "invoiced_total"):
+            return euro(obj.invoiced_total - obj.paid_total)
         return euro(balance(obj).open_amount)
 
     # Permissions: Django's model permissions for payments.
@@ -347,21 +553,95 @@ class MoneyRegistrationMixin:
             },
         )
 
-    @admin.action(description=_("Zahlungserinnerung senden"), permissions=["manage_payment"])
+    @admin.action(
+        description=_("Zahlungserinnerung oder Mahnung senden (mit Vorschau)"), permissions=["manage_payment"]
+    )
     def payment_reminder_action(self, request, queryset):
-        self._run_money(
+        """Shows what each selected registration would get, then sends on confirmation."""
+        return reminder_action(
+            self,
             request,
-            queryset,
-            lambda registration: payments.send_payment_reminder(registration=registration, by=request.user),
-            lambda n: (
-                ngettext(
-                    "Zahlungserinnerung an %(n)d Person verschickt.",
-                    "Zahlungserinnerungen an %(n)d Personen verschickt.",
-                    n,
-                )
-                % {"n": n}
-            ),
+            registrations=queryset,
+            selected=list(queryset.values_list("pk", flat=True)),
+            action="payment_reminder_action",
         )
+
+    @admin.action(description=_("Erstattung als überwiesen erfassen"), permissions=["manage_payment"])
+    def mark_refunded_action(self, request, queryset):
+        """Asks the date of the transfer, then records each credit as refunded (the status follows)."""
+        form = DateForm(
+            request.POST if "apply" in request.POST else None,
+            initial={"on": timezone.localdate()},
+            label=_("Erstattung überwiesen am"),
+            help_text=_("Für alle ausgewählten Anmeldungen wird das Guthaben als erstattet erfasst."),
+            with_note=True,
+        )
+        if "apply" in request.POST and form.is_valid():
+            refunds = payments.mark_refunded(
+                registrations=queryset.order_by("pk"),
+                refunded_on=form.cleaned_data["on"],
+                note=form.cleaned_data["note"],
+                by=request.user,
+            )
+            skipped = queryset.count() - len(refunds)
+            self.message_user(
+                request,
+                ngettext(
+                    "Erstattung für %(n)d Anmeldung erfasst.",
+                    "Erstattungen für %(n)d Anmeldungen erfasst.",
+                    len(refunds),
+                )
+                % {"n": len(refunds)},
+                messages.SUCCESS,
+            )
+            if skipped:
+                self.message_user(
+                    request,
+                    ngettext(
+                        "%(n)d Anmeldung übersprungen: nichts zu erstatten.",
+                        "%(n)d Anmeldungen übersprungen: nichts zu erstatten.",
+                        skipped,
+                    )
+                    % {"n": skipped},
+                    messages.WARNING,
+                )
+            return None
+        registrations = queryset.select_related("conference").order_by("last_name", "first_name")
+        credits = balances_for(r.pk for r in registrations)
+        return date_form_page(
+            self,
+            request,
+            form=form,
+            title=_("Erstattung erfassen"),
+            items=[f"{r.full_name}: {euro(credits[r.pk].credit)}" for r in registrations],
+            selected=[r.pk for r in registrations],
+            action="mark_refunded_action",
+            submit=_("Erstattungen erfassen"),
+        )
+
+    @admin.action(
+        description=_("SEPA-Überweisungsdatei für Erstattungen (pain.001)"), permissions=["manage_payment"]
+    )
+    def refund_transfer_file_action(self, request, queryset):
+        """The transfer file for the online banking; nothing is recorded until the refunds are marked."""
+        registrations = list(queryset.select_related("conference").order_by("last_name", "first_name", "pk"))
+        balances = balances_for(r.pk for r in registrations)
+        refunds = []
+        for registration in registrations:
+            blocker = refund_blocker(registration, balances[registration.pk])
+            if blocker:
+                self.message_user(request, f"{registration.full_name}: {blocker}", messages.WARNING)
+            else:
+                refunds.append((registration, balances[registration.pk].credit))
+        if not refunds:
+            self.message_user(
+                request, gettext("Keine der ausgewählten Anmeldungen kann erstattet werden."), messages.ERROR
+            )
+            return None
+        response = HttpResponse(refund_transfer_file(refunds), content_type="application/xml")
+        response["Content-Disposition"] = f'attachment; filename="{transfer_filename()}"'
+        response["Cache-Control"] = "no-store"
+        return response
 
     @admin.action(
         description=_("Rechnung neu ausstellen (Storno + neue Rechnung)"), permissions=["manage_payment"]

@@ -31,7 +31,7 @@ from .binding import (
     office_substitute_action,
 )
 from .history import ReadOnlyHistoryAdmin
-from .money import MoneyRegistrationMixin, OverdueFilter
+from .money import MoneyRegistrationMixin, OverdueFilter, PaymentStateFilter
 from .privacy import DeletionRequestFilter, anonymise_action
 
 # The change message of the admin log entry written when staff open a participant's page.
@@ -82,6 +82,7 @@ class RegistrationAdmin(BindingRegistrationMixin, MoneyRegistrationMixin, ReadOn
         "is_member",
         "membership_check",
         "payment_status",
+        "open_amount",
         "last_reminder",
         "created_at",
     ]
@@ -93,6 +94,7 @@ class RegistrationAdmin(BindingRegistrationMixin, MoneyRegistrationMixin, ReadOn
         "membership_check",
         "source",
         "payment_status",
+        PaymentStateFilter,
         OverdueFilter,
         DeletionRequestFilter,
     ]
@@ -174,6 +176,14 @@ class RegistrationAdmin(BindingRegistrationMixin, MoneyRegistrationMixin, ReadOn
                     ("deletion_requested_at", "anonymised_at"),
                     ("payment_status", "open_amount", "last_reminder"),
                 ]
+            },
+        ),
+        (
+            _("Erstattung"),
+            {
+                "description": _("Nur nötig, wenn Geld zurückzuzahlen ist (SEPA-Überweisungsdatei)."),
+                "fields": [("refund_account_holder", "refund_iban")],
+                "classes": ["collapse"],
             },
         ),
     )

@@ -23,6 +23,11 @@ urlpatterns = [
         name="personal_invoice_pdf",
     ),
     path(
+        "anmeldung/<str:token>/rechnung/<str:number>.xml",
+        money.personal_invoice_xml,
+        name="personal_invoice_xml",
+    ),
+    path(
         "anmeldung/<str:token>/rechnung/<str:number>/girocode.svg",
         money.personal_girocode,
         name="personal_girocode",

@@ -1,11 +1,12 @@
 """Reads about invoices: the valid invoice of a registration, and who is overdue."""
 
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.utils import timezone
 
-from ..models import Invoice, Registration
+from ..models import Invoice, Payment, Registration
+from ..rules.payments import OWING
+from .balances import sum_per_registration
 
-OWING = (Registration.PaymentStatus.OPEN, Registration.PaymentStatus.PARTLY_PAID)
 REMINDER = "payment_reminder"
 
 
@@ -49,4 +50,28 @@ def last_reminder_at(registration):
         .order_by("-created_at")
         .values_list("created_at", flat=True)
         .first()
+    )
+
+
+def overdue_invoices_q(today):
+    """Valid invoices past due whose registration still owes money (the overdue list of invoices)."""
+    return Q(
+        kind=Invoice.Kind.INVOICE,
+        cancelled_by__isnull=True,
+        due_on__lt=today,
+        registration__payment_status__in=OWING,
+    )
+
+
+def invoices_with_dunning(invoices):
+    """Annotate the dunning level reached, the last reminder and the registration's totals.
+
+    For the overdue list: invoice number, amount, open amount, due date, level and
+    last reminder in one query, whatever the number of invoices.
+    """
+    return invoices.annotate(
+        dunning_level=Max("reminders__level"),
+        last_reminder_sent_at=Max("reminders__sent_at"),
+        registration_invoiced=sum_per_registration(Invoice, outer="registration_id"),
+        registration_paid=sum_per_registration(Payment, outer="registration_id"),
     )

@@ -74,3 +74,13 @@ def check_billing(values):
         raise RegistrationError(_("Bitte geben Sie an, an wen die Rechnung gehen soll."))
     if any(not values.get(name) for name in required_billing_fields(recipient)):
         raise RegistrationError(_("Bitte geben Sie die vollständige Rechnungsanschrift an."))
+
+
+def goes_to_accounts_office(invoice, registration):
+    """True when the invoice has its own e-mail address (the accounts office), not the participant's.
+
+    Then every invoice, corrected invoice and reminder is addressed there, with the
+    participant in copy, and carries no personal link: it is meant to be forwarded.
+    """
+    address = (invoice.recipient_email or "").strip().lower()
+    return bool(address) and address != registration.email.strip().lower()

@@ -178,6 +178,10 @@ def conference_form(**overrides):
         "status": Conference.Status.DRAFT,
         "contact_email": "",
         "report": "",
+        "payment_due_days": "14",
+        "reminder_wait_days": "7",
+        "first_dunning_wait_days": "14",
+        "second_dunning_wait_days": "14",
     }
     for prefix in ("workshop_phases", "programme_items"):
         data.update(

@@ -15,6 +15,7 @@ SCHEDULE = {
     "send_queued_mails": "*/5 * * * *",
     "anonymise_registrations": "30 3 * * *",
     "prune_task_results": "45 3 * * *",
+    "send_due_reminders": "0 8 * * *",
 }
 
 
@@ -36,9 +37,13 @@ def test_the_scheduler_only_enqueues_and_a_worker_runs_the_task():
 
 
 def test_the_scheduled_commands_exist():
-    assert {"send_queued_mails", "anonymise_registrations", "prune_db_task_results", "crontask"} <= set(
-        get_commands()
-    )
+    assert {
+        "send_queued_mails",
+        "anonymise_registrations",
+        "prune_db_task_results",
+        "crontask",
+        "send_due_reminders",
+    } <= set(get_commands())
 
 
 @pytest.mark.parametrize(
@@ -46,6 +51,7 @@ def test_the_scheduled_commands_exist():
     [
         (tasks.send_queued_mails, "send_queued_mails"),
         (tasks.anonymise_registrations, "anonymise_registrations"),
+        (tasks.send_due_reminders, "send_due_reminders"),
     ],
 )
 def test_each_task_runs_its_management_command(monkeypatch, task, command):

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from registrations.domain import invoicing, payments
+from registrations.domain import dunning, invoicing, payments
 from registrations.models import Invoice, OutgoingMail, Payment, Registration
 from registrations.office.money import MoneyRegistrationMixin
 from registrations.queries import invoices as invoice_queries
@@ -18,14 +18,17 @@ pytestmark = pytest.mark.django_db
 CHANGELIST = "admin:registrations_registration_changelist"
 
 
-def invoiced(conference, n, **kwargs):
+def invoiced(conference, n, *, issued_days_ago=0, **kwargs):
+    """`issued_days_ago=40`: the invoice is past due and its Zahlungserinnerung may go out."""
     kwargs.setdefault(
         "leitweg_id", "04011000-1234512345-06"
     )  # valid check digits: the admin form checks them
     registration = BindingRegistrationFactory(
         conference=conference, email=f"p{n}@example.org", last_name=f"Person{n}", **kwargs
     )
-    invoicing.issue_invoice(registration=registration)
+    invoicing.issue_invoice(
+        registration=registration, now=timezone.now() - dt.timedelta(days=issued_days_ago)
+    )
     registration.refresh_from_db()
     return registration
 
@@ -119,12 +122,12 @@ def test_registration_changelist_with_money_columns_runs_constant_queries(
     admin_client, conference, django_assert_max_num_queries
 ):
     url = reverse(CHANGELIST)
-    registration = invoiced(conference, 0)
-    payments.send_payment_reminder(registration=registration)
+    registration = invoiced(conference, 0, issued_days_ago=40)
+    dunning.send_payment_reminder(registration=registration)
     with django_assert_max_num_queries(18):
         assert admin_client.get(url).status_code == 200
     for n in range(1, 12):
-        payments.send_payment_reminder(registration=invoiced(conference, n))
+        dunning.send_payment_reminder(registration=invoiced(conference, n, issued_days_ago=40))
     with django_assert_max_num_queries(18):
         response = admin_client.get(url)
     assert response.status_code == 200
@@ -197,12 +200,13 @@ def test_mark_paid_with_an_invalid_date_shows_the_form_again(admin_client, confe
 
 
 def test_reminder_action_sends_and_records_and_never_fails(admin_client, conference):
-    open_one = invoiced(conference, 1)
-    paid = invoiced(conference, 2)
+    open_one = invoiced(conference, 1, issued_days_ago=40)
+    paid = invoiced(conference, 2, issued_days_ago=40)
     payments.record_payment(registration=paid, amount=Decimal("250.00"), received_on=timezone.localdate())
     no_invoice = BindingRegistrationFactory(conference=conference, email="ohne@example.org")
 
-    response = run_action(admin_client, "payment_reminder_action", [open_one, paid, no_invoice])
+    # apply: confirmed on the preview page (issue 16)
+    response = run_action(admin_client, "payment_reminder_action", [open_one, paid, no_invoice], apply="1")
 
     assert response.status_code == 200
     assert "Zahlungserinnerung an 1 Person verschickt." in messages_of(response)
@@ -266,8 +270,8 @@ def test_money_actions_are_offered_with_payment_permissions(client, conference):
             permissions=["view_registration", "change_registration", "add_payment", "change_payment"],
         )
     )
-    registration = invoiced(conference, 1)
-    response = run_action(client, "payment_reminder_action", [registration])
+    registration = invoiced(conference, 1, issued_days_ago=40)
+    response = run_action(client, "payment_reminder_action", [registration], apply="1")
     assert "Zahlungserinnerung an 1 Person verschickt." in messages_of(response)
 
 
@@ -341,7 +345,7 @@ def test_saving_a_registration_without_payment_rights_works(office_without_payme
 
 
 def test_cancel_invoice_action_issues_and_mails_a_stornorechnung(admin_client, conference):
-    registration = invoiced(conference, 1)
+    registration = invoiced(conference, 1, leitweg_id="")  # PDF only, no XRechnung
     without = BindingRegistrationFactory(conference=conference, email="ohne@example.org")
 
     response = run_action(admin_client, "cancel_invoice_action", [registration, without])

@@ -348,3 +348,88 @@ def test_the_check_runs_with_check_deploy_only(settings):
     deploy = {message.id for message in checks.run_checks(include_deployment_checks=True, tags=["vsop"])}
     assert {"registrations.E001", "registrations.W001"} <= deploy
     assert checks.run_checks(include_deployment_checks=False, tags=["vsop"]) == []
+
+
+# ---------------------------------------------------------------- money (issue 16): part-payments, delivery, downloads
+
+
+def test_corrected_invoice_after_a_part_payment_states_prepaid_and_due_amount(conference, check):
+    from registrations.domain import payments
+
+    registration = register(conference)
+    payments.record_payment(
+        registration=registration, amount=Decimal("100.00"), received_on=dt.date(2026, 5, 5)
+    )
+    registration.order_number = "PO-4712"
+    registration.save()
+
+    reissued = invoicing.reissue_invoice(registration=registration, notify=False)
+
+    xml = einvoice.cii_xml(reissued)
+    assert_valid(check, xml)
+    root = parse(xml)
+    summation = "//ram:SpecifiedTradeSettlementHeaderMonetarySummation"
+    assert Decimal(text(root, f"{summation}/ram:GrandTotalAmount")) == reissued.amount
+    assert Decimal(text(root, f"{summation}/ram:TotalPrepaidAmount")) == Decimal("100.00")
+    assert Decimal(text(root, f"{summation}/ram:DuePayableAmount")) == reissued.amount - Decimal("100.00")
+
+
+def test_the_accounts_office_mail_carries_the_xrechnung_xml(conference, check, mailoutbox):
+    from registrations.domain import outbox
+    from registrations.models import OutgoingMail
+
+    registration = register(conference, billing_email="rechnung@stadt-erfurt.de")
+    invoice = current_invoice(registration)
+    mail = invoicing.queue_invoice_mail(registration=registration, new_invoice=invoice)
+    assert [(a.filename, a.mimetype) for a in mail.attachments.order_by("pk")] == [
+        (f"Rechnung_{invoice.number}.pdf", "application/pdf"),
+        (f"XRechnung_{invoice.number}.xml", "application/xml"),
+    ]
+
+    mailoutbox.clear()
+    assert outbox.deliver_mail(mail.pk) is True
+    (message,) = mailoutbox
+    xml = dict((name, content) for name, content, _type in message.attachments)[
+        f"XRechnung_{invoice.number}.xml"
+    ]
+    assert_valid(check, xml if isinstance(xml, bytes) else xml.encode())
+    assert OutgoingMail.objects.get(pk=mail.pk).cc == registration.email
+
+
+def test_a_participant_mail_has_no_xml(conference):
+    registration = register(conference, billing_email="")
+    invoice = current_invoice(registration)
+    mail = invoicing.queue_invoice_mail(registration=registration, new_invoice=invoice)
+    assert [a.mimetype for a in mail.attachments.all()] == ["application/pdf"]
+
+
+def test_the_xml_is_downloadable_on_the_personal_page_and_in_the_admin(
+    conference, client, admin_client, check
+):
+    from django.urls import reverse
+
+    registration = register(conference)
+    invoice = current_invoice(registration)
+    personal = reverse("registrations:personal_invoice_xml", args=[registration.token, invoice.number])
+
+    assert personal in client.get(registration.get_absolute_url()).content.decode()
+    response = client.get(personal)
+    assert response["Content-Disposition"] == f'attachment; filename="XRechnung_{invoice.number}.xml"'
+    assert_valid(check, response.content)
+
+    admin_url = reverse("admin:registrations_invoice_xml", args=[invoice.pk])
+    assert admin_url in admin_client.get(reverse("admin:registrations_invoice_changelist")).content.decode()
+    assert admin_client.get(admin_url).content == response.content
+
+
+def test_without_a_leitweg_id_there_is_no_xml_download(conference, client):
+    from django.urls import reverse
+
+    registration = register(conference, leitweg_id="")
+    invoice = current_invoice(registration)
+    assert (
+        client.get(
+            reverse("registrations:personal_invoice_xml", args=[registration.token, invoice.number])
+        ).status_code
+        == 404
+    )

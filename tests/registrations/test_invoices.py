@@ -12,6 +12,7 @@ from registrations.documents import invoice as invoice_documents
 from registrations.domain import invoicing, lifecycle, outbox
 from registrations.models import Invoice, InvoiceSequence, Registration
 from registrations.queries import invoices as invoice_queries
+from tests.documents import decode_qr, pdf_text, squeezed
 from tests.factories import (
     BindingRegistrationFactory,
     ConferenceFactory,
@@ -209,7 +210,7 @@ def test_binding_registration_moving_up_gets_its_invoice(conference):
     conference.save()
     RegistrationFactory(conference=conference)  # holds the only place
     waiting = BindingRegistrationFactory(
-        conference=conference, status="waiting", waiting_since=conference.created_at
+        conference=conference, status="waiting", waiting_since=conference.created_at, leitweg_id=""
     )
     conference.places = 2
     conference.save()
@@ -240,28 +241,6 @@ def test_cancelling_a_registration_without_invoice_issues_nothing(conference):
 
 
 # PDF and GiroCode ----------------------------------------------------------
-
-
-def pdf_text(data):
-    from io import BytesIO
-
-    from pypdf import PdfReader
-
-    reader = PdfReader(BytesIO(data))
-    return len(reader.pages), " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
-
-
-def squeezed(text):
-    """Without white space, so a line break inside a long name does not matter."""
-    return "".join(text.split())
-
-
-def decode_qr(image):
-    import zxingcpp
-
-    results = zxingcpp.read_barcodes(image)
-    assert len(results) == 1
-    return results[0].text.split("\n")
 
 
 def test_invoice_pdf_shows_what_a_german_invoice_needs(conference, settings):
@@ -392,7 +371,9 @@ def test_cancellation_on_the_deadline_day_is_still_free(conference, time_machine
 def test_stornorechnung_is_mailed_with_the_pdf_attached_by_reference(conference):
     from registrations.models import OutgoingMail
 
-    registration = BindingRegistrationFactory(conference=conference)
+    registration = BindingRegistrationFactory(
+        conference=conference, leitweg_id=""
+    )  # no Leitweg-ID: no XRechnung beside the PDF
     invoicing.issue_invoice(registration=registration)
     lifecycle.cancel(registration=registration)
 
@@ -407,7 +388,9 @@ def test_stornorechnung_is_mailed_with_the_pdf_attached_by_reference(conference)
 def test_reissue_mails_storno_and_new_invoice(conference):
     from registrations.models import OutgoingMail
 
-    registration = BindingRegistrationFactory(conference=conference)
+    registration = BindingRegistrationFactory(
+        conference=conference, leitweg_id=""
+    )  # no Leitweg-ID: no XRechnung beside the PDF
     invoicing.issue_invoice(registration=registration)
     registration.fee = Decimal("300.00")
     registration.save()
@@ -430,7 +413,7 @@ def test_moved_up_binding_registration_is_mailed_its_invoice(conference):
     conference.save()
     holder = RegistrationFactory(conference=conference)
     waiting = BindingRegistrationFactory(
-        conference=conference, status="waiting", waiting_since=conference.created_at
+        conference=conference, status="waiting", waiting_since=conference.created_at, leitweg_id=""
     )
     lifecycle.cancel(registration=holder)  # the waiting registration moves up
 
@@ -444,7 +427,9 @@ def test_moved_up_binding_registration_is_mailed_its_invoice(conference):
 def test_delivery_renders_the_referenced_invoice_pdf(conference, mailoutbox):
     from registrations.models import OutgoingMail
 
-    registration = BindingRegistrationFactory(conference=conference)
+    registration = BindingRegistrationFactory(
+        conference=conference, leitweg_id=""
+    )  # no Leitweg-ID: no XRechnung beside the PDF
     invoice = invoicing.issue_invoice(registration=registration)
     queued = invoicing.queue_invoice_mail(registration=registration, new_invoice=invoice)
 

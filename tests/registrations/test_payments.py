@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from core.exceptions import RegistrationError
-from registrations.domain import invoicing, lifecycle, payments
+from registrations.domain import dunning, invoicing, lifecycle, payments
 from registrations.models import OutgoingMail, Payment, Registration
 from registrations.queries import balances
 from registrations.queries import invoices as invoice_queries
@@ -19,6 +19,8 @@ pytestmark = pytest.mark.django_db
 BERLIN = ZoneInfo("Europe/Berlin")
 Status = Registration.PaymentStatus
 JULY_1 = dt.date(2025, 7, 1)
+# Due on 15.07.2025; the Zahlungserinnerung may go out 7 days later.
+PAST_DUE = dt.datetime(2025, 7, 22, 12, 0, tzinfo=BERLIN)
 
 
 @pytest.fixture
@@ -33,7 +35,7 @@ def conference(time_machine):
 
 @pytest.fixture
 def invoiced(conference):
-    registration = BindingRegistrationFactory(conference=conference)
+    registration = BindingRegistrationFactory(conference=conference, leitweg_id="")  # PDF only, no XRechnung
     invoicing.issue_invoice(registration=registration)
     registration.refresh_from_db()
     return registration
@@ -51,12 +53,12 @@ def status_of(registration):
         ("250", "0", True, False, Status.OPEN),
         ("250", "100", True, False, Status.PARTLY_PAID),
         ("250", "250", True, False, Status.PAID),
-        ("250", "300", True, False, Status.PAID),
+        ("250", "300", True, False, Status.OVERPAID),  # issue 16: an overpayment is never silently "paid"
         ("0", "0", True, False, Status.NONE),  # invoice cancelled, nothing paid
-        ("0", "250", True, False, Status.PAID),  # cancelled after paying: surplus to refund
+        ("0", "250", True, False, Status.REFUND_DUE),  # issue 16: cancelled after paying is no "bezahlt"
         ("0", "0", True, True, Status.REFUNDED),
         ("250", "0", True, True, Status.REFUNDED),
-        ("0", "250", False, False, Status.PAID),  # paid before the invoice was issued
+        ("0", "250", False, False, Status.OVERPAID),  # paid before the invoice was issued
     ],
 )
 def test_payment_status_rule(invoiced, paid, has_invoice, has_refund, expected):
@@ -86,7 +88,7 @@ def test_a_zero_payment_is_refused(invoiced):
 def test_cancelled_after_paying_then_refunded(invoiced):
     payments.record_payment(registration=invoiced, amount=Decimal("250.00"), received_on=JULY_1)
     lifecycle.cancel(registration=invoiced)
-    assert status_of(invoiced) == Status.PAID
+    assert status_of(invoiced) == Status.REFUND_DUE  # issue 16: was "bezahlt" with -250 € open
     assert balances.balance(invoiced).open_amount == Decimal("-250.00")
 
     with pytest.raises(RegistrationError, match="höchstens der gezahlte Betrag von 250,00"):
@@ -146,10 +148,11 @@ def test_overdue_lists_open_and_partly_paid_invoices_past_due(conference, invoic
     assert set(overdue) == {invoiced, partly}
 
 
-def test_payment_reminder_is_recorded_with_open_amount_bank_data_and_invoice(invoiced):
+def test_payment_reminder_is_recorded_with_open_amount_bank_data_and_invoice(invoiced, time_machine):
     payments.record_payment(registration=invoiced, amount=Decimal("100.00"), received_on=JULY_1)
+    time_machine.move_to(PAST_DUE, tick=False)  # reminders only for invoices past due (issue 16)
 
-    reminder = payments.send_payment_reminder(registration=invoiced)
+    reminder = dunning.send_payment_reminder(registration=invoiced)
 
     assert reminder.kind == "payment_reminder"
     assert reminder.subject == "Zahlungserinnerung: Rechnung 2025-0001 – VSOP-Jahrestagung 2025"
@@ -165,18 +168,20 @@ def test_payment_reminder_is_recorded_with_open_amount_bank_data_and_invoice(inv
     assert invoice_queries.last_reminder_at(invoiced) == reminder.created_at
 
 
-def test_reminders_can_be_sent_again(invoiced):
-    payments.send_payment_reminder(registration=invoiced)
-    payments.send_payment_reminder(registration=invoiced)
+def test_reminders_can_be_sent_again(invoiced, time_machine):
+    time_machine.move_to(PAST_DUE, tick=False)
+    dunning.send_payment_reminder(registration=invoiced)
+    time_machine.move_to(PAST_DUE + dt.timedelta(days=14), tick=False)  # the 1. Mahnung's wait is over
+    dunning.send_payment_reminder(registration=invoiced)
     assert OutgoingMail.objects.filter(kind="payment_reminder").count() == 2
 
 
 def test_no_reminder_when_nothing_is_open(conference, invoiced):
     payments.record_payment(registration=invoiced, amount=Decimal("250.00"), received_on=JULY_1)
     with pytest.raises(RegistrationError, match="kein Betrag offen"):
-        payments.send_payment_reminder(registration=invoiced)
+        dunning.send_payment_reminder(registration=invoiced)
     without_invoice = BindingRegistrationFactory(conference=conference, email="ohne@example.org")
     with pytest.raises(RegistrationError, match="kein Betrag offen"):
-        payments.send_payment_reminder(registration=without_invoice)
+        dunning.send_payment_reminder(registration=without_invoice)
     assert not OutgoingMail.objects.filter(kind="payment_reminder").exists()
     assert invoice_queries.last_reminder_at(invoiced) is None

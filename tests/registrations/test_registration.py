@@ -371,7 +371,13 @@ def test_substitute_takes_over_place_invoice_recipient_and_gets_a_new_link(
     assert taken.list_consent is False
     assert any("Ersatzperson für Person1" in (h.history_change_reason or "") for h in taken.history.all())
     by_recipient = {m.to[0]: m for m in mail.outbox}
-    assert set(by_recipient) == {"person1@example.org", "bernd.ersatz@example.org"}
+    # The reissued invoice goes to the accounts office, the new participant in copy (issue 16).
+    assert set(by_recipient) == {
+        "person1@example.org",
+        "bernd.ersatz@example.org",
+        "rechnung@landkreis-beispiel.de",
+    }
+    assert by_recipient["rechnung@landkreis-beispiel.de"].cc == ["bernd.ersatz@example.org"]
     assert "Bernd Ersatz" in by_recipient["person1@example.org"].body
     assert old_token not in by_recipient["person1@example.org"].body
     assert taken.get_absolute_url() in by_recipient["bernd.ersatz@example.org"].body

@@ -8,6 +8,7 @@ from django.views.decorators.cache import never_cache
 
 from core.linklimit import is_download_limited
 
+from ...documents.einvoice import cii_xml, is_xrechnung, xml_filename
 from ...documents.invoice import girocode, invoice_filename, invoice_pdf
 from ...models import Invoice
 from ...queries.balances import balance
@@ -43,6 +44,19 @@ def personal_invoice_pdf(request, token, number):
         return too_many_downloads(request)
     response = HttpResponse(invoice_pdf(invoice), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{invoice_filename(invoice)}"'
+    return response
+
+
+@never_cache
+def personal_invoice_xml(request, token, number):
+    """The XRechnung XML of an invoice with a Leitweg-ID, to forward or upload to the buyer's portal."""
+    invoice = invoice_for_token(token, number)
+    if not is_xrechnung(invoice):
+        raise Http404
+    if is_download_limited(token):
+        return too_many_downloads(request)
+    response = HttpResponse(cii_xml(invoice), content_type="application/xml")
+    response["Content-Disposition"] = f'attachment; filename="{xml_filename(invoice)}"'
     return response
 
 
