@@ -330,8 +330,10 @@ INVOICE_RETENTION_YEARS = env.int("INVOICE_RETENTION_YEARS", default=8)
 # The audit trail is for reading: a revert would bypass the services' rules.
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
-# The audit trail is for reading: a revert would bypass the services' rules.
-SIMPLE_HISTORY_REVERT_DISABLED = True
+# Documents behind a personal link (invoice and confirmation PDFs, the data copy) per link and window:
+# a person downloads a handful; one link fetching 20 PDFs a second slowed everyone (core/linklimit.py).
+DOWNLOAD_LIMIT = env.int("DOWNLOAD_LIMIT", default=30)
+DOWNLOAD_LIMIT_WINDOW = env.int("DOWNLOAD_LIMIT_WINDOW", default=60)
 
 LOGGING = {
     "version": 1,

@@ -8,6 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from core.exceptions import RegistrationError
+from core.linklimit import is_download_limited
 from core.ratelimit import is_rate_limited
 from programme.models import Conference
 
@@ -152,6 +153,8 @@ def personal_confirmation_pdf(request, token):
     if registration.is_cancelled:
         messages.error(request, _("Für eine stornierte Anmeldung gibt es keine Bestätigung."))
         return redirect(registration)
+    if is_download_limited(token):
+        return render(request, "registrations/download_limited.html", status=429)
     pdf = confirmation_pdf(registration)
     response = HttpResponse(pdf, content_type="application/pdf")
     filename = confirmation_filename(registration)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.linklimit import is_download_limited
 from core.ratelimit import is_rate_limited
 
 from ...domain import privacy
@@ -29,6 +30,8 @@ class DeletionRequestForm(forms.Form):
 @require_GET
 def personal_data_export(request, token):
     registration = registration_for_token(token)
+    if is_download_limited(token):
+        return render(request, "registrations/download_limited.html", status=429)
     data = personal_data(registration)
     response = HttpResponse(
         json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"

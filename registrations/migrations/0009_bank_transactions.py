@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registrations', '0007_money_ledger'),
+        ('registrations', '0008_substituted_by'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
