@@ -34,6 +34,32 @@ class OfficeAdminSite(OTPAdminSite):
     def login_template(self):
         return OTPAdminSite.login_template if self.otp_required else None
 
+    def get_urls(self):
+        """The "view on site" shortcut follows `get_absolute_url`; for a model whose admin turns
+        `view_on_site` off (a registration's URL is its secret personal link) it answers 404."""
+        from django.contrib.contenttypes.views import shortcut
+        from django.http import Http404
+        from django.urls import path
+
+        def guarded_shortcut(request, content_type_id, object_id):
+            from django.contrib.contenttypes.models import ContentType
+
+            content_type = ContentType.objects.filter(pk=content_type_id).first()
+            model = content_type.model_class() if content_type else None
+            if model is not None and model in self._registry and not self._registry[model].view_on_site:
+                raise Http404
+            return shortcut(request, content_type_id, object_id)
+
+        urls = super().get_urls()
+        return [
+            path(
+                "r/<int:content_type_id>/<path:object_id>/",
+                self.admin_view(guarded_shortcut),
+                name="view_on_site",
+            ),
+            *urls,
+        ]
+
     def has_permission(self, request):
         if self.otp_required:
             return super().has_permission(request)

@@ -4,9 +4,10 @@ The client address (for the lockout and the form rate limit) and the trusted pro
 """
 
 import logging
-import re
 
 from django.conf import settings
+
+from core.redaction import redact_personal_links
 
 
 def lockout_response(request, original_response=None, credentials=None):
@@ -20,14 +21,6 @@ def lockout_response(request, original_response=None, credentials=None):
         {"failure_limit": settings.AXES_FAILURE_LIMIT, "minutes": minutes},
         status=429,
     )
-
-
-# /anmeldung/<token>/…: the token is the key to a person's data.
-_PERSONAL_LINK = re.compile(r"(/anmeldung/)[^/\s\"']+")
-
-
-def redact_personal_links(text):
-    return _PERSONAL_LINK.sub(r"\1[…]", text)
 
 
 class RedactPersonalLinks(logging.Filter):

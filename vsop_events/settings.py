@@ -331,8 +331,10 @@ INVOICE_RETENTION_YEARS = env.int("INVOICE_RETENTION_YEARS", default=8)
 # The audit trail is for reading: a revert would bypass the services' rules.
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
-# The audit trail is for reading: a revert would bypass the services' rules.
-SIMPLE_HISTORY_REVERT_DISABLED = True
+# Documents behind a personal link (invoice and confirmation PDFs, the data copy) per link and window:
+# a person downloads a handful; one link fetching 20 PDFs a second slowed everyone (core/ratelimit.py is_download_limited).
+DOWNLOAD_LIMIT = env.int("DOWNLOAD_LIMIT", default=30)
+DOWNLOAD_LIMIT_WINDOW = env.int("DOWNLOAD_LIMIT_WINDOW", default=60)
 
 LOGGING = {
     "version": 1,
@@ -366,8 +368,6 @@ RATE_LIMIT_WINDOW = env.int("RATE_LIMIT_WINDOW", default=600)
 RATE_LIMIT_POSTS = env.int("RATE_LIMIT_POSTS", default=200)
 RATE_LIMIT_EMAIL_POSTS = env.int("RATE_LIMIT_EMAIL_POSTS", default=5)
 RATE_LIMIT_FAILED_COST = env.float("RATE_LIMIT_FAILED_COST", default=0.25)
-# Downloads behind one personal link (PDF, JSON) per window.
-RATE_LIMIT_DOWNLOADS = env.int("RATE_LIMIT_DOWNLOADS", default=30)
 
 # The schedule (ops/tasks.py) is enqueued by exactly one process, `manage.py crontask`
 # (docker compose: the service "scheduler"). With Redis it holds a lock there, so a

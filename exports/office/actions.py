@@ -1,6 +1,8 @@
 """Admin actions on selected registrations: the same exports as the export page, for a hand-picked set.
 
-registrations/admin.py adds `EXPORT_ACTIONS` to the registration list.
+registrations/office/registrations.py adds `EXPORT_ACTIONS` to the registration list. The actions
+only read, so they declare the view permission; whether the user may export participant data
+(exports.rules.can_export) is checked inside, so someone without it is told why.
 """
 
 from django.contrib import admin, messages
@@ -39,32 +41,32 @@ def _export(modeladmin, request, queryset, kind, format):
     return respond_with_export(request, result)
 
 
-@admin.action(description=_("Teilnehmerliste als PDF"))
+@admin.action(permissions=["view"], description=_("Teilnehmerliste als PDF"))
 def export_list_pdf(modeladmin, request, queryset):
     return _export(modeladmin, request, queryset, ExportKind.PARTICIPANTS, ExportFormat.PDF)
 
 
-@admin.action(description=_("Teilnehmerliste als Excel-Datei"))
+@admin.action(permissions=["view"], description=_("Teilnehmerliste als Excel-Datei"))
 def export_list_xlsx(modeladmin, request, queryset):
     return _export(modeladmin, request, queryset, ExportKind.PARTICIPANTS, ExportFormat.XLSX)
 
 
-@admin.action(description=_("Teilnehmerliste als CSV-Datei"))
+@admin.action(permissions=["view"], description=_("Teilnehmerliste als CSV-Datei"))
 def export_list_csv(modeladmin, request, queryset):
     return _export(modeladmin, request, queryset, ExportKind.PARTICIPANTS, ExportFormat.CSV)
 
 
-@admin.action(description=_("Namensschilder (PDF)"))
+@admin.action(permissions=["view"], description=_("Namensschilder (PDF)"))
 def export_badges(modeladmin, request, queryset):
     return _export(modeladmin, request, queryset, ExportKind.BADGES, ExportFormat.PDF)
 
 
-@admin.action(description=_("Unterschriftenliste (PDF)"))
+@admin.action(permissions=["view"], description=_("Unterschriftenliste (PDF)"))
 def export_sign_in(modeladmin, request, queryset):
     return _export(modeladmin, request, queryset, ExportKind.SIGN_IN, ExportFormat.PDF)
 
 
-@admin.action(description=_("Teilnahmebescheinigungen (PDF)"))
+@admin.action(permissions=["view"], description=_("Teilnahmebescheinigungen (PDF)"))
 def export_certificates(modeladmin, request, queryset):
     return _export(modeladmin, request, queryset, ExportKind.CERTIFICATES, ExportFormat.PDF)
 

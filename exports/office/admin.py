@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..models import ExportJob, ExportLayout
 from . import views
+from .forms import ExportLayoutAdminForm
 
 
 @admin.register(ExportJob)
@@ -56,6 +57,7 @@ class ExportJobAdmin(admin.ModelAdmin):
 
 @admin.register(ExportLayout)
 class ExportLayoutAdmin(admin.ModelAdmin):
+    form = ExportLayoutAdminForm
     list_display = ["name", "conference", "created_by", "created_at"]
     list_filter = ["conference"]
     fields = ["name", "conference", "columns", "filters", "created_by", "created_at"]

@@ -9,7 +9,7 @@ from registrations.models import DiscussionGroup, Registration
 
 from ..models import ExportFormat, ExportKind
 from ..queries import lists
-from ..rules import only_as_pdf
+from ..rules import layout_errors, only_as_pdf
 
 YES_NO = [("", _("alle")), ("yes", _("ja")), ("no", _("nein"))]
 
@@ -106,6 +106,9 @@ class ExportForm(forms.Form):
 
     @classmethod
     def initial_from_layout(cls, layout):
+        """The form's start values from a saved layout; a layout with broken JSON gives none."""
+        if layout_errors(layout.columns, layout.filters):
+            return {}
         filters = layout.filters or {}
         return {
             "columns": layout.columns,
@@ -116,6 +119,19 @@ class ExportForm(forms.Form):
             "workshop": filters.get("workshop"),
             "group": filters.get("group"),
         }
+
+
+class ExportLayoutAdminForm(forms.ModelForm):
+    """The layout admin: the stored JSON must be what the export page can read."""
+
+    class Meta:
+        fields = ["name", "conference", "columns", "filters"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if "columns" in cleaned and "filters" in cleaned:
+            for error in layout_errors(cleaned["columns"], cleaned["filters"]):
+                self.add_error(None, error)
 
 
 class LedgerExportForm(forms.Form):

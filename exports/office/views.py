@@ -41,7 +41,9 @@ def export_page(request, conference_id):
         if form.is_valid():
             if "save_layout" in request.POST:
                 name = form.cleaned_data["layout_name"].strip()
-                if not name:
+                if not request.user.has_perm("exports.add_exportlayout"):
+                    form.add_error("layout_name", _("Sie dürfen keine Layouts speichern."))
+                elif not name:
                     form.add_error("layout_name", _("Bitte einen Namen für das Layout angeben."))
                 else:
                     params = form.params()

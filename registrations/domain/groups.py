@@ -143,6 +143,13 @@ def join_smallest_group(registration):
     return joined
 
 
+def hand_over_memberships(previous, substitute):
+    """A substitute takes the previous person's seat in each discussion group; the groups stay as drawn."""
+    for membership in GroupMembership.objects.filter(registration=previous).order_by("pk"):
+        membership.registration = substitute
+        membership.save(update_fields=["registration"])
+
+
 def leave_groups(registration):
     """A cancelled registration leaves every discussion group (the audit trail keeps the record)."""
     for membership in GroupMembership.objects.filter(registration=registration):

@@ -28,10 +28,11 @@ from ..rules.cancellation import cancellation_cost
 from ..rules.payments import ZERO, credited_payments
 from . import outbox
 from .locking import lock_conference
-from .payments import update_payment_status
+from .payments import move_payments, update_payment_status
 
 REASON_CANCELLED = "Stornierung der Anmeldung"
 REASON_REISSUED = "Rechnung neu ausgestellt"
+REASON_SUBSTITUTED = "Platz an eine Ersatzperson übergeben"
 
 
 def lock_invoice_sequence(year):
@@ -323,3 +324,30 @@ def cancel_for_cancellation(registration, *, now=None):
     storno = cancel_invoice(registration=registration, reason=REASON_CANCELLED)
     queue_invoice_mail(registration=registration, storno=storno)
     return storno
+
+
+def hand_over_invoice(previous, substitute, *, now=None):
+    """Billing after a substitution: each person's invoices stay on their own registration.
+
+    The rule: the previous registration's valid invoice is cancelled with a
+    Stornorechnung on the previous registration (it names the previous person);
+    the substitute's registration gets a new invoice with its own fee and the
+    same billing data (billing continues with the same party, usually the
+    employer). Payments already made for the place move to the substitute's
+    registration (payments.move_payments), so what was paid counts against the
+    new invoice and nothing is owed twice; the previous registration then owes
+    nothing and holds no credit. A place without an invoice (free, or on the
+    waiting list) hands over none. Runs in the caller's transaction with the
+    conference locked; returns (storno, new_invoice), either may be None.
+    """
+    now = now or timezone.now()
+    invoice = current_invoice(previous)
+    storno = None
+    if invoice is not None:
+        invoice.registration = previous
+        storno = _cancel(invoice, reason=REASON_SUBSTITUTED, now=now)
+    move_payments(previous, substitute)
+    new_invoice = _issue(substitute, now=now) if is_invoiceable(substitute) and invoice is not None else None
+    update_payment_status(previous)
+    update_payment_status(substitute)
+    return storno, new_invoice

@@ -15,7 +15,8 @@ transaction and delivered after commit.
   list. The fee is frozen and the accepted terms stored with their version.
 - cancel: the place goes to the first person on the waiting list.
 - fill_free_places / move_up: people move up, first come first served.
-- substitute: another person takes over a binding registration's place.
+- substitute: another person takes over a binding registration's place with a new registration
+  of their own; the previous one ends and keeps the previous person's data.
 """
 
 from dataclasses import dataclass
@@ -28,10 +29,12 @@ from django.utils.translation import gettext as _
 from core.exceptions import RegistrationError
 from programme.models import Conference
 
-from ..models import Registration, new_checkin_token, new_token
+from ..documents.invoice import invoice_attachment
+from ..models import Registration
 from ..queries.invoices import current_invoice
 from ..queries.places import active_registration_with_email, places_left, waiting_position
 from ..rules import fees
+from ..rules.billing import BILLING_FIELDS
 from ..rules.cancellation import cancellation_cost
 from ..rules.personal import (
     PERSONAL_FIELDS,
@@ -450,23 +453,42 @@ def _move_up(registration, now):
 
 @dataclass(frozen=True)
 class Substitution:
-    """What a substitution did: the registration (now the substitute's) and whether money changed."""
+    """What a substitution did: the previous person's registration (ended), the substitute's new
+    one (holding the place now) and whether money changed."""
 
-    registration: Registration
+    previous: Registration
+    substitute: Registration
     fee_changed: bool
     invoice_reissued: bool
+
+    @property
+    def registration(self):
+        """The registration that holds the place now: the substitute's."""
+        return self.substitute
+
+
+def _person_name(fields):
+    return " ".join(p for p in (fields.get("academic_title"), fields["first_name"], fields["last_name"]) if p)
 
 
 def substitute(*, registration, data, source=Registration.Source.WEB, now=None):
     """Another person (Ersatzperson) takes over a binding registration's place.
 
-    The registration keeps its place, workshops, billing data and invoice
-    recipient (usually the employer); the person's data, the membership check
-    and the personal link change. The previous person is recorded in
-    `substitution_note` and the audit trail, and informed by mail; the new
-    person gets the confirmation with their own link. When the fee changes with
-    the membership status, or an invoice names the participant, the invoice is
-    reissued (Storno and new invoice). Returns a Substitution.
+    The previous registration ends (cancelled, `substituted_by` the new one) and
+    keeps what is the previous person's: their data, consents, mails, invoices
+    and personal link, which from now on shows the ended registration. The
+    substitute gets a new registration with their own link that takes over the
+    place as it is (or the waiting-list spot), under the conference lock, so the
+    place is never free and nobody moves up; the workshop seats, discussion
+    groups, evening events (members-only ones only for members) and the accepted
+    terms of the billing party move with it. Billing continues with the same
+    employer: its billing data are copied; a previous person who paid
+    themselves keeps their private address, and the substitute is invoiced
+    under their own name and organisation until the office corrects it.
+    Invoices and payments follow invoicing.hand_over_invoice: the previous
+    invoice is cancelled on the previous registration, the substitute gets a new
+    one, and what was paid for the place moves to it. Both people are mailed.
+    Returns a Substitution.
     """
     now = now or timezone.now()
     fields = {key: data[key] for key in SUBSTITUTE_FIELDS if key in data}
@@ -475,14 +497,15 @@ def substitute(*, registration, data, source=Registration.Source.WEB, now=None):
         raise RegistrationError(_("Bitte geben Sie Name und E-Mail-Adresse der Ersatzperson an."))
     if not fields.get("is_member"):
         fields["member_number"] = ""
+    programme = calendar_programme(registration.conference)
     with transaction.atomic():
         conference = lock_conference(registration.conference_id)
-        registration = (
+        previous = (
             Registration.objects.select_for_update().select_related("conference").get(pk=registration.pk)
         )
-        if registration.is_cancelled:
+        if previous.is_cancelled:
             raise RegistrationError(_("Diese Anmeldung ist storniert."))
-        if not registration.is_binding:
+        if not previous.is_binding:
             raise RegistrationError(
                 _("Eine Ersatzperson können Sie nach der verbindlichen Anmeldung benennen.")
             )
@@ -490,56 +513,67 @@ def substitute(*, registration, data, source=Registration.Source.WEB, now=None):
             raise RegistrationError(
                 _("Die Tagung hat bereits begonnen. Bitte wenden Sie sich an die Geschäftsstelle.")
             )
-        if fields["email"] == registration.email:
+        if fields["email"] == previous.email:
             raise RegistrationError(email_taken_message())
-        places.ensure_email_free(conference=conference, email=fields["email"], exclude=registration)
-        previous = {
-            "previous_name": registration.full_name,
-            "previous_email": registration.email,
-            "previous_organisation": registration.organisation,
-        }
-        # The previous person is told first: the mail is rendered now, with their name and address.
-        outbox.queue_mail(
-            registration=registration,
-            template="substituted_previous",
-            to=registration.email,
-            context={
-                "substitute_name": " ".join(
-                    p for p in (fields.get("academic_title"), fields["first_name"], fields["last_name"]) if p
-                )
-            },
+        places.ensure_email_free(conference=conference, email=fields["email"], exclude=previous)
+        date = date_format(timezone.localtime(now), "d.m.Y H:i")
+        new = Registration(
+            conference=conference,
+            stage=Registration.Stage.BINDING,
+            source=source,
+            registered_at=now,
+            terms_consent=previous.terms_consent,
+            terms_accepted_at=previous.terms_accepted_at,
+            substitution_note=_("%(date)s: Ersatzperson für %(name)s")
+            % {"date": date, "name": previous.full_name},
+            **fields,
         )
-        note = _("%(date)s: Ersatzperson für %(name)s <%(email)s>%(organisation)s") % {
-            "date": date_format(timezone.localtime(now), "d.m.Y H:i"),
-            "name": previous["previous_name"],
-            "email": previous["previous_email"],
-            "organisation": f" ({previous['previous_organisation']})"
-            if previous["previous_organisation"]
-            else "",
-        }
-        old_fee = registration.fee
-        for key, value in fields.items():
-            setattr(registration, key, value)
-        registration.token = new_token()
-        registration.checkin_token = new_checkin_token()  # the old badge no longer checks anyone in
-        registration.substitution_note = "\n".join(p for p in (registration.substitution_note, note) if p)
-        # Consents were the previous person's; the new person has given none yet.
-        registration.privacy_consent = None
-        registration.privacy_consented_at = None
-        registration.list_consent = False
-        registration.dietary_needs = ""
-        registration.accessibility_needs = ""
-        if not registration.is_member:
-            registration.evening_events.remove(*registration.evening_events.filter(members_only=True))
-        fees.freeze_fee(registration, is_member=registration.is_member)
-        check_membership(registration)
+        if previous.billing_recipient == Registration.BillingRecipient.EMPLOYER:
+            for key in BILLING_FIELDS:
+                setattr(new, key, getattr(previous, key))
+            if new.billing_email == previous.email:  # the previous person's own address stays theirs
+                new.billing_email = ""
+        fees.freeze_fee(new, is_member=new.is_member)
+        check_membership(new)
         # simple-history keeps the reason in a varchar(100); the full note is in substitution_note.
-        registration._change_reason = note[:100]
-        registration.save()
-        reissue = registration.holds_place and current_invoice(registration) is not None
-        if reissue:
-            invoicing.reissue_invoice(registration=registration, now=now)
-        queue_confirmation(registration, context={"substitution": previous})
+        new._change_reason = new.substitution_note[:100]
+        note = _(
+            "%(date)s: Platz von %(previous)s <%(previous_email)s>%(organisation)s an %(name)s <%(email)s> übergeben"
+        ) % {
+            "date": date,
+            "previous": previous.full_name,
+            "previous_email": previous.email,
+            "organisation": f" ({previous.organisation})" if previous.organisation else "",
+            "name": new.full_name,
+            "email": new.email,
+        }
+        previous.substitution_note = "\n".join(p for p in (previous.substitution_note, note) if p)
+        previous._change_reason = note[:100]
+        places.hand_over_place(previous, new, now=now, update_fields=["substitution_note"])
+        evening_events = [
+            item for item in previous.evening_events.all() if new.is_member or not item.members_only
+        ]
+        new.evening_events.set(evening_events)
+        workshops.hand_over_bookings(previous, new)
+        groups.hand_over_memberships(previous, new)
+        storno, invoice = invoicing.hand_over_invoice(previous, new, now=now)
+        # The previous person is told, with their Stornorechnung; the mail names the substitute only.
+        outbox.queue_mail(
+            registration=previous,
+            template="substituted_previous",
+            context={"substitute_name": new.full_name, "storno": storno},
+            attachments=[invoice_attachment(storno)] if storno is not None else (),
+        )
+        queue_confirmation(
+            new,
+            programme=programme,
+            invoice=invoice,
+            evening_events=evening_events,
+            context={"substitution": {"previous_name": previous.full_name}},
+        )
     return Substitution(
-        registration=registration, fee_changed=registration.fee != old_fee, invoice_reissued=reissue
+        previous=previous,
+        substitute=new,
+        fee_changed=new.fee != previous.fee,
+        invoice_reissued=invoice is not None,
     )

@@ -267,9 +267,17 @@ def deliver_due_mails(*, limit=500):
 
 
 def retry_now(mail_ids):
-    """Make failed mails due at once (the office's 'Jetzt erneut senden')."""
-    return (
-        OutgoingMail.objects.filter(pk__in=mail_ids)
-        .exclude(status=OutgoingMail.Status.SENT)
-        .update(next_attempt_at=None)
-    )
+    """Make unsent mails due at once and queue their delivery (the office's 'Jetzt erneut senden').
+
+    The task workers deliver them, not the office's web request. Returns how many were made due.
+    """
+    with transaction.atomic():
+        due = list(
+            OutgoingMail.objects.filter(pk__in=mail_ids)
+            .exclude(status=OutgoingMail.Status.SENT)
+            .values_list("pk", flat=True)
+        )
+        OutgoingMail.objects.filter(pk__in=due).update(next_attempt_at=None)
+        for mail_id in due:
+            transaction.on_commit(lambda mail_id=mail_id: _enqueue_delivery(mail_id))
+    return len(due)

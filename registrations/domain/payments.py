@@ -72,6 +72,16 @@ def record_refund(*, registration, amount, refunded_on, note="", by=None):
         )
 
 
+def move_payments(previous, substitute):
+    """Money paid for a place stays with the place: the previous registration's payments (and
+    refunds) move to the substitute's registration, whose invoice they then pay. Both payment
+    states are left for the caller to update once the invoices are settled.
+    """
+    for payment in Payment.objects.filter(registration=previous).order_by("pk"):
+        payment.registration = substitute
+        payment.save(update_fields=["registration"])
+
+
 def mark_paid(*, registrations, received_on, by=None, note=""):
     """Record the open amount of each registration as received (bulk from the admin).
 

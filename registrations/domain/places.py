@@ -78,6 +78,25 @@ def mark_lapsed(registration, *, now):
     registration.save(update_fields=["status", "cancelled_at", "updated_at"])
 
 
+def hand_over_place(previous, substitute, *, now, update_fields=()):
+    """The substitute's new registration takes over the previous one's place as it is (or its
+    waiting-list spot, with the same `waiting_since`); the previous registration ends, cancelled,
+    pointing to its substitute. Saves both (the previous one with `update_fields` besides), in the
+    caller's transaction with the conference locked, so the place is never free in between and
+    nobody moves up.
+    """
+    if previous.is_cancelled:
+        raise RegistrationError(_("Diese Anmeldung ist storniert."))
+    substitute.status = previous.status
+    substitute.waiting_since = previous.waiting_since
+    substitute.moved_up_at = previous.moved_up_at
+    substitute.save(force_insert=True)
+    previous.status = Registration.Status.CANCELLED
+    previous.cancelled_at = now
+    previous.substituted_by = substitute
+    previous.save(update_fields=["status", "cancelled_at", "substituted_by", "updated_at", *update_fields])
+
+
 def mark_cancelled(registration, *, now):
     if registration.is_cancelled:
         raise RegistrationError(_("Diese Anmeldung ist bereits storniert."))

@@ -5,7 +5,7 @@ and RETENTION_MONTHS (default 12) after it ended: for questions, certificates,
 the next invitation. Then the person's data goes: names, addresses, notes,
 needs, billing data, the bodies, recipients and attachments of the mails we
 sent, payment notes, the audit-trail rows that still hold the old values and
-stored list exports of the conference. The rows themselves stay (anonymised),
+stored list exports of the conference (also when one person is anonymised on request). The rows themselves stay (anonymised),
 so counts and statistics still add up.
 
 Invoices are accounting records: German law (§ 147 AO, § 14b UStG) requires
@@ -215,7 +215,18 @@ def anonymise_registration(*, registration, now=None, force=False):
         registration.checkin_token = new_checkin_token()
         registration.anonymised_at = now
         registration.save()
+        delete_conference_exports(conference_id=registration.conference_id)
     return registration
+
+
+def delete_conference_exports(*, conference_id):
+    """Stored list exports of a conference may name anyone in it: after one of its registrations is
+    anonymised they are deleted (the office exports again), so no file keeps the person's data."""
+    ExportJob = _export_job_model()
+    if ExportJob is None:
+        return 0
+    deleted, _ = ExportJob.objects.filter(conference_id=conference_id).delete()
+    return deleted
 
 
 def anonymise_invoice(*, invoice, now=None):

@@ -340,6 +340,16 @@ def release_workshops(registration):
         return _fill_seats(freed, locked)
 
 
+def hand_over_bookings(previous, substitute):
+    """A substitute takes over the previous person's workshop seats and waiting-list places as they are.
+
+    No seat is freed in between, so nobody moves up; each booking is saved so the audit trail shows the move.
+    """
+    for booking in WorkshopBooking.objects.filter(registration=previous).order_by("pk"):
+        booking.registration = substitute
+        booking.save(update_fields=["registration"])
+
+
 def seat_wishes_after_move_up(registration):
     """A registration that got a conference place takes the seats it wished for where seats are free."""
     with transaction.atomic():

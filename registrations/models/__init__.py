@@ -1,6 +1,7 @@
 """The registrations app's data, one module per concern; everything is importable from here."""
 
 from .attendance import Attendance
+from .bank import BankStatementImport, BankTransaction
 from .consent import ConsentText
 from .groups import DiscussionGroup, GroupAssignment, GroupMembership
 from .invoices import Invoice, InvoiceSequence, PaymentReminder
@@ -12,6 +13,8 @@ from .workshops import WorkshopBooking
 
 __all__ = [
     "Attendance",
+    "BankStatementImport",
+    "BankTransaction",
     "ConsentText",
     "DiscussionGroup",
     "GroupAssignment",

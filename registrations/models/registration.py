@@ -241,6 +241,16 @@ class Registration(models.Model):
         _("Zahlung"), max_length=20, choices=PaymentStatus.choices, default=PaymentStatus.NONE
     )
     substitution_note = models.TextField(_("Ersatzperson"), blank=True)
+    # A substitution ends this registration and starts a new one for the substitute
+    # (domain/lifecycle.py: substitute); each keeps its own person's data, mails and invoices.
+    substituted_by = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="substitute_for",
+        verbose_name=_("Platz übergeben an"),
+    )
     # Where a refund goes (after a Storno or an overpayment): entered by the office, usually
     # the account the money came from. Checked with schwifty (core.banking.validate_iban).
     refund_account_holder = models.CharField(_("Kontoinhaber für Erstattungen"), max_length=70, blank=True)
@@ -321,6 +331,11 @@ class Registration(models.Model):
     def hold_has_lapsed(self, now=None):
         """The hold time passed without a confirmed address: the registration holds nothing."""
         return self.awaits_confirmation and self.hold_expires_at <= (now or timezone.now())
+
+    @property
+    def was_substituted(self):
+        """Ended by handing the place to a substitute (its place lives on in `substituted_by`)."""
+        return self.substituted_by_id is not None
 
     @property
     def may_name_substitute(self):

@@ -300,7 +300,7 @@ def office_substitute_view(model_admin, request, registration_id):
             parts = [
                 _(
                     "Der Platz von %(previous)s ist an %(name)s übergeben. Beide erhalten eine E-Mail; "
-                    "der persönliche Link ist neu."
+                    "die Ersatzperson hat eine eigene Anmeldung mit eigenem Link, die bisherige ist beendet."
                 )
                 % {"previous": previous, "name": taken.registration.full_name}
             ]
@@ -309,7 +309,9 @@ def office_substitute_view(model_admin, request, registration_id):
             if taken.invoice_reissued:
                 parts.append(_("Die Rechnung wurde storniert und neu ausgestellt."))
             model_admin.message_user(request, " ".join(str(p) for p in parts), messages.SUCCESS)
-            return HttpResponseRedirect(change_url)
+            return HttpResponseRedirect(
+                reverse("admin:registrations_registration_change", args=[taken.substitute.pk])
+            )
     context = {
         **model_admin.admin_site.each_context(request),
         "opts": Registration._meta,

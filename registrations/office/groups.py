@@ -313,6 +313,8 @@ class GroupMembershipForm(forms.ModelForm):
             .annotate(size=Count("memberships"))
             .order_by("phase__conference", "phase__number", "number")
         )
+        if not {"registration", "group"} <= set(self.fields):
+            return  # the view-only page (organisers) shows the values without form fields
         if self.instance.pk:
             groups = groups.filter(phase_id=self.instance.phase_id)
             self.fields["registration"].disabled = True

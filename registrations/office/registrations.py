@@ -1,18 +1,32 @@
 """The office's tools. Actions call services; no rule is re-implemented here."""
 
+from functools import reduce
+from operator import or_
+
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import ActionLocation
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from core.exceptions import RegistrationError
+from core.redaction import redact_personal_links
 from exports.office.actions import EXPORT_ACTIONS
 
 from ..domain import confirmations, lifecycle, places
 from ..domain import outbox as mail_service
-from ..domain.outbox import personal_url
 from ..models import ConsentText, OutgoingMail, Registration
+from ..queries.history import has_history
+from ..queries.personal import keep_personal_phases
 from ..queries.places import place_counts, waiting_position
+from ..rules.bank_statements import invoice_numbers_in
 from ..rules.personal import PERSONAL_FIELDS, normalise_email
 from .binding import (
     BindingRegistrationMixin,
@@ -25,6 +39,9 @@ from .history import ReadOnlyHistoryAdmin
 from .money import MoneyRegistrationMixin, OverdueFilter, PaymentStateFilter
 from .privacy import DeletionRequestFilter, anonymise_action
 
+# The change message of the admin log entry written when staff open a participant's page.
+VIEWED_MESSAGE = "Teilnehmerseite angesehen (nur lesen)"
+
 
 class OfficeRegistrationForm(forms.ModelForm):
     class Meta:
@@ -33,12 +50,19 @@ class OfficeRegistrationForm(forms.ModelForm):
         # only the ones clean() relies on.
         fields = ["conference", "email"]
 
+    def clean_email(self):
+        return normalise_email(self.cleaned_data["email"])
+
     def clean(self):
+        """One active registration per address, whatever its case: on adding and on editing."""
         cleaned = super().clean()
-        if self.instance.pk is None and cleaned.get("conference") and cleaned.get("email"):
+        conference = cleaned.get("conference") or (self.instance.conference if self.instance.pk else None)
+        if conference and cleaned.get("email") and not self.instance.is_cancelled:
             try:
                 places.ensure_email_free(
-                    conference=cleaned["conference"], email=normalise_email(cleaned["email"])
+                    conference=conference,
+                    email=cleaned["email"],
+                    exclude=self.instance if self.instance.pk else None,
                 )
             except RegistrationError as error:
                 self.add_error("email", str(error))
@@ -50,6 +74,7 @@ class RegistrationAdmin(BindingRegistrationMixin, MoneyRegistrationMixin, ReadOn
     """The history button shows who changed what and when (django-simple-history)."""
 
     form = OfficeRegistrationForm
+    view_on_site = False  # a registration's URL is its personal link: only its owner opens it
     list_display = [
         "last_name",
         "first_name",
@@ -78,7 +103,7 @@ class RegistrationAdmin(BindingRegistrationMixin, MoneyRegistrationMixin, ReadOn
         OverdueFilter,
         DeletionRequestFilter,
     ]
-    search_fields = ["last_name", "first_name", "email", "organisation", "member_number"]
+    search_fields = ["last_name", "first_name", "email", "organisation", "member_number", "order_number"]
     list_select_related = ["conference"]
     date_hierarchy = "created_at"
     ordering = ["-created_at"]
@@ -107,7 +132,9 @@ class RegistrationAdmin(BindingRegistrationMixin, MoneyRegistrationMixin, ReadOn
         "privacy_consented_at",
         "created_at",
         "updated_at",
-        "personal_link",
+        "participant_page",
+        "substituted_by",
+        "substitute_for",
         "deletion_requested_at",
         "anonymised_at",
         "payment_status",
@@ -147,7 +174,8 @@ class RegistrationAdmin(BindingRegistrationMixin, MoneyRegistrationMixin, ReadOn
                     ("stage", "status"),
                     ("waiting_since", "moved_up_at", "cancelled_at"),
                     "registered_at",
-                    "personal_link",
+                    "participant_page",
+                    ("substituted_by", "substitute_for"),
                     ("privacy_consent", "privacy_consented_at"),
                     ("created_at", "updated_at"),
                     ("deletion_requested_at", "anonymised_at"),
@@ -168,19 +196,105 @@ class RegistrationAdmin(BindingRegistrationMixin, MoneyRegistrationMixin, ReadOn
     def get_fieldsets(self, request, obj=None):
         return self.add_fieldsets if obj is None else self.fieldsets
 
+    def get_search_results(self, request, queryset, search_term):
+        """Also finds a registration by an invoice number, written as loosely as in a bank transfer
+        (`2026-0003`, `RE 2026/3`), and by the order number on any of its invoices."""
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip()
+        if not term:
+            return results, may_have_duplicates
+        condition = Q(invoices__order_number__iexact=term)
+        numbers = invoice_numbers_in(term)
+        if numbers:
+            condition |= reduce(
+                or_, (Q(invoices__year=year, invoices__sequence=seq) for year, seq in numbers)
+            )
+        by_invoice = queryset.filter(pk__in=queryset.filter(condition).values("pk"))
+        return results | by_invoice, may_have_duplicates
+
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return []
         return [*self.readonly_fields, "conference"]
 
-    @admin.display(description=_("Persönlicher Link"))
-    def personal_link(self, obj):
-        from django.utils.html import format_html
+    @admin.display(description=_("Seite der Person"))
+    def participant_page(self, obj):
+        """The office reads the participant's page through the admin, never through the secret link:
+        only its owner ever sees the link."""
+        url = reverse("admin:registrations_registration_participant_page", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Seite der Person ansehen (nur lesen)"))
 
-        url = personal_url(obj)
-        return format_html(
-            '<a href="{}" target="_blank" rel="noopener">{}</a>', url, _("Seite der Person öffnen")
+    @admin.display(description=_("Ersatzperson für"))
+    def substitute_for(self, obj):
+        previous = getattr(obj, "substitute_for", None)
+        if previous is None:
+            return "–"
+        url = reverse("admin:registrations_registration_change", args=[previous.pk])
+        return format_html('<a href="{}">{}</a>', url, previous.full_name)
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:registration_id>/teilnehmerseite/",
+                self.admin_site.admin_view(self.participant_page_view),
+                name="registrations_registration_participant_page",
+            ),
+            *super().get_urls(),
+        ]
+
+    def participant_page_view(self, request, registration_id):
+        """The participant's page as they see it, read-only and without their link ("Ansicht der
+        Geschäftsstelle"). Every look is logged with the staff user (admin LogEntry)."""
+        registration = get_object_or_404(
+            Registration.objects.select_related("conference"), pk=registration_id
         )
+        if not self.has_view_permission(request, registration):
+            raise PermissionDenied
+        keep_personal_phases(registration)
+        self.log_change(request, registration, VIEWED_MESSAGE)
+        return TemplateResponse(
+            request,
+            "registrations/personal.html",
+            {
+                "registration": registration,
+                "conference": registration.conference,
+                "position": waiting_position(registration),
+                "office_view": True,
+                "change_url": reverse("admin:registrations_registration_change", args=[registration.pk]),
+            },
+        )
+
+    # -- deleting is cancelling --------------------------------------------------------
+
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
+        actions = super().get_actions(request, action_location=action_location)
+        actions.pop("delete_selected", None)  # a list delete would skip the check below
+        return actions
+
+    def has_delete_permission(self, request, obj=None):
+        """A registration with a history (mails, invoices, payments, bookings, groups, changes) is
+        cancelled, never deleted; only a mistyped entry without any is deleted."""
+        if obj is not None and has_history(obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        registration = self.get_object(request, object_id)
+        if registration is not None and has_history(registration) and super().has_delete_permission(request):
+            self.message_user(
+                request,
+                _(
+                    "%(name)s hat bereits einen Verlauf (E-Mails, Rechnungen, Buchungen oder Änderungen) und "
+                    "wird nicht gelöscht. Bitte stornieren Sie die Anmeldung mit der Aktion „Stornieren“; "
+                    "personenbezogene Daten entfernt danach die Aktion „Anonymisieren“."
+                )
+                % {"name": registration.full_name},
+                messages.WARNING,
+            )
+            return HttpResponseRedirect(
+                reverse("admin:registrations_registration_change", args=[registration.pk])
+            )
+        return super().delete_view(request, object_id, extra_context)
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -283,7 +397,12 @@ class OutgoingMailAdmin(admin.ModelAdmin):
     list_filter = ["status", "kind"]
     search_fields = ["to", "subject"]
     date_hierarchy = "created_at"
-    readonly_fields = [f.name for f in OutgoingMail._meta.fields]
+    readonly_fields = [
+        *(f.name for f in OutgoingMail._meta.fields if f.name not in {"body_text", "body_html"}),
+        "body_text_masked",
+        "body_html_masked",
+    ]
+    exclude = ["body_text", "body_html"]
     list_select_related = ["registration"]
     actions = ["retry_action"]
 
@@ -293,15 +412,27 @@ class OutgoingMailAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
-    @admin.action(description=_("Jetzt erneut senden"))
+    @admin.display(description=_("Text"))
+    def body_text_masked(self, obj):
+        """Only its owner sees a personal link: the office reads the mail with the link masked."""
+        return format_html("<pre>{}</pre>", redact_personal_links(obj.body_text))
+
+    @admin.display(description=_("HTML"))
+    def body_html_masked(self, obj):
+        return format_html("<pre>{}</pre>", redact_personal_links(obj.body_html))
+
+    def has_resend_permission(self, request):
+        return request.user.has_perm("registrations.change_outgoingmail")
+
+    @admin.action(description=_("Jetzt erneut senden"), permissions=["resend"])
     def retry_action(self, request, queryset):
+        """Makes the mails due and queues their delivery; the workers send them, not this request."""
         count = mail_service.retry_now(list(queryset.values_list("pk", flat=True)))
-        sent, failed = mail_service.deliver_due_mails()
         self.message_user(
             request,
-            _("%(sent)d versendet, %(failed)d weiterhin fehlgeschlagen.") % {"sent": sent, "failed": failed},
+            ngettext("%(n)d E-Mail wird erneut gesendet.", "%(n)d E-Mails werden erneut gesendet.", count)
+            % {"n": count},
         )
-        return count
 
 
 @admin.register(ConsentText)

@@ -28,13 +28,11 @@ OFFICE_EXTRA = {
     ("axes", "view_accesslog"),
 }
 
-# Organisers read everything and produce lists; they keep their own list
-# layouts and export jobs, nothing else.
+# Organisers read everything and produce lists (an export job records each
+# list they make); they change nothing else, not even the saved list layouts.
 ORGANISATION_EXTRA = {
     ("exports", "export_participants"),
     ("exports", "add_exportjob"),
-    ("exports", "add_exportlayout"),
-    ("exports", "change_exportlayout"),
 }
 
 

@@ -6,7 +6,7 @@ from django.utils import timezone
 from ..models import Registration
 
 # Fields of the registration that are internal or secret and not personal data.
-_NOT_EXPORTED = {"id", "token", "conference", "privacy_consent", "terms_consent"}
+_NOT_EXPORTED = {"id", "token", "conference", "privacy_consent", "terms_consent", "substituted_by"}
 
 
 def _value(value):

@@ -9,9 +9,15 @@ register = template.Library()
 
 
 @register.inclusion_tag("registrations/_personal_binding.html")
-def personal_binding(registration):
-    """The binding registration's summary, or the link to the binding form while pre-registered."""
-    context = {"registration": registration, "conference": registration.conference}
+def personal_binding(registration, office_view=False):
+    """The binding registration's summary, or the link to the binding form while pre-registered.
+
+    `office_view`: the office reads the page (read-only), so no links that act for the person."""
+    context = {
+        "registration": registration,
+        "conference": registration.conference,
+        "office_view": office_view,
+    }
     if registration.is_cancelled:
         return context
     if registration.is_binding:

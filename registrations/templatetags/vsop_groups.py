@@ -12,5 +12,9 @@ register = template.Library()
 
 
 @register.inclusion_tag("registrations/_personal_groups.html")
-def personal_groups(registration):
-    return {"registration": registration, "phases": personal_groups_of(registration)}
+def personal_groups(registration, office_view=False):
+    return {
+        "registration": registration,
+        "phases": personal_groups_of(registration),
+        "office_view": office_view,
+    }

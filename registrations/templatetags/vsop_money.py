@@ -11,8 +11,10 @@ register = template.Library()
 
 
 @register.inclusion_tag("registrations/_personal_invoices.html")
-def personal_money(registration):
-    """Invoices, payment state, open amount and bank data of a registration (two queries, one without invoices)."""
+def personal_money(registration, office_view=False):
+    """Invoices, payment state, open amount and bank data of a registration (two queries, one without invoices).
+
+    `office_view`: the office reads the page; the PDFs link to the admin, not behind the personal link."""
     issued = list(Invoice.objects.filter(registration=registration).order_by("year", "sequence"))
     by_pk = {invoice.pk: invoice for invoice in issued}
     for invoice in issued:  # a Stornorechnung cancels an invoice of the same registration
@@ -30,6 +32,7 @@ def personal_money(registration):
     balance = balance_of(registration, invoices=issued) if issued else None
     return {
         "registration": registration,
+        "office_view": office_view,
         "invoices": issued,
         "cancelled_ids": cancelled_ids,
         "current": current,

@@ -9,7 +9,7 @@ register = template.Library()
 
 
 @register.inclusion_tag("registrations/_personal_workshops.html")
-def personal_workshops(registration):
+def personal_workshops(registration, office_view=False):
     """The registration's workshop per choose phase and whether it may still change them.
 
     One query (the bookings; the phases are shared with the groups box), none when
@@ -20,4 +20,5 @@ def personal_workshops(registration):
         "registration": registration,
         "entries": entries,
         "window": workshop_change_window(registration),
+        "office_view": office_view,
     }

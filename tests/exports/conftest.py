@@ -66,7 +66,10 @@ def populate(conference):
 
 @pytest.fixture
 def office_user(db):
-    return StaffFactory(username="buero", password="pw", permissions=["export_participants"])
+    # The office exports and keeps list layouts; organisers only export (registrations/office/roles.py).
+    return StaffFactory(
+        username="buero", password="pw", permissions=["export_participants", "add_exportlayout"]
+    )
 
 
 @pytest.fixture

@@ -52,26 +52,40 @@ def test_office_hands_the_place_over_from_the_change_page(
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(substitute_url(registration), SUBSTITUTE, follow=True)
 
-    assert response.redirect_chain[-1][0] == change
+    # New rule (trust round 2): the substitute gets a new registration, and the office lands on it.
+    substitute = Registration.objects.get(substitute_for=registration)
+    assert response.redirect_chain[-1][0] == reverse(
+        "admin:registrations_registration_change", args=[substitute.pk]
+    )
     page = response.content.decode()
     assert "Der Platz von Telefon Anruferin ist an Bernd Ersatz übergeben." in page
     assert "Die Gebühr ist jetzt 300,00\xa0€." in page  # not a member: the non-member fee
     assert "Die Rechnung wurde storniert und neu ausgestellt." in page
     registration.refresh_from_db()
-    assert (registration.first_name, registration.email) == ("Bernd", "bernd.ersatz@example.org")
-    assert (registration.status, registration.fee) == ("holds_place", Decimal("300.00"))
-    assert registration.token != old_token
-    assert "Ersatzperson für Telefon Anruferin <telefon@example.org>" in registration.substitution_note
-    sent = sorted((m.to[0], m.subject.split(":")[0]) for m in mail.outbox)
+    assert (registration.first_name, registration.status) == ("Telefon", "cancelled")
+    assert (substitute.first_name, substitute.email) == ("Bernd", "bernd.ersatz@example.org")
+    assert (substitute.status, substitute.fee) == ("holds_place", Decimal("300.00"))
+    assert substitute.token != old_token
+    assert "Ersatzperson für Telefon Anruferin" in substitute.substitution_note
+    assert "an Bernd Ersatz <bernd.ersatz@example.org> übergeben" in registration.substitution_note
+    # Each person gets their own document: the Stornorechnung goes with the previous person's mail,
+    # the substitute's new invoice with the confirmation (they used to share one correction mail).
+    sent = sorted(
+        (m.to[0], m.subject.split(":")[0], sorted(name for name, *_ in m.attachments)) for m in mail.outbox
+    )
     assert sent == [
-        ("bernd.ersatz@example.org", "Ihre verbindliche Anmeldung"),
-        ("bernd.ersatz@example.org", "Korrigierte Rechnung 2026-0003 und Stornorechnung 2026-0002"),
-        ("telefon@example.org", "Ihr Platz wurde übergeben"),
+        (
+            "bernd.ersatz@example.org",
+            "Ihre verbindliche Anmeldung",
+            ["Rechnung_2026-0003.pdf", f"{registration.conference.slug}.ics"],
+        ),
+        ("telefon@example.org", "Ihr Platz wurde übergeben", ["Stornorechnung_2026-0002.pdf"]),
     ]
-    assert [(i.kind, i.amount) for i in Invoice.objects.filter(registration=registration).order_by("pk")] == [
-        ("invoice", Decimal("250.00")),
-        ("cancellation", Decimal("-250.00")),
-        ("invoice", Decimal("300.00")),
+    invoices = Invoice.objects.filter(registration__in=[registration, substitute]).order_by("pk")
+    assert [(i.registration_id, i.kind, i.amount) for i in invoices] == [
+        (registration.pk, "invoice", Decimal("250.00")),
+        (registration.pk, "cancellation", Decimal("-250.00")),
+        (substitute.pk, "invoice", Decimal("300.00")),
     ]
 
 
@@ -108,8 +122,8 @@ def test_office_may_substitute_after_the_conference_has_begun(admin_client, regi
     admin_client.force_login(get_user_model().objects.get(username="admin"))  # the session would have expired
     response = admin_client.post(substitute_url(registration), {**SUBSTITUTE, "is_member": "on"})
     assert response.status_code == 302
-    registration.refresh_from_db()
-    assert (registration.last_name, registration.fee) == ("Ersatz", Decimal("250.00"))
+    substitute = Registration.objects.get(substitute_for=registration)
+    assert (substitute.last_name, substitute.fee) == ("Ersatz", Decimal("250.00"))
 
 
 def test_pre_registration_gets_no_button_and_is_sent_back(admin_client):

@@ -433,10 +433,16 @@ def test_substitute_view_hands_over_the_place(client, conference):
         },
     )
     assert response.status_code == 302
-    assert client.get(registration.get_absolute_url()).status_code == 404
-    registration.refresh_from_db()
-    assert registration.first_name == "Brigitte"
-    assert client.get(registration.get_absolute_url()).status_code == 200
+    # New rule (trust round 2): the old link no longer 404s but shows the previous person's ended
+    # registration; the substitute's own link shows the new one.
+    old_page = client.get(registration.get_absolute_url()).content.decode()
+    assert "Sie haben Ihren Platz am" in old_page and "Ada Vorab" in old_page
+    assert "Brigitte" in old_page  # whom the place went to, named by the person themselves
+    substitute = Registration.objects.get(substitute_for=registration)
+    assert substitute.first_name == "Brigitte"
+    new_page = client.get(substitute.get_absolute_url())
+    assert new_page.status_code == 200
+    assert "Ada" not in new_page.content.decode() and "ada1@example.org" not in new_page.content.decode()
 
 
 def test_substitute_form_needs_confirmation_and_refuses_a_taken_email(client, conference):

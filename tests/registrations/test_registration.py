@@ -350,14 +350,23 @@ def test_substitute_takes_over_place_invoice_recipient_and_gets_a_new_link(
     old_token = registration.token
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        taken = substitute(registration=registration, data=SUBSTITUTE).registration
-    assert taken.pk == registration.pk
+        result = substitute(registration=registration, data=SUBSTITUTE)
+    taken = result.registration
+    # New rule (trust round 2): the substitute gets a new registration; the previous one ends.
+    assert taken.pk != registration.pk
+    assert result.previous.pk == registration.pk
+    registration.refresh_from_db()
+    assert (registration.status, registration.substituted_by) == (Registration.Status.CANCELLED, taken)
+    assert registration.token == old_token  # the old link shows the ended registration
     assert taken.token != old_token
     assert (taken.first_name, taken.email) == ("Bernd", "bernd.ersatz@example.org")
     assert taken.status == Registration.Status.HOLDS_PLACE
     assert taken.billing_organisation == "Landkreis Beispiel"
     assert taken.billing_address_lines[0] == "Landkreis Beispiel"
-    assert "Ersatzperson für Person1 Müller <person1@example.org>" in taken.substitution_note
+    # The substitute's record names the previous person, not their address.
+    assert "Ersatzperson für Person1 Müller" in taken.substitution_note
+    assert "person1@example.org" not in taken.substitution_note
+    assert "an Bernd Ersatz <bernd.ersatz@example.org> übergeben" in registration.substitution_note
     assert taken.privacy_consent is None
     assert taken.list_consent is False
     assert any("Ersatzperson für Person1" in (h.history_change_reason or "") for h in taken.history.all())
@@ -373,11 +382,12 @@ def test_substitute_takes_over_place_invoice_recipient_and_gets_a_new_link(
     assert old_token not in by_recipient["person1@example.org"].body
     assert taken.get_absolute_url() in by_recipient["bernd.ersatz@example.org"].body
     assert "Person1 Müller hat Sie als Ersatzperson benannt" in by_recipient["bernd.ersatz@example.org"].body
-    invoices = Invoice.objects.filter(registration=taken).order_by("pk")
-    assert [(i.kind, i.amount) for i in invoices] == [
-        ("invoice", Decimal("250.00")),
-        ("cancellation", Decimal("-250.00")),
-        ("invoice", Decimal("250.00")),
+    # Each person's invoices stay on their own registration (they used to be all on one row).
+    invoices = Invoice.objects.filter(registration__in=[registration, taken]).order_by("pk")
+    assert [(i.registration_id, i.kind, i.amount) for i in invoices] == [
+        (registration.pk, "invoice", Decimal("250.00")),
+        (registration.pk, "cancellation", Decimal("-250.00")),
+        (taken.pk, "invoice", Decimal("250.00")),
     ]
     assert invoices.last().participant_name == "Bernd Ersatz"
 

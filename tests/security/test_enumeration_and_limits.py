@@ -102,7 +102,7 @@ def test_the_shared_counter_counts_per_key():
 def test_downloads_behind_a_personal_link_are_limited_per_link(client, settings):
     from tests.factories import pre_registered
 
-    settings.RATE_LIMIT_DOWNLOADS = 2
+    settings.DOWNLOAD_LIMIT = 2
     conference = ConferenceFactory()
     first, second = pre_registered(conference, 1), pre_registered(conference, 2)
     data = reverse("registrations:personal_data_export", kwargs={"token": first.token})

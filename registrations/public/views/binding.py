@@ -170,7 +170,7 @@ def personal_substitute(request, token):
                     request,
                     _(
                         "Ihr Platz wurde an %(name)s übergeben. Die Ersatzperson erhält eine Bestätigung mit "
-                        "eigenem Link; Ihr Link gilt nicht mehr."
+                        "eigenem Link; unter Ihrem Link sehen Sie Ihre beendete Anmeldung."
                     )
                     % {"name": f"{form.cleaned_data['first_name']} {form.cleaned_data['last_name']}"},
                 )

@@ -3,7 +3,10 @@
 import re
 
 from django.http import Http404, HttpResponse
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
+
+from core.ratelimit import is_download_limited
 
 from ...documents.einvoice import cii_xml, is_xrechnung, xml_filename
 from ...documents.invoice import girocode, invoice_filename, invoice_pdf
@@ -30,9 +33,15 @@ def invoice_for_token(token, number):
     return invoice
 
 
+def too_many_downloads(request):
+    return render(request, "registrations/download_limited.html", status=429)
+
+
 @never_cache
 def personal_invoice_pdf(request, token, number):
     invoice = invoice_for_token(token, number)
+    if is_download_limited(token):
+        return too_many_downloads(request)
     response = HttpResponse(invoice_pdf(invoice), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{invoice_filename(invoice)}"'
     return response
@@ -44,6 +53,8 @@ def personal_invoice_xml(request, token, number):
     invoice = invoice_for_token(token, number)
     if not is_xrechnung(invoice):
         raise Http404
+    if is_download_limited(token):
+        return too_many_downloads(request)
     response = HttpResponse(cii_xml(invoice), content_type="application/xml")
     response["Content-Disposition"] = f'attachment; filename="{xml_filename(invoice)}"'
     return response

@@ -197,7 +197,7 @@ def personal_cancel(request, token):
 def personal_confirmation_pdf(request, token):
     registration = registration_for_token(token)
     if is_download_limited(token, "confirmation"):
-        return too_many_requests(request)
+        return render(request, "registrations/download_limited.html", status=429)
     if registration.is_cancelled:
         messages.error(request, _("Für eine stornierte Anmeldung gibt es keine Bestätigung."))
         return redirect(registration)

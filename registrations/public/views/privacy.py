@@ -30,7 +30,7 @@ class DeletionRequestForm(forms.Form):
 def personal_data_export(request, token):
     registration = registration_for_token(token)
     if is_download_limited(token, "data"):
-        return render(request, "registrations/rate_limited.html", status=429)
+        return render(request, "registrations/download_limited.html", status=429)
     data = personal_data(registration)
     response = HttpResponse(
         json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
