@@ -34,7 +34,7 @@ from ..models import Registration
 from ..queries.invoices import current_invoice
 from ..queries.places import active_registration_with_email, places_left, waiting_position
 from ..rules import fees
-from ..rules.billing import BILLING_FIELDS
+from ..rules.billing import BILLING_FIELDS, goes_to_accounts_office
 from ..rules.cancellation import cancellation_cost
 from ..rules.personal import (
     PERSONAL_FIELDS,
@@ -564,6 +564,12 @@ def substitute(*, registration, data, source=Registration.Source.WEB, now=None):
             context={"substitute_name": new.full_name, "storno": storno},
             attachments=[invoice_attachment(storno)] if storno is not None else (),
         )
+        # An employer's accounts office with its own address gets the documents itself (the person
+        # in copy): the Stornorechnung on the previous registration, the new invoice on the new one.
+        if storno is not None and goes_to_accounts_office(storno, previous):
+            invoicing.queue_invoice_mail(registration=previous, storno=storno)
+        if invoice is not None and goes_to_accounts_office(invoice, new):
+            invoicing.queue_invoice_mail(registration=new, new_invoice=invoice)
         queue_confirmation(
             new,
             programme=programme,

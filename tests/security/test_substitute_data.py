@@ -92,9 +92,11 @@ def test_the_previous_persons_link_shows_their_ended_registration_with_their_doc
     )
     assert copy["anmeldung"]["email"] == "anna.alt@example.org"
     assert sorted(i["nummer"] for i in copy["rechnungen"]) == [invoice.number, invoice.cancelled_by.number]
+    # The employer's accounts office got A's Stornorechnung on A's record (A in copy).
     assert sorted(m["betreff"].split(":")[0] for m in copy["emails"]) == [
         "Ihr Platz wurde übergeben",
         "Ihre verbindliche Anmeldung",
+        f"Stornorechnung {invoice.cancelled_by.number} zu Rechnung {invoice.number}",
     ]
 
 
@@ -126,5 +128,5 @@ def test_the_place_seats_groups_and_payments_move_to_the_substitute_and_nothing_
     assert (balance(b).paid, balance(b).credit) == (Decimal("300.00"), Decimal("50.00"))
     a.refresh_from_db()
     b.refresh_from_db()
-    assert (a.payment_status, b.payment_status) == ("none", "paid")
+    assert (a.payment_status, b.payment_status) == ("none", "overpaid")  # the 50 € to refund
     assert OutgoingMail.objects.filter(registration=b).count() == 1
