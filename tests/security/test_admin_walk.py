@@ -22,12 +22,14 @@ from django.urls import URLPattern, URLResolver, reverse
 
 from exports.models import ExportJob, ExportLayout
 from programme.models import SitePage, WorkshopPhase
-from registrations.domain import lifecycle, outbox
+from registrations.domain import bank_import, lifecycle, outbox
 from registrations.domain.groups import assign_discussion_groups
 from registrations.domain.payments import record_payment
-from registrations.models import ConsentText, Member, Registration, WorkshopBooking
+from registrations.models import BankStatementImport, ConsentText, Member, Registration, WorkshopBooking
 from registrations.office.registrations import VIEWED_MESSAGE
 from registrations.office.roles import OFFICE, ORGANISATION
+from registrations.queries.invoices import current_invoice
+from tests import camt
 from tests.factories import (
     ConferenceFactory,
     PersonFactory,
@@ -95,6 +97,18 @@ def build_world():
         conference=conference, kind="participants", format="csv", status="done", content=b"x"
     )
     ExportLayout.objects.create(name="Standard", conference=conference, columns=["email"], filters={})
+    # A booked statement (a booked credit and one in the queue) and one still waiting for review.
+    invoice = current_invoice(bound)
+    statement = camt.statement_08(
+        [
+            camt.Booking(Decimal("1.00"), [f"RE {invoice.number}"], reference="WALK-1"),
+            camt.Booking(Decimal("2.00"), ["ohne Nummer"], reference="WALK-2"),
+        ]
+    )
+    bank_import.book_statement(
+        statement_import=bank_import.store_statement(file_name="a.xml", content=statement)
+    )
+    bank_import.store_statement(file_name="b.xml", content=statement)
     assert ConsentText.objects.exists()
     return {"conference": conference, "phases": [phase, group_phase], "registrations": [pre, bound, office]}
 
@@ -163,6 +177,8 @@ def kwargs_for(pattern, model, world):
             values = [registration.pk for registration in world["registrations"]]
         elif name == "phase_id":
             values = [phase.pk for phase in world["phases"]]
+        elif name == "import_id":
+            values = list(BankStatementImport.objects.values_list("pk", flat=True))
         elif name == "job_id":
             values = list(ExportJob.objects.values_list("pk", flat=True))
         elif name == "app_label":
