@@ -129,4 +129,8 @@ def test_the_place_seats_groups_and_payments_move_to_the_substitute_and_nothing_
     a.refresh_from_db()
     b.refresh_from_db()
     assert (a.payment_status, b.payment_status) == ("none", "overpaid")  # the 50 € to refund
-    assert OutgoingMail.objects.filter(registration=b).count() == 1
+    # B's confirmation, and B's invoice to the employer's accounts office (B in copy).
+    assert sorted(OutgoingMail.objects.filter(registration=b).values_list("to", flat=True)) == [
+        "bernd.neu@example.org",
+        "rechnung@landkreis-beispiel.de",
+    ]
