@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registrations', '0009_substituted_by'),
+        ('registrations', '0009_registration_language'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("registrations", "0007_money_ledger"),
+        ("registrations", "0008_substituted_by"),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registrations', '0008_registration_language'),
+        ('registrations', '0007_money_ledger'),
     ]
 
     operations = [
