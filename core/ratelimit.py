@@ -68,13 +68,14 @@ def is_form_post_limited(request, scope, *, email=None, is_valid=True):
     return limited
 
 
-def is_download_limited(token, kind="download"):
+def is_download_limited(token):
     """Count a download behind a personal link; True beyond DOWNLOAD_LIMIT per link and window.
 
     Rendering a PDF costs tens of milliseconds; one link fetching them in a loop slowed every
     visitor. A person downloads a handful, so the limit per link is low and per link rather than
-    per address (colleagues behind one proxy do not share it). The key holds a hash of the secret.
+    per address (colleagues behind one proxy do not share it); all documents of a link share it.
+    The key holds a hash of the secret.
     """
     return is_rate_limited_key(
-        f"download:{kind}:{_hashed(token)}", settings.DOWNLOAD_LIMIT, settings.DOWNLOAD_LIMIT_WINDOW
+        f"download:{_hashed(token)}", settings.DOWNLOAD_LIMIT, settings.DOWNLOAD_LIMIT_WINDOW
     )

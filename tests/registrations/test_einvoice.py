@@ -380,7 +380,10 @@ def test_the_accounts_office_mail_carries_the_xrechnung_xml(conference, check, m
 
     registration = register(conference, billing_email="rechnung@stadt-erfurt.de")
     invoice = current_invoice(registration)
-    mail = invoicing.queue_invoice_mail(registration=registration, new_invoice=invoice)
+    # Confirming the address issued the invoice and queued its mail already.
+    mail = invoicing.queue_invoice_mail(
+        registration=registration, new_invoice=invoice
+    ) or OutgoingMail.objects.get(registration=registration, dedup_key=f"invoice-{invoice.number}")
     assert [(a.filename, a.mimetype) for a in mail.attachments.order_by("pk")] == [
         (f"Rechnung_{invoice.number}.pdf", "application/pdf"),
         (f"XRechnung_{invoice.number}.xml", "application/xml"),
@@ -397,9 +400,14 @@ def test_the_accounts_office_mail_carries_the_xrechnung_xml(conference, check, m
 
 
 def test_a_participant_mail_has_no_xml(conference):
+    from registrations.models import OutgoingMail
+
     registration = register(conference, billing_email="")
     invoice = current_invoice(registration)
-    mail = invoicing.queue_invoice_mail(registration=registration, new_invoice=invoice)
+    # Confirming the address issued the invoice; its PDF travels with the confirmation mail.
+    mail = invoicing.queue_invoice_mail(
+        registration=registration, new_invoice=invoice
+    ) or OutgoingMail.objects.get(registration=registration, dedup_key=f"invoice-{invoice.number}")
     assert [a.mimetype for a in mail.attachments.all()] == ["application/pdf"]
 
 

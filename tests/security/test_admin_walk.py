@@ -21,16 +21,24 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, reverse
 
 from exports.models import ExportJob, ExportLayout
-from programme.models import SitePage, WorkshopPhase
+from programme.models import ProgrammeItem, SitePage, WorkshopPhase
 from registrations.domain import bank_import, lifecycle, outbox
 from registrations.domain.groups import assign_discussion_groups
 from registrations.domain.payments import record_payment
-from registrations.models import BankStatementImport, ConsentText, Member, Registration, WorkshopBooking
+from registrations.models import (
+    BankStatementImport,
+    ConsentText,
+    Member,
+    Payment,
+    Registration,
+    WorkshopBooking,
+)
 from registrations.office.registrations import VIEWED_MESSAGE
 from registrations.office.roles import OFFICE, ORGANISATION
 from registrations.queries.invoices import current_invoice
 from tests import camt
 from tests.factories import (
+    AttendanceFactory,
     ConferenceFactory,
     PersonFactory,
     ProgrammeItemFactory,
@@ -84,6 +92,8 @@ def build_world():
     Member.objects.create(member_number="1001", name="Telefon Anruferin", email="telefon@example.org")
     pre = pre_registered(conference, 7)
     bound, _ = lifecycle.register_binding(conference=conference, data=binding_data(1))
+    bound = lifecycle.confirm_address(registration=bound)  # the mailed link; its invoice is drawn now
+    AttendanceFactory(registration=bound)  # the check-in pages have a record to show
     office, _ = lifecycle.register_binding(
         conference=conference, data={**office_binding_form(), "is_member": True, "terms_accepted": True}
     )
@@ -179,6 +189,12 @@ def kwargs_for(pattern, model, world):
             values = [phase.pk for phase in world["phases"]]
         elif name == "import_id":
             values = list(BankStatementImport.objects.values_list("pk", flat=True))
+        elif name == "item_id":
+            values = list(
+                ProgrammeItem.objects.filter(conference=world["conference"]).values_list("pk", flat=True)
+            )
+        elif name == "payment_id":
+            values = list(Payment.objects.values_list("pk", flat=True))
         elif name == "job_id":
             values = list(ExportJob.objects.values_list("pk", flat=True))
         elif name == "app_label":

@@ -117,6 +117,8 @@ def test_pdf_and_data_downloads_are_limited_per_link(client, settings):
     conference = ConferenceFactory()
     registration, _ = lifecycle.register_binding(conference=conference, data=binding_data(1))
     other, _ = lifecycle.register_binding(conference=conference, data=binding_data(2))
+    registration = lifecycle.confirm_address(registration=registration)  # invoices come with confirmation
+    other = lifecycle.confirm_address(registration=other)
     invoice = registration.invoices.get()
     token = registration.token
     urls = [

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from registrations.domain.lifecycle import register_binding, substitute
+from registrations.domain.lifecycle import confirm_address, register_binding, substitute
 from registrations.domain.payments import record_payment
 from registrations.models import GroupMembership, Invoice, OutgoingMail, Registration, WorkshopBooking
 from registrations.queries.balances import balance
@@ -50,7 +50,7 @@ def a_registered(conference, **billing):
             **billing,
         ),
     )
-    return registration
+    return confirm_address(registration=registration)  # the mailed link: the invoice is drawn now
 
 
 def test_substitutes_page_data_copy_and_documents_hold_none_of_the_previous_persons_data(client):
@@ -96,6 +96,7 @@ def test_the_previous_persons_link_shows_their_ended_registration_with_their_doc
     assert sorted(m["betreff"].split(":")[0] for m in copy["emails"]) == [
         "Ihr Platz wurde übergeben",
         "Ihre verbindliche Anmeldung",
+        f"Rechnung {invoice.number}",  # issued when A confirmed the address, and mailed then
         f"Stornorechnung {invoice.cancelled_by.number} zu Rechnung {invoice.number}",
     ]
 
@@ -111,6 +112,7 @@ def test_the_place_seats_groups_and_payments_move_to_the_substitute_and_nothing_
     GroupMembership.objects.create(registration=a, phase=group_phase, group=group)
     record_payment(registration=a, amount=a.fee, received_on="2026-01-10")
     waiting, _ = register_binding(conference=conference, data=pre_registration_data(3, **self_billing()))
+    waiting = confirm_address(registration=waiting)
     assert waiting.is_waiting
 
     result = substitute(registration=a, data={**SUBSTITUTE, "is_member": True, "member_number": "77"})

@@ -196,7 +196,7 @@ def personal_cancel(request, token):
 @never_cache
 def personal_confirmation_pdf(request, token):
     registration = registration_for_token(token)
-    if is_download_limited(token, "confirmation"):
+    if is_download_limited(token):
         return render(request, "registrations/download_limited.html", status=429)
     if registration.is_cancelled:
         messages.error(request, _("Für eine stornierte Anmeldung gibt es keine Bestätigung."))

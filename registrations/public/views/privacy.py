@@ -29,7 +29,7 @@ class DeletionRequestForm(forms.Form):
 @require_GET
 def personal_data_export(request, token):
     registration = registration_for_token(token)
-    if is_download_limited(token, "data"):
+    if is_download_limited(token):
         return render(request, "registrations/download_limited.html", status=429)
     data = personal_data(registration)
     response = HttpResponse(
