@@ -89,12 +89,17 @@ def _badge_images(conference, registrations, folder):
 
 
 def _camera_video(cards, target):
-    """A .y4m that shows each badge for three seconds, 640 × 480, as a webcam would."""
+    """A .y4m that shows each badge for three seconds, 640 × 480, as a phone held close to it would.
+
+    The camera frames the badge's lower right with its QR code at about 8 px per module: a
+    whole badge squeezed into 640 px leaves some random tokens' codes at 4 px per module,
+    which jsQR then misses now and then (a CI run saw only the first badge for 20 s).
+    """
     inputs, filters = [], []
     for index, card in enumerate(cards):
         inputs += ["-loop", "1", "-framerate", "10", "-t", "3", "-i", str(card)]
         filters.append(
-            f"[{index}:v]scale=600:-2,pad=640:480:(ow-iw)/2:(oh-ih)/2:white,format=yuv420p,setsar=1[v{index}]"
+            f"[{index}:v]scale=1100:-2,crop=600:440:iw-600:ih-440,pad=640:480:0:0:white,format=yuv420p,setsar=1[v{index}]"
         )
     joined = "".join(f"[v{i}]" for i in range(len(cards)))
     graph = ";".join(filters) + f";{joined}concat=n={len(cards)}:v=1:a=0[out]"
