@@ -32,15 +32,16 @@ from programme.models import Conference
 from ..documents.invoice import invoice_attachment
 from ..models import Registration
 from ..queries.invoices import current_invoice
-from ..queries.places import active_registration_with_email, places_left, waiting_position
+from ..queries.places import active_registration_of_person, places_left, waiting_position
 from ..rules import fees
 from ..rules.billing import BILLING_FIELDS, goes_to_accounts_office
 from ..rules.cancellation import cancellation_cost
 from ..rules.personal import (
     PERSONAL_FIELDS,
     SUBSTITUTE_FIELDS,
-    email_taken_message,
+    is_same_person,
     normalise_email,
+    person_taken_message,
     registration_language,
 )
 from ..rules.windows import binding_window, pre_registration_window
@@ -66,9 +67,10 @@ class AlreadyRegistered(RegistrationError):
 def pre_register(*, conference, data, source=Registration.Source.WEB, now=None):
     """Pre-register a person: a place while places remain, otherwise the waiting list.
 
-    `data` holds the personal fields. Returns (registration, created). When an
-    active registration with the same e-mail exists, nothing is created and the
-    personal link is sent again to the address on file.
+    `data` holds the personal fields. Returns (registration, created). When the
+    person has an active registration already (same address and name,
+    rules.personal.person_key), nothing is created and the personal link is sent
+    again to the address on file; a colleague with the same address is a new person.
     """
     now = now or timezone.now()
     if source == Registration.Source.WEB:
@@ -101,7 +103,7 @@ def pre_register(*, conference, data, source=Registration.Source.WEB, now=None):
         with transaction.atomic():
             conference = lock_conference(conference.pk)
             release_lapsed_holds(conference, now=now)
-            existing = active_registration_with_email(conference, fields["email"])
+            existing = _same_person(conference, fields)
             if existing is not None:
                 outbox.queue_mail(registration=existing, template="link_resent")
                 return existing, False
@@ -117,13 +119,36 @@ def pre_register(*, conference, data, source=Registration.Source.WEB, now=None):
                 rendered=confirmation,
             )
     except IntegrityError as error:
-        return _repeated(conference, fields["email"], error), False
+        return _repeated(conference, fields, error), False
     return registration, True
 
 
-def _repeated(conference, email, error):
-    """A concurrent request with the same e-mail won the race: treat this one as a repeat."""
-    existing = active_registration_with_email(conference, email)
+def _same_person(conference, fields, *, exclude=None):
+    """The conference's active registration of the person in `fields` (address and name), or None."""
+    return active_registration_of_person(
+        conference,
+        email=fields["email"],
+        first_name=fields.get("first_name", ""),
+        last_name=fields.get("last_name", ""),
+        exclude=exclude,
+    )
+
+
+def _person_after(registration, fields):
+    """The address and name `registration` has once `fields` are applied."""
+    return {key: fields.get(key, getattr(registration, key)) for key in ("email", "first_name", "last_name")}
+
+
+def _ensure_person_free(conference, registration, fields):
+    """Refuse changing `registration`'s address or name to another active registration's person."""
+    person = _person_after(registration, fields)
+    if not is_same_person(registration, **person):
+        places.ensure_person_free(conference=conference, exclude=registration, **person)
+
+
+def _repeated(conference, fields, error):
+    """A concurrent request of the same person won the race: treat this one as a repeat."""
+    existing = _same_person(conference, fields)
     if existing is None:
         raise error
     outbox.queue_mail(registration=existing, template="link_resent")
@@ -131,21 +156,20 @@ def _repeated(conference, email, error):
 
 
 def update_personal_data(*, registration, data):
-    """Correct a person's own data. A changed e-mail must stay unique per conference.
+    """Correct a person's own data. A changed address or name must not make it another active
+    registration's person (rules.personal.person_key).
 
-    A change of address takes the conference lock, as every new registration does, so
-    two people changing to the same address at once get the form error, not an
-    IntegrityError: the second one sees the first one's committed address.
+    A change of address or name takes the conference lock, as every new registration does, so
+    two people changing to the same person at once get the form error, not an
+    IntegrityError: the second one sees the first one's committed data.
     """
     fields = {key: data[key] for key in PERSONAL_FIELDS if key in data}
     with transaction.atomic():
         if "email" in fields:
             fields["email"] = normalise_email(fields["email"])
-            if fields["email"] != registration.email:
-                lock_conference(registration.conference_id)
-            places.ensure_email_free(
-                conference=registration.conference_id, email=fields["email"], exclude=registration
-            )
+        if not is_same_person(registration, **_person_after(registration, fields)):
+            lock_conference(registration.conference_id)
+            _ensure_person_free(registration.conference_id, registration, fields)
         for key, value in fields.items():
             setattr(registration, key, value)
         registration.save(update_fields=[*fields, "updated_at"])
@@ -166,9 +190,9 @@ def register_binding(*, conference, data, registration=None, source=Registration
     and `join_workshop_waiting_list`.
 
     `registration` is the person's pre-registration (personal link). Without it,
-    an existing active registration with the same e-mail is not touched: its
-    personal link is sent again to the address on file and (existing, False)
-    is returned. A registration that is binding already raises AlreadyRegistered.
+    an existing active registration of the same person (address and name,
+    rules.personal.person_key) is not touched: its personal link is sent again
+    to the address on file and (existing, False) is returned. A registration that is binding already raises AlreadyRegistered.
     """
     now = now or timezone.now()
     if source == Registration.Source.WEB:
@@ -217,7 +241,7 @@ def register_binding(*, conference, data, registration=None, source=Registration
             if is_new:
                 if not personal.get("email"):
                     raise RegistrationError(_("Bitte geben Sie Ihre E-Mail-Adresse an."))
-                existing = active_registration_with_email(conference, personal["email"])
+                existing = _same_person(conference, personal)
                 if existing is not None:
                     outbox.queue_mail(
                         registration=existing, template="link_resent", context={"binding_attempt": True}
@@ -249,10 +273,7 @@ def register_binding(*, conference, data, registration=None, source=Registration
                 if registration.awaits_confirmation:
                     # Only the personal link leads here: using it confirms the address.
                     registration.email_confirmed_at = now
-                if "email" in personal and personal["email"] != registration.email:
-                    places.ensure_email_free(
-                        conference=conference, email=personal["email"], exclude=registration
-                    )
+                _ensure_person_free(conference, registration, personal)
             for key, value in {**personal, **binding}.items():
                 setattr(registration, key, value)
             if data.get("language"):  # the language the person uses now, for the mails from here on
@@ -293,7 +314,7 @@ def register_binding(*, conference, data, registration=None, source=Registration
     except IntegrityError as error:
         if not is_new:
             raise
-        return _repeated(conference, personal["email"], error), False
+        return _repeated(conference, personal, error), False
     return registration, True
 
 
@@ -513,9 +534,10 @@ def substitute(*, registration, data, source=Registration.Source.WEB, now=None):
             raise RegistrationError(
                 _("Die Tagung hat bereits begonnen. Bitte wenden Sie sich an die Geschäftsstelle.")
             )
-        if fields["email"] == previous.email:
-            raise RegistrationError(email_taken_message())
-        places.ensure_email_free(conference=conference, email=fields["email"], exclude=previous)
+        person = {key: fields[key] for key in ("email", "first_name", "last_name")}
+        if is_same_person(previous, **person):
+            raise RegistrationError(person_taken_message())
+        places.ensure_person_free(conference=conference, exclude=previous, **person)
         date = date_format(timezone.localtime(now), "d.m.Y H:i")
         new = Registration(
             conference=conference,

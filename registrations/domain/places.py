@@ -11,15 +11,19 @@ from django.utils.translation import gettext as _
 from core.exceptions import RegistrationError
 
 from ..models import Registration
-from ..queries.places import active_registration_with_email, places_left
+from ..queries.places import active_registration_of_person, places_left
 from ..rules.holds import hold_expiry
-from ..rules.personal import email_taken_message
+from ..rules.personal import person_taken_message
 
 
-def ensure_email_free(*, conference, email, exclude=None):
-    """The one-active-registration-per-address rule: raise when another registration has `email`."""
-    if active_registration_with_email(conference, email, exclude=exclude) is not None:
-        raise RegistrationError(email_taken_message())
+def ensure_person_free(*, conference, email, first_name, last_name, exclude=None):
+    """The one-active-registration-per-person rule (rules.personal.person_key): raise when another
+    active registration of the conference is this person. Colleagues sharing an address pass."""
+    found = active_registration_of_person(
+        conference, email=email, first_name=first_name, last_name=last_name, exclude=exclude
+    )
+    if found is not None:
+        raise RegistrationError(person_taken_message())
 
 
 def hold_place_or_wait(registration, *, conference, now):

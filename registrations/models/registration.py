@@ -14,6 +14,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -275,11 +276,18 @@ class Registration(models.Model):
         verbose_name_plural = _("Anmeldungen")
         ordering = ["-created_at"]
         constraints = [
+            # One active registration per person (rules.personal.person_key): colleagues who
+            # share a mailbox each register; the same address and name twice is refused.
             models.UniqueConstraint(
-                fields=["conference", "email"],
+                "conference",
+                Lower("email"),
+                Lower("first_name"),
+                Lower("last_name"),
                 condition=~Q(status="cancelled"),
-                name="one_active_registration_per_email",
-                violation_error_message=_("Für diese E-Mail-Adresse gibt es schon eine Anmeldung."),
+                name="one_active_registration_per_person",
+                violation_error_message=_(
+                    "Für diese Person (Name und E-Mail-Adresse) gibt es schon eine Anmeldung zu dieser Tagung."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(fee__isnull=True) | Q(fee__gte=0), name="registration_fee_not_negative"

@@ -223,7 +223,7 @@ def office_binding_view(model_admin, request, conference_id, registration_id=Non
             if not created:
                 model_admin.message_user(
                     request,
-                    _("Für diese E-Mail-Adresse gibt es schon eine Anmeldung zu dieser Tagung (%(name)s).")
+                    _("Für diese Person gibt es schon eine Anmeldung zu dieser Tagung (%(name)s).")
                     % {"name": registered.full_name},
                     messages.WARNING,
                 )

@@ -48,21 +48,21 @@ class OfficeRegistrationForm(forms.ModelForm):
         model = Registration
         # ModelAdmin.get_form passes the fields of its fieldsets; these are
         # only the ones clean() relies on.
-        fields = ["conference", "email"]
+        fields = ["conference", "email", "first_name", "last_name"]
 
     def clean_email(self):
         return normalise_email(self.cleaned_data["email"])
 
     def clean(self):
-        """One active registration per address, whatever its case: on adding and on editing."""
+        """One active registration per person (address and name, rules.personal.person_key):
+        on adding and on editing. Colleagues sharing an address pass."""
         cleaned = super().clean()
         conference = cleaned.get("conference") or (self.instance.conference if self.instance.pk else None)
-        if conference and cleaned.get("email") and not self.instance.is_cancelled:
+        person = {key: cleaned.get(key) for key in ("email", "first_name", "last_name")}
+        if conference and all(person.values()) and not self.instance.is_cancelled:
             try:
-                places.ensure_email_free(
-                    conference=conference,
-                    email=cleaned["email"],
-                    exclude=self.instance if self.instance.pk else None,
+                places.ensure_person_free(
+                    conference=conference, exclude=self.instance if self.instance.pk else None, **person
                 )
             except RegistrationError as error:
                 self.add_error("email", str(error))

@@ -7,6 +7,7 @@ in which lifecycle.fill_free_places moves people up).
 from django.db.models import Count, Q
 
 from ..models import Registration, claims_place
+from ..rules.personal import is_same_person, normalise_email
 
 
 def _counted(now=None):
@@ -70,9 +71,24 @@ def waiting_position(registration):
     )
 
 
-def active_registration_with_email(conference, email, *, exclude=None):
-    """The conference's active registration with this (normalised) address, or None."""
-    found = Registration.objects.active().filter(conference=conference, email=email)
-    if exclude is not None:
-        found = found.exclude(pk=exclude.pk)
-    return found.first()
+def active_registrations_with_email(conference, email):
+    """The conference's active registrations under this address (colleagues may share one), oldest first."""
+    return list(
+        Registration.objects.active()
+        .filter(conference=conference, email=normalise_email(email))
+        .order_by("pk")
+    )
+
+
+def active_registration_of_person(conference, *, email, first_name, last_name, exclude=None):
+    """The conference's active registration of this person (rules.personal.person_key), or None.
+
+    Reads the few registrations under the address and compares names with the rule, so the
+    rule's normalisation of names lives in one place.
+    """
+    for registration in active_registrations_with_email(conference, email):
+        if exclude is not None and registration.pk == exclude.pk:
+            continue
+        if is_same_person(registration, email=email, first_name=first_name, last_name=last_name):
+            return registration
+    return None

@@ -51,7 +51,7 @@ def test_add_by_phone_uses_the_same_rules_and_mails(admin_client, django_capture
     assert mail.outbox[0].to == ["telefon@example.org"]
 
 
-def test_add_by_phone_refuses_a_duplicate_email(admin_client):
+def test_add_by_phone_refuses_the_same_person_twice(admin_client):
     conference = ConferenceFactory()
     lifecycle.pre_register(conference=conference, data=pre_registration_data(1, email="p1@example.org"))
     response = admin_client.post(
@@ -59,8 +59,8 @@ def test_add_by_phone_refuses_a_duplicate_email(admin_client):
         {
             "conference": conference.pk,
             "salutation": "none",
-            "first_name": "X",
-            "last_name": "Y",
+            "first_name": "person1",
+            "last_name": "BEISPIEL",
             "email": "P1@example.org",
         },
     )

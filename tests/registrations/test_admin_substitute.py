@@ -104,13 +104,15 @@ def test_the_action_opens_the_form_for_exactly_one_registration(admin_client, re
     assert "genau eine verbindliche Anmeldung" in response.content.decode()
 
 
-def test_missing_confirmation_and_taken_email_are_shown_and_nothing_changes(admin_client, registration):
-    other = RegistrationFactory(conference=registration.conference, email="schon@example.org")
+def test_missing_confirmation_and_taken_person_are_shown_and_nothing_changes(admin_client, registration):
+    other = RegistrationFactory(
+        conference=registration.conference, email="schon@example.org", first_name="Bernd", last_name="Ersatz"
+    )
     response = admin_client.post(substitute_url(registration), {**SUBSTITUTE, "confirm": ""})
     assert response.status_code == 200
     assert "Bitte bestätigen Sie die Übergabe des Platzes." in response.content.decode()
     response = admin_client.post(substitute_url(registration), {**SUBSTITUTE, "email": other.email})
-    assert "Für diese E-Mail-Adresse gibt es schon eine Anmeldung zu dieser Tagung." in (
+    assert "Für diese Person (Name und E-Mail-Adresse) gibt es schon eine Anmeldung zu dieser Tagung." in (
         response.content.decode()
     )
     registration.refresh_from_db()

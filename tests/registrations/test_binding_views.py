@@ -445,13 +445,18 @@ def test_substitute_view_hands_over_the_place(client, conference):
     assert "Ada" not in new_page.content.decode() and "ada1@example.org" not in new_page.content.decode()
 
 
-def test_substitute_form_needs_confirmation_and_refuses_a_taken_email(client, conference):
+def test_substitute_form_needs_confirmation_and_refuses_the_same_person(client, conference):
     registration, _ = register_binding(
         conference=conference,
         data={**form_data(), "is_member": True, "list_consent": True, "terms_accepted": True},
     )
     url = reverse("registrations:personal_substitute", kwargs={"token": registration.token})
-    data = {"first_name": "B", "last_name": "C", "email": "joerg@example.org", "organisation": "X"}
+    data = {
+        "first_name": "jörg",
+        "last_name": "O'Brien-Weiß",
+        "email": "Joerg@example.org",
+        "organisation": "X",
+    }
     html = client.post(url, data).content.decode()
     assert "Bitte bestätigen Sie die Übergabe des Platzes." in html
     html = client.post(url, {**data, "confirm": "on"}).content.decode()

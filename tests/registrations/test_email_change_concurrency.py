@@ -1,7 +1,8 @@
-"""Two people changing their e-mail to the same address at once (issue 14, finding 6; PostgreSQL).
+"""Two registrations changing into the same person at once (issue 14, finding 6; PostgreSQL).
 
-With the conference lock one change wins and the other gets the form's error; the
-control run without the lock shows the IntegrityError the finding reported."""
+Since issue 15 the same person is the same address and name (rules.personal.person_key), so
+both change both. With the conference lock one change wins and the other gets the form's
+error; the control run without the lock shows the IntegrityError the finding reported."""
 
 import threading
 
@@ -26,23 +27,24 @@ def change_both(conference, round_number, *, barrier=None, monkeypatch=None):
     if monkeypatch is not None:
         monkeypatch.setattr(lifecycle, "lock_conference", lambda conference_id: None)
     if barrier is not None:
-        real_check = places.ensure_email_free
+        real_check = places.ensure_person_free
 
         def check_then_wait(**kwargs):
             real_check(**kwargs)
             barrier.wait(timeout=10)  # both have checked before either saves
 
-        places.ensure_email_free = check_then_wait
+        places.ensure_person_free = check_then_wait
     try:
         _results, errors = at_once(
             lambda person: lifecycle.update_personal_data(
-                registration=Registration.objects.get(pk=person.pk), data={"email": TARGET.upper()}
+                registration=Registration.objects.get(pk=person.pk),
+                data={"email": TARGET.upper(), "first_name": "Gleich", "last_name": "Name"},
             ),
             people,
         )
     finally:
         if barrier is not None:
-            places.ensure_email_free = real_check
+            places.ensure_person_free = real_check
     Registration.objects.filter(email=TARGET).update(email=f"runde{round_number}@example.org")
     return errors
 
@@ -64,6 +66,6 @@ def test_control_without_the_lock_the_second_save_is_an_integrity_error(monkeypa
 
 @pytest.fixture(autouse=True)
 def _restore_check():
-    original = places.ensure_email_free
+    original = places.ensure_person_free
     yield
-    places.ensure_email_free = original
+    places.ensure_person_free = original

@@ -112,14 +112,19 @@ def test_new_person_gets_a_place_while_places_are_free_then_the_waiting_list(con
     assert first.privacy_consent is not None
 
 
-def test_same_email_twice_creates_no_second_record_and_resends_the_link(
+def test_same_person_twice_creates_no_second_record_and_resends_the_link(
     conference, django_capture_on_commit_callbacks
 ):
+    # Issue 15: the same person is the same address *and* name (rules.personal.person_key), however
+    # written; before, any second name under the address was dropped (see the colleague test below).
     first, _ = register_binding(conference=conference, data=binding_data(1))
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         again, created = register_binding(
-            conference=conference, data=binding_data(1, email=" PERSON1@Example.org", first_name="Fremd")
+            conference=conference,
+            data=binding_data(
+                1, email=" PERSON1@Example.org", first_name=" PERSON1", last_name="MÜLLER ", organisation="X"
+            ),
         )
     assert created is False
     assert again.pk == first.pk
@@ -315,13 +320,25 @@ def test_cancelled_pre_registration_cannot_become_binding(conference):
         register_binding(conference=conference, registration=registration, data=binding_data())
 
 
-def test_email_change_to_a_taken_address_is_refused(conference):
+def test_change_into_another_registrations_person_is_refused(conference):
     pre_registered(conference, 1)
     second = pre_registered(conference, 2)
     with pytest.raises(RegistrationError, match="schon eine Anmeldung"):
         register_binding(
-            conference=conference, registration=second, data=binding_data(2, email="person1@example.org")
+            conference=conference,
+            registration=second,
+            data=binding_data(2, email="person1@example.org", first_name="Person1", last_name="Beispiel"),
         )
+
+
+def test_email_change_to_a_colleagues_address_is_allowed(conference):
+    pre_registered(conference, 1)
+    second = pre_registered(conference, 2)
+    registered, _ = register_binding(
+        conference=conference, registration=second, data=binding_data(2, email="person1@example.org")
+    )
+    assert registered.email == "person1@example.org"
+    assert Registration.objects.active().filter(email="person1@example.org").count() == 2
 
 
 # ---------------------------------------------------------------- substitute
@@ -402,14 +419,24 @@ def test_non_member_substitute_pays_the_non_member_fee(conference):
     assert taken.invoices.get(kind="invoice", cancelled_by__isnull=True).amount == Decimal("300.00")
 
 
-@pytest.mark.parametrize("email", ["person1@example.org", "person2@example.org"])
-def test_substitute_with_a_registered_email_is_refused(conference, email):
+@pytest.mark.parametrize("n", [1, 2])
+def test_substitute_who_is_a_registered_person_is_refused(conference, n):
     from registrations.domain.lifecycle import substitute
 
     registration, _ = register_binding(conference=conference, data=binding_data(1))
     register_binding(conference=conference, data=binding_data(2))
+    person = {"email": f"PERSON{n}@example.org", "first_name": f"Person{n}", "last_name": "Müller"}
     with pytest.raises(RegistrationError, match="schon eine Anmeldung"):
-        substitute(registration=registration, data={**SUBSTITUTE, "email": email})
+        substitute(registration=registration, data={**SUBSTITUTE, **person})
+
+
+def test_colleague_with_the_same_address_may_take_over_as_substitute(conference):
+    from registrations.domain.lifecycle import substitute
+
+    registration, _ = register_binding(conference=conference, data=binding_data(1))
+    taken = substitute(registration=registration, data={**SUBSTITUTE, "email": "person1@example.org"})
+    assert (taken.substitute.email, taken.substitute.first_name) == ("person1@example.org", "Bernd")
+    assert taken.substitute.holds_place
 
 
 def test_pre_registration_cannot_name_a_substitute(conference):

@@ -66,14 +66,20 @@ def test_editing_a_registration_in_the_admin_lower_cases_the_email():
     assert form.cleaned_data["email"] == "neu.adresse@example.org"
 
 
-def test_editing_refuses_a_case_variant_of_another_active_registrations_email():
+def test_editing_refuses_a_case_variant_of_another_active_registrations_person():
     conference = ConferenceFactory()
-    RegistrationFactory(conference=conference, email="anna@example.org")
-    registration = RegistrationFactory(conference=conference, email="bernd@example.org")
+    RegistrationFactory(conference=conference, email="anna@example.org", first_name="Anna", last_name="A")
+    registration = RegistrationFactory(
+        conference=conference, email="bernd@example.org", first_name="Anna", last_name="A"
+    )
     form = edit_form(registration, email="Anna@Example.org")
     assert not form.is_valid()
-    assert form.errors["email"] == ["Für diese E-Mail-Adresse gibt es schon eine Anmeldung zu dieser Tagung."]
+    assert form.errors["email"] == [
+        "Für diese Person (Name und E-Mail-Adresse) gibt es schon eine Anmeldung zu dieser Tagung."
+    ]
     assert edit_form(registration, email="Bernd@Example.org").is_valid()  # its own address, any case
+    # A colleague with the same address is another person (issue 15).
+    assert edit_form(registration, email="Anna@Example.org", first_name="Bernd").is_valid()
 
 
 # ---------------------------------------------------------------- deleting is cancelling
