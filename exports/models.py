@@ -43,6 +43,12 @@ class ExportLayout(models.Model):
     )
     columns = models.JSONField(_("Spalten"), default=list, blank=True)
     filters = models.JSONField(_("Filter"), default=dict, blank=True)
+    needs_review = models.BooleanField(
+        _("zu prüfen"),
+        default=False,
+        db_default=False,
+        help_text=_("Aus dem Vorjahr übernommen und noch nicht von der Geschäftsstelle durchgesehen."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

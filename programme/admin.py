@@ -8,12 +8,21 @@ on the programme extend these admins (the registration app adds a phase's group 
 and a workshop's seat fill) by registering subclasses in their place.
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.db.models import Prefetch
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.review import ReviewAdminMixin, ReviewInlineMixin
+
+from .copy_form import CopyConferenceForm
+from .copying import copy_conference, copy_preview
 from .models import (
     Appearance,
     Conference,
@@ -36,7 +45,7 @@ def _local(value):
     return timezone.localtime(value).strftime("%d.%m.%Y %H:%M") if value else "–"
 
 
-class WorkshopPhaseInline(admin.TabularInline):
+class WorkshopPhaseInline(ReviewInlineMixin, admin.TabularInline):
     model = WorkshopPhase
     fk_name = "conference"
     fields = ["number", "title", "guiding_question", "mode", "reuses_groups_of"]
@@ -52,7 +61,7 @@ class WorkshopPhaseInline(admin.TabularInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class ProgrammeItemInline(admin.TabularInline):
+class ProgrammeItemInline(ReviewInlineMixin, admin.TabularInline):
     model = ProgrammeItem
     fields = [
         "starts_at",
@@ -75,7 +84,7 @@ class ProgrammeItemInline(admin.TabularInline):
 
 
 @admin.register(Conference)
-class ConferenceAdmin(admin.ModelAdmin):
+class ConferenceAdmin(ReviewAdminMixin, admin.ModelAdmin):
     list_display = [
         "title",
         "city",
@@ -93,13 +102,17 @@ class ConferenceAdmin(admin.ModelAdmin):
     readonly_fields = ["website_link", "created_at", "updated_at"]
     inlines = [WorkshopPhaseInline, ProgrammeItemInline]
     save_on_top = True
+    actions = ["copy_conference_action", "mark_reviewed"]
     fieldsets = [
         (_("Tagung"), {"fields": ["title", "slug", "motto", "description", "is_demo"]}),
         (
             _("Ort und Zeit"),
             {"fields": ["city", "venue_name", "venue_address", ("starts_at", "ends_at")]},
         ),
-        (_("Plätze und Gebühren"), {"fields": ["places", ("member_fee", "non_member_fee")]}),
+        (
+            _("Plätze und Gebühren"),
+            {"fields": ["places", ("member_fee", "non_member_fee"), "hold_minutes"]},
+        ),
         (
             _("Fristen"),
             {
@@ -114,6 +127,7 @@ class ConferenceAdmin(admin.ModelAdmin):
             _("Zahlung und Mahnwesen"),
             {
                 "fields": [
+                    "payment_terms",
                     "payment_due_days",
                     ("reminder_wait_days", "first_dunning_wait_days", "second_dunning_wait_days"),
                     "sends_reminders_automatically",
@@ -139,6 +153,53 @@ class ConferenceAdmin(admin.ModelAdmin):
     def starts_at_display(self, obj):
         return _local(obj.starts_at)
 
+    @admin.action(description=_("Tagung für das nächste Jahr kopieren"), permissions=["add"])
+    def copy_conference_action(self, request, queryset):
+        """The intermediate page: one conference, the new title, address and start; then the copy."""
+        selected = list(queryset[:2])
+        if len(selected) != 1:
+            self.message_user(
+                request, gettext("Bitte wählen Sie genau eine Tagung zum Kopieren aus."), messages.WARNING
+            )
+            return None
+        source = selected[0]
+        form = CopyConferenceForm(request.POST if "apply" in request.POST else None, source=source)
+        if form.is_valid():
+            result = copy_conference(
+                source=source,
+                title=form.cleaned_data["title"],
+                slug=form.cleaned_data["slug"],
+                offset_days=form.cleaned_data["offset_days"],
+            )
+            self.log_addition(request, result.conference, gettext("Kopiert aus „%s“") % source)
+            copied = ", ".join(f"{count} {name}" for name, count in result.counts.items() if count)
+            self.message_user(
+                request,
+                gettext(
+                    "„%(title)s“ ist als Entwurf angelegt (alle Termine %(days)+d Tage). Übernommen: %(copied)s. "
+                    "Alles Übernommene ist „zu prüfen“; die Anmeldung öffnen Sie mit „Veröffentlicht“ "
+                    "und der Zahl der Plätze."
+                )
+                % {"title": result.conference.title, "days": result.offset_days, "copied": copied},
+                messages.SUCCESS,
+            )
+            return HttpResponseRedirect(
+                reverse("admin:programme_conference_change", args=[result.conference.pk])
+            )
+        return TemplateResponse(
+            request,
+            "admin/programme/conference/copy.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": gettext("Tagung kopieren: %s") % source,
+                "opts": self.model._meta,
+                "source": source,
+                "preview": copy_preview(source),
+                "form": form,
+                "action_checkbox_name": ACTION_CHECKBOX_NAME,
+            },
+        )
+
     @admin.display(description=_("Tagungsseite"))
     def website_link(self, obj):
         if not obj.pk:
@@ -150,7 +211,7 @@ class ConferenceAdmin(admin.ModelAdmin):
         )
 
 
-class WorkshopInline(admin.TabularInline):
+class WorkshopInline(ReviewInlineMixin, admin.TabularInline):
     model = Workshop
     fields = ["order", "title", "room", "seat_limit"]
     extra = 0
@@ -158,7 +219,7 @@ class WorkshopInline(admin.TabularInline):
 
 
 @admin.register(WorkshopPhase)
-class WorkshopPhaseAdmin(admin.ModelAdmin):
+class WorkshopPhaseAdmin(ReviewAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "conference", "mode", "reuses_groups_of"]
     list_select_related = ["conference", "reuses_groups_of"]
     list_filter = ["conference", "mode"]
@@ -192,7 +253,7 @@ class WorkshopModeratorInline(admin.TabularInline):
 
 
 @admin.register(Workshop)
-class WorkshopAdmin(admin.ModelAdmin):
+class WorkshopAdmin(ReviewAdminMixin, admin.ModelAdmin):
     list_display = [
         "title",
         "phase",
@@ -228,7 +289,7 @@ class AppearanceInline(admin.TabularInline):
 
 
 @admin.register(ProgrammeItem)
-class ProgrammeItemAdmin(admin.ModelAdmin):
+class ProgrammeItemAdmin(ReviewAdminMixin, admin.ModelAdmin):
     list_display = [
         "starts_at_display",
         "title",

@@ -137,6 +137,12 @@ class Conference(models.Model):
             "Sonst verschickt sie nur die Geschäftsstelle über die Liste der überfälligen Rechnungen."
         ),
     )
+    needs_review = models.BooleanField(
+        _("zu prüfen"),
+        default=False,
+        db_default=False,
+        help_text=_("Aus dem Vorjahr übernommen und noch nicht von der Geschäftsstelle durchgesehen."),
+    )
     report = models.TextField(
         _("Tagungsbericht"),
         blank=True,
@@ -263,6 +269,12 @@ class WorkshopPhase(models.Model):
         verbose_name=_("Gruppen übernehmen aus"),
         help_text=_("Die Teilnehmenden treffen sich wieder in den Gruppen dieser Arbeitsphase."),
     )
+    needs_review = models.BooleanField(
+        _("zu prüfen"),
+        default=False,
+        db_default=False,
+        help_text=_("Aus dem Vorjahr übernommen und noch nicht von der Geschäftsstelle durchgesehen."),
+    )
 
     class Meta:
         verbose_name = _("Arbeitsphase")
@@ -324,6 +336,12 @@ class Workshop(models.Model):
     order = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
     moderators = models.ManyToManyField(
         Person, through="WorkshopModerator", related_name="moderated_workshops", verbose_name=_("Moderation")
+    )
+    needs_review = models.BooleanField(
+        _("zu prüfen"),
+        default=False,
+        db_default=False,
+        help_text=_("Aus dem Vorjahr übernommen und noch nicht von der Geschäftsstelle durchgesehen."),
     )
 
     class Meta:
@@ -401,6 +419,12 @@ class ProgrammeItem(models.Model):
     )
     people = models.ManyToManyField(
         Person, through="Appearance", related_name="appearances", verbose_name=_("Mitwirkende")
+    )
+    needs_review = models.BooleanField(
+        _("zu prüfen"),
+        default=False,
+        db_default=False,
+        help_text=_("Aus dem Vorjahr übernommen und noch nicht von der Geschäftsstelle durchgesehen."),
     )
 
     class Meta:

@@ -37,6 +37,12 @@ conference_places = Signal()
 places of a conference (templates/programme/_places.html). Receivers return the name of a
 template, included there like conference_next_step's."""
 
+conference_copied = Signal()
+"""Sent (sender=Conference, source=, conference=, phases=, offset_days=) inside the transaction of
+copying.copy_conference, after the programme is copied: `phases` maps each source phase's pk to its
+copy. Receivers copy what their app owns for the conference (a fixed number of queries, rows marked
+`needs_review`) and return {verbose name plural: count} for the office's summary."""
+
 
 def touch_conferences(conferences):
     """Mark the programme of these conferences (a Conference queryset) as changed."""

@@ -5,8 +5,9 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from programme.models import Conference, Workshop
+from programme.signals import conference_copied
 
-from .domain import lifecycle, workshops
+from .domain import groups, lifecycle, workshops
 
 
 @receiver(post_save, sender=Conference, dispatch_uid="registrations.fill_places_after_conference_save")
@@ -30,3 +31,8 @@ def seat_waiting_after_workshop_save(sender, instance, created, raw=False, **kwa
             workshops.seat_waiting(workshop=workshop)
 
     transaction.on_commit(fill)
+
+
+@receiver(conference_copied, sender=Conference, dispatch_uid="registrations.copy_discussion_groups")
+def copy_discussion_groups_of_copied_conference(sender, phases, **kwargs):
+    return groups.copy_discussion_groups(phases=phases)

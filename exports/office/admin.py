@@ -5,6 +5,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core.review import ReviewAdminMixin
+
 from ..models import ExportJob, ExportLayout
 from . import views
 from .forms import ExportLayoutAdminForm
@@ -56,7 +58,7 @@ class ExportJobAdmin(admin.ModelAdmin):
 
 
 @admin.register(ExportLayout)
-class ExportLayoutAdmin(admin.ModelAdmin):
+class ExportLayoutAdmin(ReviewAdminMixin, admin.ModelAdmin):
     form = ExportLayoutAdminForm
     list_display = ["name", "conference", "created_by", "created_at"]
     list_filter = ["conference"]

@@ -190,3 +190,39 @@ def set_group_moderators(*, group, people):
     with transaction.atomic():
         group.moderators.set(people)
     return group
+
+
+def copy_discussion_groups(*, phases):
+    """Next year's phases get last year's discussion groups: number, name, room and moderators.
+
+    `phases` maps a source phase's pk to its copy (programme.copying.copy_conference).
+    Who was in which group and how they were drawn stay behind: the groups are drawn
+    anew for next year's participants. The copies are marked "zu prüfen". Three
+    queries, however many groups. Returns {verbose name plural: count}.
+    """
+    old_groups = list(
+        DiscussionGroup.objects.filter(phase_id__in=list(phases))
+        .prefetch_related("moderators")
+        .order_by("pk")
+    )
+    new_groups = DiscussionGroup.objects.bulk_create(
+        [
+            DiscussionGroup(
+                phase=phases[group.phase_id],
+                number=group.number,
+                name=group.name,
+                room=group.room,
+                needs_review=True,
+            )
+            for group in old_groups
+        ]
+    )
+    Moderation = DiscussionGroup.moderators.through
+    Moderation.objects.bulk_create(
+        [
+            Moderation(discussiongroup_id=new.pk, person_id=person.pk)
+            for old, new in zip(old_groups, new_groups, strict=True)
+            for person in old.moderators.all()
+        ]
+    )
+    return {str(DiscussionGroup._meta.verbose_name_plural): len(new_groups)}

@@ -53,6 +53,12 @@ class DiscussionGroup(models.Model):
     moderators = models.ManyToManyField(
         Person, blank=True, related_name="discussion_groups", verbose_name=_("Moderation")
     )
+    needs_review = models.BooleanField(
+        _("zu prüfen"),
+        default=False,
+        db_default=False,
+        help_text=_("Aus dem Vorjahr übernommen und noch nicht von der Geschäftsstelle durchgesehen."),
+    )
 
     class Meta:
         verbose_name = _("Diskussionsgruppe")

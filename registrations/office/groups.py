@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.exceptions import RegistrationError
+from core.review import ReviewAdminMixin
 from programme.models import WorkshopPhase
 
 from ..documents.lists import group_lists_pdf, lists_filename, workshop_lists_pdf
@@ -87,7 +88,7 @@ def _phase_or_404(phase_id):
 
 
 @admin.register(DiscussionGroup)
-class DiscussionGroupAdmin(admin.ModelAdmin):
+class DiscussionGroupAdmin(ReviewAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "number", "phase", "room", "moderator_names", "member_count"]
     list_display_links = ["__str__"]
     list_filter = ["phase__conference", "phase"]
