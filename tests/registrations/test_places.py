@@ -47,7 +47,8 @@ def test_email_is_stored_lowercase_and_a_repeat_creates_nothing_but_resends_the_
     with django_capture_on_commit_callbacks(execute=True):
         again, created_again = lifecycle.pre_register(
             conference=conference,
-            data=pre_registration_data(9, email=" PERSON1@example.ORG ", first_name="Jemand"),
+            # The same person (issue 15: address and name), typed differently; another name is a colleague.
+            data=pre_registration_data(9, email=" PERSON1@example.ORG ", first_name="PERSON1"),
         )
     assert created_again is False
     assert again.pk == first.pk
@@ -173,12 +174,15 @@ def test_programme_mailing_reaches_every_active_pre_registration_once(django_cap
     assert "verbindlich" in mail.outbox[0].body
 
 
-def test_update_personal_data_refuses_an_email_of_another_registration():
+def test_update_personal_data_refuses_becoming_another_registrations_person():
     conference = ConferenceFactory()
     first, _ = lifecycle.pre_register(conference=conference, data=pre_registration_data(1))
     lifecycle.pre_register(conference=conference, data=pre_registration_data(2))
+    # Issue 15: the same person is address and name; the address alone may be a shared mailbox.
     with pytest.raises(RegistrationError):
-        lifecycle.update_personal_data(registration=first, data={"email": "person2@example.org"})
+        lifecycle.update_personal_data(
+            registration=first, data={"email": "person2@example.org", "first_name": "Person2"}
+        )
     lifecycle.update_personal_data(
         registration=first, data={"email": "Neu@Example.org", "position": "Leitung"}
     )
