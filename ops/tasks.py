@@ -26,6 +26,23 @@ def release_expired_holds():
     call_command("release_expired_holds")
 
 
+@cron("*/5 * * * *")
+@task
+def release_missed_deadlines():
+    """Give on the places of people who moved up and missed their personal deadline; the next move up.
+
+    A deadline ends at midnight (Europe/Berlin); every five minutes is soon enough for the
+    next person's mail and cheap (one query when nothing is due)."""
+    call_command("release_missed_deadlines")
+
+
+@cron("30 8 * * *")
+@task
+def send_binding_reminders():
+    """Remind the pre-registered of the binding deadline, once each, in office hours."""
+    call_command("send_binding_reminders")
+
+
 @cron("0 8 * * *")
 @task
 def send_due_reminders():

@@ -120,6 +120,8 @@ class ConferenceAdmin(ReviewAdminMixin, admin.ModelAdmin):
                     "pre_registration_opens_at",
                     "pre_registration_deadline",
                     "registration_deadline",
+                    "binding_reminder_days",
+                    ("personal_deadline_threshold_days", "personal_deadline_days"),
                 ]
             },
         ),

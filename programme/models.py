@@ -143,6 +143,35 @@ class Conference(models.Model):
         db_default=False,
         help_text=_("Aus dem Vorjahr übernommen und noch nicht von der Geschäftsstelle durchgesehen."),
     )
+    # Moving up close to or after the binding deadline gives a personal deadline (rules/windows.py).
+    personal_deadline_threshold_days = models.PositiveSmallIntegerField(
+        _("Persönliche Frist beim Nachrücken weniger als (Tage vor Anmeldeschluss)"),
+        default=14,
+        db_default=14,
+        help_text=_(
+            "Wer von der Warteliste der Voranmeldung weniger als so viele Tage vor dem Anmeldeschluss "
+            "oder danach nachrückt, erhält eine persönliche Frist für die verbindliche Anmeldung."
+        ),
+    )
+    personal_deadline_days = models.PositiveSmallIntegerField(
+        _("Persönliche Frist (Tage)"),
+        default=7,
+        db_default=7,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "So viele Tage nach dem Nachrücken hat die Person Zeit, sich verbindlich anzumelden, "
+            "mindestens bis zum Anmeldeschluss. Danach geht der Platz an die nächste Person auf der Warteliste."
+        ),
+    )
+    binding_reminder_days = models.PositiveSmallIntegerField(
+        _("Erinnerung an die verbindliche Anmeldung (Tage vor Anmeldeschluss)"),
+        default=7,
+        db_default=7,
+        help_text=_(
+            "So viele Tage vor dem Anmeldeschluss erhält jede vorangemeldete Person mit Platz eine "
+            "Erinnerung, einmal. 0: keine Erinnerung."
+        ),
+    )
     report = models.TextField(
         _("Tagungsbericht"),
         blank=True,

@@ -1,12 +1,15 @@
 """The mails that confirm a registration or send its link again: what a person gets in writing."""
 
 from django.db import transaction
+from django.utils import timezone
 
 from ..documents import calendar as documents_calendar
 from ..documents.invoice import invoice_attachment
 from ..models import Registration
+from ..queries.deadlines import due_binding_reminders
 from ..queries.invoices import current_invoice
 from ..queries.places import waiting_position
+from ..rules.windows import binding_deadline_of
 from . import outbox
 
 PLACE_CONFIRMATION = "pre_registration_confirmed"
@@ -100,6 +103,37 @@ def send_programme_mailing(*, conference):
                 registration=registration,
                 template="programme_mailing",
                 dedup_key=f"programme-mailing-{conference.pk}",
+            ):
+                sent += 1
+    return sent
+
+
+def send_binding_reminders(*, now=None):
+    """Remind every pre-registered person of the binding deadline once, when the conference's
+    reminder is due (queries.deadlines.due_binding_reminders); recorded on the registration.
+
+    Each person in a transaction of their own, the row locked, so two runs at once never
+    mail anyone twice. Returns the number of mails queued.
+    """
+    now = now or timezone.now()
+    sent = 0
+    for candidate in due_binding_reminders(now=now):
+        with transaction.atomic():
+            registration = (
+                due_binding_reminders(now=now).select_for_update(of=("self",)).filter(pk=candidate.pk).first()
+            )
+            if registration is None:
+                continue  # reminded, registered or cancelled meanwhile
+            deadline = binding_deadline_of(registration, now=now)
+            if deadline is None:
+                continue
+            registration.binding_reminder_sent_at = now
+            registration.save(update_fields=["binding_reminder_sent_at", "updated_at"])
+            if outbox.queue_mail(
+                registration=registration,
+                template="binding_reminder",
+                context={"binding_deadline": deadline, "position": waiting_position(registration)},
+                dedup_key=f"binding-reminder-{registration.conference_id}",
             ):
                 sent += 1
     return sent

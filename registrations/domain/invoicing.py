@@ -300,18 +300,6 @@ def issue_for_binding(registration):
     return _issue_once(registration, now=timezone.now())
 
 
-def invoice_after_move_up(registration):
-    """A binding registration that moved up from the waiting list is invoiced and mailed the invoice.
-
-    Returns the new invoice, or None when there is nothing (new) to invoice.
-    """
-    if is_invoiceable(registration) and current_invoice(registration) is None:
-        invoice = issue_invoice(registration=registration)
-        queue_invoice_mail(registration=registration, new_invoice=invoice)
-        return invoice
-    return None
-
-
 def cancel_for_cancellation(registration, *, now=None):
     """A registration cancelled in time gets a Stornorechnung for its invoice, mailed to the person.
 

@@ -14,7 +14,12 @@ transaction and delivered after commit.
   pre-registration gets a place while places are free, otherwise the waiting
   list. The fee is frozen and the accepted terms stored with their version.
 - cancel: the place goes to the first person on the waiting list.
-- fill_free_places / move_up: people move up, first come first served.
+- fill_free_places / move_up: people move up, first come first served; a
+  pre-registration moving up close to the binding deadline or after it gets a
+  personal deadline.
+- release_places / release_missed_personal_deadlines: a pre-registration that
+  missed its binding deadline gives its place on (the office decides at the
+  general deadline; a personal deadline ends by the schedule).
 - substitute: another person takes over a binding registration's place with a new registration
   of their own; the previous one ends and keeps the previous person's data.
 """
@@ -31,6 +36,7 @@ from programme.models import Conference
 
 from ..documents.invoice import invoice_attachment
 from ..models import Registration
+from ..queries.deadlines import missed_binding_deadline, missed_personal_deadline
 from ..queries.invoices import current_invoice
 from ..queries.places import active_registration_of_person, places_left, waiting_position
 from ..rules import fees
@@ -44,7 +50,13 @@ from ..rules.personal import (
     person_taken_message,
     registration_language,
 )
-from ..rules.windows import binding_window, pre_registration_window
+from ..rules.windows import (
+    binding_deadline_of,
+    binding_window,
+    binding_window_for,
+    personal_deadline_for,
+    pre_registration_window,
+)
 from . import groups, invoicing, outbox, places, workshops
 from .binding import binding_values, chosen_evening_events, membership_inputs
 from .confirmations import PLACE_CONFIRMATION, calendar_programme, queue_confirmation
@@ -196,7 +208,11 @@ def register_binding(*, conference, data, registration=None, source=Registration
     """
     now = now or timezone.now()
     if source == Registration.Source.WEB:
-        window = binding_window(conference, now=now)
+        window = (
+            binding_window(conference, now=now)
+            if registration is None
+            else binding_window_for(registration, now=now)
+        )
         if not window.is_open:
             raise RegistrationError(window.reason)
     if not data.get("terms_accepted"):
@@ -458,15 +474,94 @@ def move_up(*, registration, now=None):
 
 
 def _move_up(registration, now):
-    """The waiting registration gets the place; a binding one is invoiced and confirmed."""
-    places.mark_moved_up(registration, now=now)
-    invoicing.invoice_after_move_up(registration)
+    """The waiting registration gets the place and one mail about it.
+
+    A binding one joins its groups, is invoiced and gets its confirmation with the
+    invoice attached (the accounts office, when the invoice has its own address,
+    gets the invoice mail besides). A pre-registration is asked to register
+    bindingly, by a personal deadline when it moves up close to the binding
+    deadline or after it (rules.windows.personal_deadline_for).
+    """
+    personal_deadline = (
+        None if registration.is_binding else personal_deadline_for(registration.conference, now=now)
+    )
+    places.mark_moved_up(registration, now=now, personal_deadline=personal_deadline)
     workshops.seat_wishes_after_move_up(registration)
     if registration.is_binding:
         invoice = take_binding_steps(registration)
         queue_confirmation(registration, invoice=invoice, context={"moved_up": True})
-    outbox.queue_mail(registration=registration, template="moved_up")
+        if invoice is not None and goes_to_accounts_office(invoice, registration):
+            invoicing.queue_invoice_mail(registration=registration, new_invoice=invoice)
+    else:
+        outbox.queue_mail(
+            registration=registration,
+            template="moved_up",
+            context={"binding_deadline": binding_deadline_of(registration, now=now)},
+        )
     return registration
+
+
+# ---------------------------------------------------------------- missed binding deadlines
+
+
+def release_places(*, registrations, now=None):
+    """The office releases the places of pre-registrations that missed their binding deadline.
+
+    Only those of `registrations` that hold a place as a pre-registration and
+    whose deadline (personal, else the conference's) has passed
+    (queries.deadlines.missed_binding_deadline) are released; each gets a mail
+    and the waiting list moves up, with personal deadlines. Nothing else is
+    released: the office decides. Returns the released registrations.
+    """
+    now = now or timezone.now()
+    pks = [registration.pk for registration in registrations]
+    conference_ids = sorted(
+        set(Registration.objects.filter(pk__in=pks).values_list("conference_id", flat=True))
+    )
+    released = []
+    for conference_id in conference_ids:
+        with transaction.atomic():
+            conference = lock_conference(conference_id)
+            due = Registration.objects.filter(pk__in=pks, conference=conference)
+            released += _release(conference, missed_binding_deadline(due, now=now), now=now)
+    return released
+
+
+def release_missed_personal_deadlines(*, now=None):
+    """The scheduled task: the place of everyone whose personal deadline passed without a binding
+    registration goes to the next person on the waiting list, with mails. Idempotent: a released
+    registration is cancelled and never selected again. Returns how many were released."""
+    now = now or timezone.now()
+    missed = missed_personal_deadline(Registration.objects.all(), now=now)
+    conference_ids = sorted(set(missed.values_list("conference_id", flat=True)))
+    released = 0
+    for conference_id in conference_ids:
+        with transaction.atomic():
+            conference = lock_conference(conference_id)
+            due = Registration.objects.filter(conference=conference)
+            released += len(_release(conference, missed_personal_deadline(due, now=now), now=now))
+    return released
+
+
+def _release(conference, queryset, *, now):
+    """Release the places of `queryset` (locked here, conference locked by the caller), mail each
+    person, then let the waiting list move up."""
+    released = list(queryset.select_for_update().order_by("pk"))
+    for registration in released:
+        registration.conference = conference
+        deadline = registration.personal_deadline or conference.registration_deadline
+        places.mark_released(registration, now=now)
+        groups.leave_groups(registration)
+        workshops.release_workshops(registration)
+        outbox.queue_mail(
+            registration=registration,
+            template="place_released",
+            context={"deadline": deadline},
+            dedup_key=f"place-released-{registration.pk}",
+        )
+    if released:
+        fill_free_places(conference_id=conference.pk, now=now, _locked=True)
+    return released
 
 
 # ---------------------------------------------------------------- substitute

@@ -69,10 +69,21 @@ def next_in_line(conference, count):
     return list(Registration.objects.filter(conference=conference).waiting().select_for_update()[:count])
 
 
-def mark_moved_up(registration, *, now):
+def mark_moved_up(registration, *, now, personal_deadline=None):
+    """The waiting registration holds a place from now, with its personal deadline (or none)."""
     registration.status = Registration.Status.HOLDS_PLACE
     registration.moved_up_at = now
-    registration.save(update_fields=["status", "moved_up_at", "updated_at"])
+    registration.personal_deadline = personal_deadline
+    registration.save(update_fields=["status", "moved_up_at", "personal_deadline", "updated_at"])
+
+
+def mark_released(registration, *, now):
+    """A pre-registration missed its binding deadline: it ends and its place is free (and recorded so)."""
+    registration.status = Registration.Status.CANCELLED
+    registration.cancelled_at = now
+    registration.place_released_at = now
+    registration._change_reason = "Platz freigegeben: Frist für die verbindliche Anmeldung verpasst"
+    registration.save(update_fields=["status", "cancelled_at", "place_released_at", "updated_at"])
 
 
 def mark_lapsed(registration, *, now):

@@ -181,6 +181,21 @@ class Registration(models.Model):
         blank=True,
         help_text=_("Ohne bestätigte E-Mail-Adresse verfällt die Anmeldung zu diesem Zeitpunkt."),
     )
+    # Moving up close to or after the binding deadline (rules.windows.personal_deadline_for).
+    personal_deadline = models.DateField(
+        _("persönliche Frist"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Bis zu diesem Tag (einschließlich) kann sich die nachgerückte Person verbindlich anmelden; "
+            "danach geht ihr Platz an die nächste Person auf der Warteliste."
+        ),
+    )
+    binding_reminder_sent_at = models.DateTimeField(
+        _("an die verbindliche Anmeldung erinnert am"), null=True, blank=True
+    )
+    # The place of a pre-registration that missed its deadline was given on (lifecycle.release_places).
+    place_released_at = models.DateTimeField(_("Platz freigegeben am"), null=True, blank=True)
     created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
     updated_at = models.DateTimeField(_("geändert am"), auto_now=True)
 

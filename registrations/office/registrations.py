@@ -35,6 +35,7 @@ from .binding import (
     office_binding_action,
     office_substitute_action,
 )
+from .deadlines import BindingDeadlineFilter, personal_deadline_column, release_places_action
 from .history import ReadOnlyHistoryAdmin
 from .money import MoneyRegistrationMixin, OverdueFilter, PaymentStateFilter
 from .privacy import DeletionRequestFilter, anonymise_action
@@ -84,6 +85,7 @@ class RegistrationAdmin(BindingRegistrationMixin, MoneyRegistrationMixin, ReadOn
         "stage",
         "status",
         "waiting_since",
+        personal_deadline_column,
         "is_member",
         "membership_check",
         "payment_status",
@@ -98,6 +100,7 @@ class RegistrationAdmin(BindingRegistrationMixin, MoneyRegistrationMixin, ReadOn
         "is_member",
         "membership_check",
         "source",
+        BindingDeadlineFilter,
         "payment_status",
         PaymentStateFilter,
         OverdueFilter,
@@ -111,6 +114,7 @@ class RegistrationAdmin(BindingRegistrationMixin, MoneyRegistrationMixin, ReadOn
     actions = [
         "move_up_action",
         "cancel_action",
+        release_places_action,
         "resend_link_action",
         "programme_mailing_action",
         anonymise_action,
@@ -126,6 +130,9 @@ class RegistrationAdmin(BindingRegistrationMixin, MoneyRegistrationMixin, ReadOn
         "status",
         "waiting_since",
         "moved_up_at",
+        "personal_deadline",
+        "binding_reminder_sent_at",
+        "place_released_at",
         "cancelled_at",
         "registered_at",
         "privacy_consent",
@@ -173,6 +180,7 @@ class RegistrationAdmin(BindingRegistrationMixin, MoneyRegistrationMixin, ReadOn
                 "fields": [
                     ("stage", "status"),
                     ("waiting_since", "moved_up_at", "cancelled_at"),
+                    ("personal_deadline", "binding_reminder_sent_at", "place_released_at"),
                     "registered_at",
                     "participant_page",
                     ("substituted_by", "substitute_for"),

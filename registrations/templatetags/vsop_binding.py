@@ -3,7 +3,7 @@
 from django import template
 
 from ..queries.places import place_counts
-from ..rules.windows import binding_window
+from ..rules.windows import binding_deadline_of, binding_window, binding_window_for
 
 register = template.Library()
 
@@ -24,7 +24,8 @@ def personal_binding(registration, office_view=False):
         context["evening_events"] = list(registration.evening_events.order_by("starts_at"))
         context["terms"] = registration.terms_consent
     else:
-        context["window"] = binding_window(registration.conference)
+        context["window"] = binding_window_for(registration)
+        context["binding_deadline"] = binding_deadline_of(registration)
     return context
 
 
@@ -37,3 +38,9 @@ def binding_box(conference):
         "window": window,
         "counts": place_counts(conference) if window.is_open else None,
     }
+
+
+@register.filter
+def binding_deadline(registration):
+    """The last day the person may register bindingly online (personal or general), None once over."""
+    return binding_deadline_of(registration)

@@ -17,6 +17,8 @@ SCHEDULE = {
     "anonymise_registrations": "30 3 * * *",
     "prune_task_results": "45 3 * * *",
     "send_due_reminders": "0 8 * * *",
+    "release_missed_deadlines": "*/5 * * * *",
+    "send_binding_reminders": "30 8 * * *",
 }
 
 
@@ -45,6 +47,8 @@ def test_the_scheduled_commands_exist():
         "prune_db_task_results",
         "crontask",
         "send_due_reminders",
+        "release_missed_deadlines",
+        "send_binding_reminders",
     } <= set(get_commands())
 
 
@@ -55,6 +59,8 @@ def test_the_scheduled_commands_exist():
         (tasks.anonymise_registrations, "anonymise_registrations"),
         (tasks.release_expired_holds, "release_expired_holds"),
         (tasks.send_due_reminders, "send_due_reminders"),
+        (tasks.release_missed_deadlines, "release_missed_deadlines"),
+        (tasks.send_binding_reminders, "send_binding_reminders"),
     ],
 )
 def test_each_task_runs_its_management_command(monkeypatch, task, command):

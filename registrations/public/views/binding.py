@@ -16,7 +16,7 @@ from ...queries.places import place_counts, waiting_position
 from ...queries.programme import offered_evening_events
 from ...queries.workshops import workshop_choices
 from ...rules.holds import hold_time
-from ...rules.windows import binding_window
+from ...rules.windows import binding_window, binding_window_for
 from ..forms.binding import BindingRegistrationForm, SubstituteForm
 from .personal import is_public_form_limited, public_conference, registration_for_link, too_many_requests
 
@@ -66,7 +66,7 @@ def register_with_link(request, token):
     if registration.is_binding:
         messages.info(request, _("Sie sind bereits verbindlich angemeldet."))
         return redirect(registration)
-    window = binding_window(conference)
+    window = binding_window_for(registration)
     form = _form(request, conference, registration=registration)
     if request.method == "POST":
         if is_rate_limited(request, "binding"):
