@@ -546,7 +546,8 @@ def release_missed_personal_deadlines(*, now=None):
 def _release(conference, queryset, *, now):
     """Release the places of `queryset` (locked here, conference locked by the caller), mail each
     person, then let the waiting list move up."""
-    released = list(queryset.select_for_update().order_by("pk"))
+    # Only the registration rows: the query joins the conference, whose lock the caller holds.
+    released = list(queryset.select_for_update(of=("self",)).order_by("pk"))
     for registration in released:
         registration.conference = conference
         deadline = registration.personal_deadline or conference.registration_deadline

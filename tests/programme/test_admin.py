@@ -182,6 +182,9 @@ def conference_form(**overrides):
         "reminder_wait_days": "7",
         "first_dunning_wait_days": "14",
         "second_dunning_wait_days": "14",
+        "binding_reminder_days": "7",
+        "personal_deadline_threshold_days": "14",
+        "personal_deadline_days": "7",
     }
     for prefix in ("workshop_phases", "programme_items"):
         data.update(
