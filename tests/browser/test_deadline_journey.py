@@ -73,7 +73,7 @@ def test_moving_up_after_the_deadline_with_a_personal_deadline_that_expires(
     page.get_by_role("link", name="Zum Anmeldeformular").click()
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     expect(page.locator("main")).not_to_contain_text("abgelaufen")
-    expect(page.get_by_label(re.compile("Teilnahmebedingungen"))).to_be_visible()
+    expect(page.get_by_role("checkbox", name=re.compile("Ich melde mich verbindlich an"))).to_be_visible()
     both_widths(page, shot, "binding-form-open-for-the-personal-deadline")
 
     # 9 December: the deadline passed; the scheduler's job gives the place to Otto.
@@ -87,7 +87,7 @@ def test_moving_up_after_the_deadline_with_a_personal_deadline_that_expires(
     assert otto["Subject"] == "Sie sind nachgerückt: Jahrestagung Nachrücken"
     assert "Bitte melden Sie sich bis zum 16.12.2026 verbindlich an" in mailbox.text(otto)
 
-    page.goto(mailbox.personal_link(released, site))
+    page.goto(mailbox.personal_link(moved_up, site))  # the link she has had since moving up
     expect(page.locator("#place-released")).to_contain_text(
         "an die nächste Person auf der Warteliste gegangen"
     )
@@ -125,7 +125,7 @@ def test_the_office_sees_the_deadlines_and_releases_missed_places_after_confirmi
     both_widths(page, shot, "list-deadline-missed")
     page.locator("#action-toggle").check()
     page.locator("select[name=action]").select_option("release_places_action")
-    page.get_by_role("button", name="Ausführen").click()
+    page.locator("button[name=index]").click()
     expect(page.locator(".release-count")).to_contain_text("1 Platz wird freigegeben.")
     expect(page.locator("#release-due")).to_contain_text("Person2 Berger")
     both_widths(page, shot, "release-confirmation")
