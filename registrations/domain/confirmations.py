@@ -88,21 +88,35 @@ def resend_link(*, registration):
     return outbox.queue_mail(registration=registration, template="link_resent")
 
 
-def send_programme_mailing(*, conference):
-    """Send every active pre-registration the programme and the link to the binding form, once.
+def programme_mailing_key(conference):
+    return f"programme-mailing-{conference.pk}"
+
+
+def programme_mailing_recipients(*, conference, registrations=None):
+    """Who the programme mailing reaches now: the active pre-registrations of `conference` among
+    `registrations` (all of them when None) that have not had it yet."""
+    recipients = Registration.objects.filter(conference=conference, stage=Registration.Stage.PRE).exclude(
+        status=Registration.Status.CANCELLED
+    )
+    if registrations is not None:
+        recipients = recipients.filter(pk__in=registrations.values("pk"))
+    return recipients.exclude(mails__dedup_key=programme_mailing_key(conference))
+
+
+def send_programme_mailing(*, conference, registrations=None):
+    """Send the programme and the link to the binding form, once, to the active pre-registrations
+    of `conference` among `registrations` (the office's selection; all of them when None).
 
     Returns the number of mails queued now (people who already got it are skipped).
     """
     sent = 0
-    recipients = Registration.objects.filter(conference=conference, stage=Registration.Stage.PRE).exclude(
-        status=Registration.Status.CANCELLED
-    )
+    recipients = programme_mailing_recipients(conference=conference, registrations=registrations)
     with transaction.atomic():
-        for registration in recipients.select_related("conference"):
+        for registration in recipients.select_related("conference").order_by("pk"):
             if outbox.queue_mail(
                 registration=registration,
                 template="programme_mailing",
-                dedup_key=f"programme-mailing-{conference.pk}",
+                dedup_key=programme_mailing_key(conference),
             ):
                 sent += 1
     return sent

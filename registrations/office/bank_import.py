@@ -33,6 +33,7 @@ from ..queries.bank_statements import (
     suggestions_for,
 )
 from ..rules.bank_statements import MAX_STATEMENT_BYTES, StatementError, invoice_numbers_in
+from .confirm import confirm_first
 
 CHANGELIST = "admin:registrations_banktransaction_changelist"
 
@@ -258,6 +259,11 @@ class BankTransactionAdmin(admin.ModelAdmin):
 
     @admin.action(
         description=_("Aus der Warteschlange nehmen (kein Tagungsgeld, nicht buchen)"), permissions=["assign"]
+    )
+    @confirm_first(
+        title=_("Kontoeingänge aus der Warteschlange nehmen"),
+        submit=_("Ja, nicht buchen"),
+        note=_("Nur noch offene Kontoeingänge werden aus der Warteschlange genommen; gebucht wird nichts."),
     )
     def dismiss_action(self, request, queryset):
         done = 0

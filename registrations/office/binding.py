@@ -24,6 +24,7 @@ from ..queries.programme import offered_evening_events
 from ..queries.workshops import workshop_choices
 from ..rules.leitweg import validate_leitweg_id
 from ..rules.windows import binding_window
+from .confirm import confirm_first
 
 # ---------------------------------------------------------------- membership actions
 
@@ -42,6 +43,14 @@ def _confirm(modeladmin, request, queryset, *, is_member, success):
 
 
 @admin.action(description=_("Mitgliedschaft bestätigen (Gebühr für Mitglieder)"), permissions=["change"])
+@confirm_first(
+    title=_("Mitgliedschaft bestätigen"),
+    submit=_("Ja, Mitgliedschaft bestätigen"),
+    note=_(
+        "Gebühr und eine bestehende Rechnung werden angepasst; die Person bekommt die berichtigte Rechnung."
+    ),
+    select_related=["conference"],
+)
 def confirm_membership_action(modeladmin, request, queryset):
     _confirm(
         modeladmin,
@@ -61,6 +70,14 @@ def confirm_membership_action(modeladmin, request, queryset):
 
 @admin.action(
     description=_("Als Nicht-Mitglied abrechnen (Rechnung wird berichtigt)"), permissions=["change"]
+)
+@confirm_first(
+    title=_("Als Nicht-Mitglied abrechnen"),
+    submit=_("Ja, als Nicht-Mitglied abrechnen"),
+    note=_(
+        "Eine bestehende Rechnung wird storniert und mit der Gebühr für Nicht-Mitglieder neu ausgestellt."
+    ),
+    select_related=["conference"],
 )
 def bill_as_non_member_action(modeladmin, request, queryset):
     _confirm(
@@ -239,8 +256,11 @@ def office_binding_view(model_admin, request, conference_id, registration_id=Non
             else:
                 model_admin.message_user(
                     request,
-                    _("%(name)s ist verbindlich angemeldet (%(fee)s €); die Bestätigung ist verschickt.")
-                    % {"name": registered.full_name, "fee": registered.fee},
+                    _(
+                        "%(name)s ist verbindlich angemeldet (%(fee)s); die Bestätigung ist in der "
+                        "Warteschlange und wird versendet."
+                    )
+                    % {"name": registered.full_name, "fee": euro(registered.fee)},
                     messages.SUCCESS,
                 )
             return HttpResponseRedirect(

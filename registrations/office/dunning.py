@@ -31,8 +31,8 @@ def reminder_action(modeladmin, request, *, registrations, selected, action):
             modeladmin.message_user(
                 request,
                 ngettext(
-                    "Zahlungserinnerung an %(n)d Person verschickt.",
-                    "Zahlungserinnerungen an %(n)d Personen verschickt.",
+                    "Zahlungserinnerung an %(n)d Person in die Warteschlange gestellt; sie wird versendet.",
+                    "Zahlungserinnerungen an %(n)d Personen in die Warteschlange gestellt; sie werden versendet.",
                     len(mails),
                 )
                 % {"n": len(mails)},

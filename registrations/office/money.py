@@ -41,6 +41,7 @@ from ..queries.invoices import (
 )
 from ..rules.payments import OWED_BACK, OWING
 from ..rules.refunds import refund_blocker
+from .confirm import confirm_first
 from .dunning import reminder_action
 from .history import ReadOnlyHistoryAdmin
 
@@ -646,6 +647,15 @@ class MoneyRegistrationMixin:
     @admin.action(
         description=_("Rechnung neu ausstellen (Storno + neue Rechnung)"), permissions=["manage_payment"]
     )
+    @confirm_first(
+        title=_("Rechnung neu ausstellen"),
+        submit=_("Ja, stornieren und neu ausstellen"),
+        note=_(
+            "Die bisherige Rechnung wird storniert, eine neue ausgestellt; beide gehen per E-Mail an den "
+            "Rechnungsempfänger."
+        ),
+        select_related=["conference"],
+    )
     def reissue_invoice_action(self, request, queryset):
         self._run_money(
             request,
@@ -653,8 +663,10 @@ class MoneyRegistrationMixin:
             lambda registration: invoicing.reissue_invoice(registration=registration),
             lambda n: (
                 ngettext(
-                    "Rechnung für %(n)d Anmeldung neu ausgestellt und verschickt.",
-                    "Rechnungen für %(n)d Anmeldungen neu ausgestellt und verschickt.",
+                    "Rechnung für %(n)d Anmeldung neu ausgestellt; die E-Mail ist in der Warteschlange "
+                    "und wird versendet.",
+                    "Rechnungen für %(n)d Anmeldungen neu ausgestellt; die E-Mails sind in der Warteschlange "
+                    "und werden versendet.",
                     n,
                 )
                 % {"n": n}
@@ -664,6 +676,14 @@ class MoneyRegistrationMixin:
     @admin.action(
         description=_("Rechnung stornieren (Stornorechnung, keine neue Rechnung)"),
         permissions=["manage_payment"],
+    )
+    @confirm_first(
+        title=_("Rechnung stornieren"),
+        submit=_("Ja, Rechnungen stornieren"),
+        note=_(
+            "Es wird eine Stornorechnung ausgestellt und per E-Mail verschickt; eine neue Rechnung gibt es nicht."
+        ),
+        select_related=["conference"],
     )
     def cancel_invoice_action(self, request, queryset):
         """For goodwill after the free cancellation period, or an invoice issued by mistake."""
@@ -681,8 +701,10 @@ class MoneyRegistrationMixin:
             cancel,
             lambda n: (
                 ngettext(
-                    "Rechnung von %(n)d Anmeldung storniert, Stornorechnung verschickt.",
-                    "Rechnungen von %(n)d Anmeldungen storniert, Stornorechnungen verschickt.",
+                    "Rechnung von %(n)d Anmeldung storniert; die Stornorechnung ist in der Warteschlange "
+                    "und wird versendet.",
+                    "Rechnungen von %(n)d Anmeldungen storniert; die Stornorechnungen sind in der "
+                    "Warteschlange und werden versendet.",
                     n,
                 )
                 % {"n": n}

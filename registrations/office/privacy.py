@@ -7,6 +7,7 @@ from django.utils.translation import ngettext
 from core.exceptions import RegistrationError
 
 from ..domain import retention
+from .confirm import confirm_first
 
 
 class DeletionRequestFilter(admin.SimpleListFilter):
@@ -30,6 +31,12 @@ class DeletionRequestFilter(admin.SimpleListFilter):
 @admin.action(
     description=_("Personenbezogene Daten anonymisieren (Rechnungen bleiben erhalten)"),
     permissions=["delete"],
+)
+@confirm_first(
+    title=_("Personenbezogene Daten anonymisieren"),
+    submit=_("Ja, unwiderruflich anonymisieren"),
+    note=_("Namen, Kontaktdaten und E-Mails werden unwiderruflich entfernt; Rechnungen bleiben erhalten."),
+    select_related=["conference"],
 )
 def anonymise_action(modeladmin, request, queryset):
     done = 0

@@ -35,6 +35,7 @@ from .binding import (
     office_binding_action,
     office_substitute_action,
 )
+from .confirm import confirm_first, confirmation_page, is_confirmed
 from .deadlines import BindingDeadlineFilter, personal_deadline_column, release_places_action
 from .history import ReadOnlyHistoryAdmin
 from .money import MoneyRegistrationMixin, OverdueFilter, PaymentStateFilter
@@ -346,6 +347,14 @@ class RegistrationAdmin(BindingRegistrationMixin, MoneyRegistrationMixin, ReadOn
             self.message_user(request, success(done), messages.SUCCESS)
 
     @admin.action(description=_("Von der Warteliste nachrücken lassen"), permissions=["change"])
+    @confirm_first(
+        title=_("Von der Warteliste nachrücken lassen"),
+        submit=_("Ja, nachrücken lassen"),
+        note=_(
+            "Wer nachrückt, bekommt eine E-Mail; sie wird in die Warteschlange gestellt und dann versendet."
+        ),
+        select_related=["conference"],
+    )
     def move_up_action(self, request, queryset):
         self._run(
             request,
@@ -359,6 +368,12 @@ class RegistrationAdmin(BindingRegistrationMixin, MoneyRegistrationMixin, ReadOn
     @admin.action(
         description=_("Stornieren (Platz wird frei, Warteliste rückt nach)"), permissions=["change"]
     )
+    @confirm_first(
+        title=_("Anmeldungen stornieren"),
+        submit=_("Ja, stornieren"),
+        note=_("Der Platz wird frei, die Warteliste rückt nach; jede Person bekommt eine E-Mail."),
+        select_related=["conference"],
+    )
     def cancel_action(self, request, queryset):
         self._run(
             request,
@@ -368,30 +383,80 @@ class RegistrationAdmin(BindingRegistrationMixin, MoneyRegistrationMixin, ReadOn
         )
 
     @admin.action(description=_("Persönlichen Link erneut senden"), permissions=["change"])
+    @confirm_first(
+        title=_("Persönlichen Link erneut senden"),
+        submit=_("Ja, Link senden"),
+        note=_(
+            "Jede Person bekommt ihren Link an ihre eigene Adresse; stornierte Anmeldungen werden übersprungen."
+        ),
+        select_related=["conference"],
+    )
     def resend_link_action(self, request, queryset):
         self._run(
             request,
             queryset.exclude(status=Registration.Status.CANCELLED),
             confirmations.resend_link,
             lambda n: (
-                ngettext("Link an %(n)d Person gesendet.", "Link an %(n)d Personen gesendet.", n) % {"n": n}
+                ngettext(
+                    "Link an %(n)d Person in die Warteschlange gestellt; die E-Mail wird versendet.",
+                    "Links an %(n)d Personen in die Warteschlange gestellt; die E-Mails werden versendet.",
+                    n,
+                )
+                % {"n": n}
             ),
         )
 
     @admin.action(
-        description=_("Programm und Anmeldeformular versenden (an alle Vorangemeldeten der Tagung)"),
+        description=_("Programm und Anmeldeformular versenden (an die ausgewählten Vorangemeldeten)"),
         permissions=["change"],
     )
     def programme_mailing_action(self, request, queryset):
+        """Only the selected active pre-registrations get it, each once; the page names them first."""
         from programme.models import Conference
 
-        for conference in Conference.objects.filter(pk__in=queryset.values("conference_id")):
-            sent = confirmations.send_programme_mailing(conference=conference)
+        selected = Registration.objects.filter(pk__in=list(queryset.values_list("pk", flat=True)))
+        conferences = list(Conference.objects.filter(pk__in=selected.values("conference_id")).order_by("pk"))
+        if not is_confirmed(request):
+            recipients = [
+                registration
+                for conference in conferences
+                for registration in confirmations.programme_mailing_recipients(
+                    conference=conference, registrations=selected
+                )
+                .select_related("conference")
+                .order_by("last_name", "first_name", "pk")
+            ]
+            skipped = selected.count() - len(recipients)
+            return confirmation_page(
+                self,
+                request,
+                action="programme_mailing_action",
+                title=_("Programm und Anmeldeformular versenden"),
+                names=[str(registration) for registration in recipients],
+                selected=list(selected.values_list("pk", flat=True)),
+                submit=_("Ja, an diese Personen versenden"),
+                note=(
+                    ngettext(
+                        "%(n)d ausgewählte Anmeldung wird übersprungen: nicht vorangemeldet, storniert oder hat "
+                        "die E-Mail schon erhalten.",
+                        "%(n)d ausgewählte Anmeldungen werden übersprungen: nicht vorangemeldet, storniert oder "
+                        "haben die E-Mail schon erhalten.",
+                        skipped,
+                    )
+                    % {"n": skipped}
+                    if skipped
+                    else ""
+                ),
+            )
+        for conference in conferences:
+            sent = confirmations.send_programme_mailing(conference=conference, registrations=selected)
             self.message_user(
                 request,
                 ngettext(
-                    "%(conference)s: %(n)d E-Mail verschickt (wer sie schon erhalten hat, bekommt sie nicht noch einmal).",
-                    "%(conference)s: %(n)d E-Mails verschickt (wer sie schon erhalten hat, bekommt sie nicht noch einmal).",
+                    "%(conference)s: %(n)d E-Mail in die Warteschlange gestellt; sie wird versendet "
+                    "(wer sie schon erhalten hat, bekommt sie nicht noch einmal).",
+                    "%(conference)s: %(n)d E-Mails in die Warteschlange gestellt; sie werden versendet "
+                    "(wer sie schon erhalten hat, bekommt sie nicht noch einmal).",
                     sent,
                 )
                 % {"conference": conference.title, "n": sent},
@@ -433,12 +498,21 @@ class OutgoingMailAdmin(admin.ModelAdmin):
         return request.user.has_perm("registrations.change_outgoingmail")
 
     @admin.action(description=_("Jetzt erneut senden"), permissions=["resend"])
+    @confirm_first(
+        title=_("E-Mails jetzt erneut senden"),
+        submit=_("Ja, erneut senden"),
+        note=_("Bereits versendete E-Mails werden übersprungen."),
+    )
     def retry_action(self, request, queryset):
         """Makes the mails due and queues their delivery; the workers send them, not this request."""
         count = mail_service.retry_now(list(queryset.values_list("pk", flat=True)))
         self.message_user(
             request,
-            ngettext("%(n)d E-Mail wird erneut gesendet.", "%(n)d E-Mails werden erneut gesendet.", count)
+            ngettext(
+                "%(n)d E-Mail erneut in die Warteschlange gestellt; sie wird versendet.",
+                "%(n)d E-Mails erneut in die Warteschlange gestellt; sie werden versendet.",
+                count,
+            )
             % {"n": count},
         )
 

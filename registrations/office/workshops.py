@@ -29,6 +29,7 @@ from programme.models import Conference, Workshop, WorkshopPhase
 from ..domain import workshops as workshop_service
 from ..models import WorkshopBooking
 from ..queries.workshops import with_waiting_positions, workshop_choices
+from .confirm import confirm_first
 from .history import ReadOnlyHistoryAdmin
 
 
@@ -190,6 +191,12 @@ class WorkshopBookingAdmin(ReadOnlyHistoryAdmin):
         )
 
     @admin.action(description=_("Buchung entfernen (freier Platz rückt nach)"), permissions=["change"])
+    @confirm_first(
+        title=_("Workshop-Buchungen entfernen"),
+        submit=_("Ja, Buchungen entfernen"),
+        note=_("Ein frei werdender Platz geht an die erste Person auf der Warteliste des Workshops."),
+        select_related=["registration", "workshop"],
+    )
     def remove_action(self, request, queryset):
         count = 0
         for booking in queryset:

@@ -70,7 +70,9 @@ def test_office_sends_reminders_after_a_preview_and_pays_back_refunds(page, site
     shot(page, "reminder-preview")
     assert not PaymentReminder.objects.exists()
     page.get_by_role("button", name="Jetzt verschicken").click()
-    expect(page.locator(".messagelist")).to_contain_text("Zahlungserinnerungen an 2 Personen verschickt.")
+    expect(page.locator(".messagelist")).to_contain_text(
+        "Zahlungserinnerungen an 2 Personen in die Warteschlange gestellt; sie werden versendet."
+    )
     expect(page.locator("#result_list")).to_contain_text("Zahlungserinnerung")
     shot(page, "reminders-sent")
     assert set(PaymentReminder.objects.values_list("invoice__registration", flat=True)) == {

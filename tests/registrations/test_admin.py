@@ -77,19 +77,25 @@ def test_actions_cancel_move_up_resend_and_programme_mailing(
     waiting, _ = lifecycle.pre_register(conference=conference, data=pre_registration_data(2))
     changelist = reverse("admin:registrations_registration_changelist")
     with django_capture_on_commit_callbacks(execute=True):
-        admin_client.post(changelist, {"action": "cancel_action", "_selected_action": [holder.pk]})
+        admin_client.post(
+            changelist, {"action": "cancel_action", "_selected_action": [holder.pk], "apply": "1"}
+        )
     waiting.refresh_from_db()
     assert waiting.status == Registration.Status.HOLDS_PLACE
 
-    admin_client.post(changelist, {"action": "resend_link_action", "_selected_action": [waiting.pk]})
+    admin_client.post(
+        changelist, {"action": "resend_link_action", "_selected_action": [waiting.pk], "apply": "1"}
+    )
     assert OutgoingMail.objects.filter(registration=waiting, kind="link_resent").count() == 1
 
     for _ in range(2):
         response = admin_client.post(
-            changelist, {"action": "programme_mailing_action", "_selected_action": [waiting.pk]}, follow=True
+            changelist,
+            {"action": "programme_mailing_action", "_selected_action": [waiting.pk], "apply": "1"},
+            follow=True,
         )
     assert OutgoingMail.objects.filter(kind="programme_mailing").count() == 1
-    assert "0 E-Mails verschickt" in response.content.decode()
+    assert "0 E-Mails in die Warteschlange gestellt" in response.content.decode()
 
 
 def test_outbox_admin_lists_failed_mails(admin_client):

@@ -52,7 +52,7 @@ def test_membership_filter_and_actions_switch_fee_and_invoice(admin_client):
     assert "Anruferin" in page
     response = admin_client.post(
         changelist,
-        {"action": "bill_as_non_member_action", "_selected_action": [registration.pk]},
+        {"action": "bill_as_non_member_action", "_selected_action": [registration.pk], "apply": "1"},
         follow=True,
     )
     assert "als Nicht-Mitglied abgerechnet" in response.content.decode()
@@ -60,7 +60,8 @@ def test_membership_filter_and_actions_switch_fee_and_invoice(admin_client):
     assert (registration.fee, registration.membership_check) == (Decimal("300.00"), "not_claimed")
     assert Invoice.objects.filter(registration=registration).count() == 3
     admin_client.post(
-        changelist, {"action": "confirm_membership_action", "_selected_action": [registration.pk]}
+        changelist,
+        {"action": "confirm_membership_action", "_selected_action": [registration.pk], "apply": "1"},
     )
     registration.refresh_from_db()
     assert (registration.fee, registration.membership_check) == (Decimal("250.00"), "verified")

@@ -143,7 +143,9 @@ def test_the_invoice_list_sends_reminders_through_the_same_preview(admin_client,
     assert "1 Zahlungserinnerung oder Mahnung wird verschickt." in page.content.decode()
     response = post_action(admin_client, INVOICES, "send_reminders_action", [invoice.pk], apply="1")
 
-    assert "Zahlungserinnerung an 1 Person verschickt." in messages_of(response)
+    assert "Zahlungserinnerung an 1 Person in die Warteschlange gestellt; sie wird versendet." in messages_of(
+        response
+    )
     assert PaymentReminder.objects.get().invoice == invoice
 
 

@@ -209,7 +209,9 @@ def test_reminder_action_sends_and_records_and_never_fails(admin_client, confere
     response = run_action(admin_client, "payment_reminder_action", [open_one, paid, no_invoice], apply="1")
 
     assert response.status_code == 200
-    assert "Zahlungserinnerung an 1 Person verschickt." in messages_of(response)
+    assert "Zahlungserinnerung an 1 Person in die Warteschlange gestellt; sie wird versendet." in messages_of(
+        response
+    )
     assert sum("kein Betrag offen" in m for m in messages_of(response)) == 2
     assert list(
         OutgoingMail.objects.filter(kind="payment_reminder").values_list("registration", flat=True)
@@ -220,9 +222,12 @@ def test_reissue_action_cancels_and_issues_with_the_current_fee(admin_client, co
     registration = invoiced(conference, 1)
     Registration.objects.filter(pk=registration.pk).update(fee=Decimal("300.00"), fee_category="non_member")
 
-    response = run_action(admin_client, "reissue_invoice_action", [registration])
+    response = run_action(admin_client, "reissue_invoice_action", [registration], apply="1")
 
-    assert "Rechnung für 1 Anmeldung neu ausgestellt und verschickt." in messages_of(response)
+    assert (
+        "Rechnung für 1 Anmeldung neu ausgestellt; die E-Mail ist in der Warteschlange und wird versendet."
+        in messages_of(response)
+    )
     assert sorted(Invoice.objects.values_list("kind", "amount")) == [
         ("cancellation", Decimal("-250.00")),
         ("invoice", Decimal("250.00")),
@@ -272,7 +277,9 @@ def test_money_actions_are_offered_with_payment_permissions(client, conference):
     )
     registration = invoiced(conference, 1, issued_days_ago=40)
     response = run_action(client, "payment_reminder_action", [registration], apply="1")
-    assert "Zahlungserinnerung an 1 Person verschickt." in messages_of(response)
+    assert "Zahlungserinnerung an 1 Person in die Warteschlange gestellt; sie wird versendet." in messages_of(
+        response
+    )
 
 
 def form_data(response):
@@ -348,9 +355,12 @@ def test_cancel_invoice_action_issues_and_mails_a_stornorechnung(admin_client, c
     registration = invoiced(conference, 1, leitweg_id="")  # PDF only, no XRechnung
     without = BindingRegistrationFactory(conference=conference, email="ohne@example.org")
 
-    response = run_action(admin_client, "cancel_invoice_action", [registration, without])
+    response = run_action(admin_client, "cancel_invoice_action", [registration, without], apply="1")
 
-    assert "Rechnung von 1 Anmeldung storniert, Stornorechnung verschickt." in messages_of(response)
+    assert (
+        "Rechnung von 1 Anmeldung storniert; die Stornorechnung ist in der Warteschlange und wird versendet."
+        in messages_of(response)
+    )
     assert any("keine gültige Rechnung" in m for m in messages_of(response))
     storno = Invoice.objects.get(kind="cancellation")
     assert storno.description.endswith("– Storno durch die Geschäftsstelle")

@@ -151,7 +151,7 @@ def test_remove_action_frees_the_seat_for_the_first_waiting(admin_client, phase)
     booking = WorkshopBooking.objects.get(registration=holder)
     admin_client.post(
         reverse("admin:registrations_workshopbooking_changelist"),
-        {"action": "remove_action", "_selected_action": [booking.pk]},
+        {"action": "remove_action", "_selected_action": [booking.pk], "apply": "1"},
     )
     assert not WorkshopBooking.objects.filter(registration=holder).exists()
     assert WorkshopBooking.objects.get(registration=waiting).status == WorkshopBooking.Status.SEATED

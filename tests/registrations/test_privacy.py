@@ -121,7 +121,7 @@ def test_office_anonymises_a_cancelled_registration_and_the_invoice_stays(client
     client.force_login(StaffFactory(roles=[OFFICE]))
     response = client.post(
         reverse("admin:registrations_registration_changelist"),
-        {"action": "anonymise_action", "_selected_action": [registration.pk, still_active.pk]},
+        {"action": "anonymise_action", "_selected_action": [registration.pk, still_active.pk], "apply": "1"},
         follow=True,
     )
     content = response.content.decode()

@@ -78,7 +78,7 @@ def test_organisers_cannot_resend_mails_and_the_office_resend_only_queues_them(
     failed = OutgoingMail.objects.filter(registration=registration).first()
     OutgoingMail.objects.filter(pk=failed.pk).update(status=OutgoingMail.Status.FAILED)
     changelist = reverse("admin:registrations_outgoingmail_changelist")
-    action = {"action": "retry_action", "_selected_action": [failed.pk]}
+    action = {"action": "retry_action", "_selected_action": [failed.pk], "apply": "1"}
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
     mail.outbox.clear()
 
@@ -90,7 +90,7 @@ def test_organisers_cannot_resend_mails_and_the_office_resend_only_queues_them(
     client.force_login(StaffFactory(roles=[OFFICE]))
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(changelist, action, follow=True)
-    assert "1 E-Mail wird erneut gesendet." in response.content.decode()
+    assert "1 E-Mail erneut in die Warteschlange gestellt; sie wird versendet." in response.content.decode()
     failed.refresh_from_db()
     # Not delivered inside the request: made due, and its delivery handed to the task workers.
     assert (failed.status, failed.next_attempt_at, len(mail.outbox)) == (OutgoingMail.Status.FAILED, None, 0)
@@ -141,7 +141,7 @@ def test_history_rows_of_admin_changes_carry_the_staff_user(client, registration
     client.force_login(office)
     client.post(
         reverse("admin:registrations_registration_changelist"),
-        {"action": "cancel_action", "_selected_action": [registration.pk]},
+        {"action": "cancel_action", "_selected_action": [registration.pk], "apply": "1"},
     )
     registration.refresh_from_db()
     assert registration.is_cancelled

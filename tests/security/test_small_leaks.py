@@ -35,7 +35,9 @@ def test_anonymising_on_request_deletes_the_conferences_stored_exports(office_cl
         conference=conference, kind="participants", format="csv", status="done", content=b"Beispiel;Person1"
     )
     elsewhere = ExportJob.objects.create(conference=other, kind="participants", format="csv", content=b"x")
-    office_client.post(changelist(), {"action": "anonymise_action", "_selected_action": [registration.pk]})
+    office_client.post(
+        changelist(), {"action": "anonymise_action", "_selected_action": [registration.pk], "apply": "1"}
+    )
     registration.refresh_from_db()
     assert registration.anonymised_at is not None
     assert not ExportJob.objects.filter(pk=stored.pk).exists()
