@@ -278,6 +278,10 @@ def test_office_verifies_membership_marks_paid_assigns_groups_and_exports(
     page.get_by_role("link", name="noch nicht geprüft").click()
     shot(page, "membership-to-check")
     run_admin_action(page, ["Nachname1"], "Mitgliedschaft bestätigen (Gebühr für Mitglieder)")
+    # Every mass action asks first: the page names the one person ticked.
+    expect(page.locator(".confirm-count")).to_have_text("Betrifft 1 Anmeldung.")
+    shot(page, "membership-confirm-page")
+    page.get_by_role("button", name="Ja, Mitgliedschaft bestätigen").click()
     expect(page.locator(".messagelist")).to_contain_text("Mitgliedschaft von 1 Person bestätigt")
     shot(page, "membership-confirmed")
     member.refresh_from_db()
