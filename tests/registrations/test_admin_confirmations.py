@@ -33,6 +33,8 @@ HARMLESS = {
     "refund_transfer_file_action",  # a file for the online banking; nothing is recorded
     "office_binding_action",  # opens the office's binding form for one person
     "office_substitute_action",  # opens the substitute form for one person
+    "copy_conference_action",  # asks on its own form page first (title, address, start) before copying
+    "mark_reviewed",  # clears only the "zu prüfen" mark of the ticked rows; mails no one, changes no data
 }
 
 
