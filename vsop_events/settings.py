@@ -157,14 +157,13 @@ LOGIN_URL = "admin:login"
 # One cache for every process: the POST limit, the login lockout and the page caches
 # only hold in total when all gunicorn workers and containers share it (Redis in
 # docker compose). redis:// always means Django's own RedisCache (django-environ would
-# pick django-redis if it happened to be installed).
+# pick django-redis if it happened to be installed), here with one client per process
+# instead of one per call (core/cache.py).
 _CACHE_URL = env("CACHE_URL", default="locmemcache://vsop-events")
 CACHES = {
     "default": env.cache_url_config(
         _CACHE_URL,
-        backend="django.core.cache.backends.redis.RedisCache"
-        if _CACHE_URL.startswith(("redis://", "rediss://"))
-        else None,
+        backend="core.cache.RedisCache" if _CACHE_URL.startswith(("redis://", "rediss://")) else None,
     ),
 }
 # Cached HTML belongs to the release that rendered it (vsop_events/release.py).

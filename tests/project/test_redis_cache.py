@@ -11,7 +11,9 @@ import uuid
 from pathlib import Path
 
 import pytest
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
+
+from core.cache import RedisCache
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 REDIS_URL = "redis://127.0.0.1:6379/15"
@@ -55,9 +57,10 @@ def _settings_of(env, expression):
     return json.loads(result.stdout)
 
 
-def test_cache_url_redis_is_djangos_own_redis_cache():
+def test_cache_url_redis_is_djangos_own_redis_cache_with_one_client_per_process():
     cache = _settings_of({"CACHE_URL": "redis://redis:6379/1"}, 'settings.CACHES["default"]')
-    assert cache["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert cache["BACKEND"] == "core.cache.RedisCache"
+    assert issubclass(RedisCache, DjangoRedisCache)
     assert cache["LOCATION"] == "redis://redis:6379/1"
 
 
@@ -70,6 +73,7 @@ def test_the_scheduler_lock_lives_in_the_same_redis():
 def test_the_redis_cache_stores_counts_and_forgets(redis_cache):
     assert redis_cache.get("probe") is None
     redis_cache.set("probe", {"seats": 5}, timeout=30)
+    assert redis_cache._cache.get_client() is redis_cache._cache.get_client()  # one client, reused
     assert redis_cache.get("probe") == {"seats": 5}
     assert redis_cache.add("counter", 1, timeout=30)
     assert not redis_cache.add("counter", 1, timeout=30)
