@@ -6,7 +6,13 @@ Each key holds `Conference.updated_at`, which programme/signals.py touches whene
 anything the programme shows changes; stale entries simply expire.
 """
 
+import datetime as dt
+
+from django.db.models import Min, Q
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone, translation
+
+from core.pagecache import invalidate_public_pages
 
 from .models import Conference
 
@@ -29,3 +35,47 @@ def cache_key(kind, conference, *parts):
             *parts,
         )
     )
+
+
+# The whole public pages (core/pagecache.py): every change to a programme model marks them
+# outdated, and what changes with time alone bounds how long a stored page is kept.
+
+
+def _invalidate_on_change(sender, **kwargs):
+    invalidate_public_pages()
+
+
+def _invalidate_on_m2m_change(sender, action, **kwargs):
+    if action in ("post_add", "post_remove", "post_clear"):
+        invalidate_public_pages()
+
+
+def connect_page_cache(app_config):
+    """Invalidate the cached public pages whenever a model of `app_config` (or a link
+    between them) is saved or deleted. Connected for every model, so a new model of the
+    app keeps the pages fresh without anyone remembering to add it here."""
+    for model in app_config.get_models():
+        uid = f"public-pages-{model._meta.label}"
+        post_save.connect(_invalidate_on_change, sender=model, dispatch_uid=f"{uid}-save")
+        post_delete.connect(_invalidate_on_change, sender=model, dispatch_uid=f"{uid}-delete")
+        for field in model._meta.local_many_to_many:
+            through = field.remote_field.through
+            m2m_changed.connect(
+                _invalidate_on_m2m_change, sender=through, dispatch_uid=f"{uid}-m2m-{through._meta.label}"
+            )
+
+
+def next_midnight(now):
+    """The next local midnight: deadlines are dates that end there, and the home page shows today."""
+    tomorrow = timezone.localdate(now) + dt.timedelta(days=1)
+    return timezone.make_aware(dt.datetime.combine(tomorrow, dt.time.min))
+
+
+def programme_valid_until(sender, now, **kwargs):
+    """When the public pages' view of the conferences changes with time alone: at midnight
+    (deadline days), when a pre-registration opens, a conference begins or ends."""
+    fields = ("pre_registration_opens_at", "starts_at", "ends_at")
+    found = Conference.objects.aggregate(
+        **{field: Min(field, filter=Q(**{f"{field}__gt": now})) for field in fields}
+    )
+    return min([next_midnight(now), *(moment for moment in found.values() if moment is not None)])

@@ -13,11 +13,15 @@ connect to these signals (the registration app does, for its boxes on the
 conference page and the discussion groups on the programme page).
 """
 
+from django.apps import apps
 from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import Signal
 from django.utils import timezone
 
+from core.pagecache import invalidate_public_pages, page_valid_until
+
+from .caching import connect_page_cache, programme_valid_until
 from .models import Appearance, Conference, Person, ProgrammeItem, Workshop, WorkshopModerator, WorkshopPhase
 
 programme_page_items = Signal()
@@ -47,6 +51,7 @@ copy. Receivers copy what their app owns for the conference (a fixed number of q
 def touch_conferences(conferences):
     """Mark the programme of these conferences (a Conference queryset) as changed."""
     Conference.objects.filter(pk__in=conferences.values("pk")).update(updated_at=timezone.now())
+    invalidate_public_pages()  # update() sends no signal
 
 
 def _conferences_of(instance):
@@ -76,6 +81,8 @@ def _m2m_changed(sender, instance, action, **kwargs):
 
 
 def connect():
+    connect_page_cache(apps.get_app_config("programme"))
+    page_valid_until.connect(programme_valid_until, dispatch_uid="programme-page-valid-until")
     for model in (Person, ProgrammeItem, Appearance, WorkshopPhase, Workshop, WorkshopModerator):
         post_save.connect(_changed, sender=model, dispatch_uid=f"programme-cache-save-{model._meta.label}")
         post_delete.connect(

@@ -1,6 +1,5 @@
 """Public pages: thin views that ask the selectors and render."""
 
-from django.contrib import messages
 from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseServerError
 from django.shortcuts import render
@@ -9,11 +8,14 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
+from core.pagecache import cached_public_page
+
 from . import ical, selectors
 from .caching import PROGRAMME_CACHE_SECONDS, cache_key, is_public_programme
 
 
 @require_safe
+@cached_public_page
 def home(request):
     upcoming = selectors.upcoming_conferences()
     return render(
@@ -29,6 +31,7 @@ def home(request):
 
 
 @require_safe
+@cached_public_page
 def conference_list(request):
     """The archive page: upcoming conferences, then past ones with their reports."""
     return render(
@@ -39,11 +42,13 @@ def conference_list(request):
 
 
 @require_safe
+@cached_public_page
 def site_page(request, slug):
     return render(request, "programme/site_page.html", {"page": selectors.site_page(slug)})
 
 
 @require_safe
+@cached_public_page
 def conference_detail(request, slug):
     conference = selectors.public_conference(slug, user=request.user)
     return render(
@@ -58,13 +63,11 @@ def _may_see_programme(request, conference):
 
 
 @require_safe
+@cached_public_page
 def programme(request, slug):
     conference = selectors.public_conference(slug, user=request.user)
-    page_key = _public_page_key(request, conference)
-    if page_key is not None and (html := cache.get(page_key)) is not None:
-        return HttpResponse(html)
     shows_items = _may_see_programme(request, conference)
-    response = render(
+    return render(
         request,
         "programme/programme.html",
         {
@@ -73,31 +76,12 @@ def programme(request, slug):
             "is_preview": shows_items and not conference.programme_published,
         },
     )
-    if page_key is not None:
-        cache.set(page_key, response.content, PROGRAMME_CACHE_SECONDS)
-    return response
 
 
 # The rendered days of a published programme are the same for every visitor (nothing
-# personal, no form, no CSRF token), so they and the whole page are cached (see caching.py).
-
-
-def _public_page_key(request, conference):
-    """The cache key of the whole page, or None when this visitor needs it rendered.
-
-    The page is the same for every anonymous visitor: base.html holds no CSRF token
-    (the language switch is a GET form) and nothing personal. Staff (who may see
-    previews), visitors with a pending message and URLs with a query string are
-    always rendered fresh.
-    """
-    if (
-        not is_public_programme(conference)
-        or request.user.is_authenticated
-        or request.GET
-        or len(messages.get_messages(request))
-    ):
-        return None
-    return cache_key("programme-page", conference, request.path)
+# personal, no form, no CSRF token), so they are cached on their own (see caching.py): a
+# change elsewhere on the page (the conference's places) re-renders the page around them.
+# Whole pages are cached for anonymous visitors by core/pagecache.py.
 
 
 def programme_days_html(conference):

@@ -99,6 +99,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "vsop_events.context_processors.association",
+                "core.pagecache.context",  # the CSRF placeholder of pages rendered for the cache
             ],
         },
     },

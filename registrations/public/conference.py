@@ -7,10 +7,14 @@ the home and conference pages, and the discussion groups with their moderators o
 the programme page.
 """
 
-from django.db.models import prefetch_related_objects
+from django.apps import apps
+from django.db.models import Min, prefetch_related_objects
 
+from core.pagecache import page_valid_until
+from programme.caching import connect_page_cache
 from programme.signals import conference_next_step, conference_places, programme_page_items
 
+from ..models import Registration
 from ..queries.groups import discussion_groups_prefetch
 
 
@@ -45,7 +49,22 @@ def attach_moderated_groups(sender, conference, items, **kwargs):
             phase.moderated_groups = [group for group in source.ordered_groups if group.moderators.all()]
 
 
+def places_valid_until(sender, now, **kwargs):
+    """The cached public pages show places left; a hold that lapses unconfirmed frees its place
+    without any change in the database (models.claims_place), so a page stored now is true
+    only until the next such lapse."""
+    return Registration.objects.filter(
+        status__in=(Registration.Status.HOLDS_PLACE, Registration.Status.WAITING),
+        email_confirmed_at__isnull=True,
+        hold_expires_at__gt=now,
+    ).aggregate(next=Min("hold_expires_at"))["next"]
+
+
 def connect():
+    # Every change to a registration may change the places left that the cached public pages
+    # show (core/pagecache.py); the programme app invalidates for its own models.
+    connect_page_cache(apps.get_app_config("registrations"))
+    page_valid_until.connect(places_valid_until, dispatch_uid="registrations-places-valid-until")
     conference_next_step.connect(next_step_template, dispatch_uid="registrations-next-step")
     conference_places.connect(places_template, dispatch_uid="registrations-places")
     programme_page_items.connect(attach_moderated_groups, dispatch_uid="registrations-moderated-groups")

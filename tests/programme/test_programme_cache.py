@@ -1,16 +1,21 @@
 """The programme is cached per conference and language and refreshed on every change.
 
-Anonymous visitors get the whole page from the cache; staff and visitors with a
-pending message get it rendered around the cached programme days.
+Anonymous visitors get the whole page from the cache (core/pagecache.py, more in
+tests/project/test_page_cache.py); staff, visitors with a pending message and a page
+rendered after a change elsewhere on it get it rendered around the cached programme days.
 """
 
 import pytest
 from django.conf import settings
 from django.contrib import messages
-from django.test import Client
+from django.contrib.messages.storage.base import Message
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
+from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 
+from core import pagecache
 from programme import views
 from tests.factories import (
     AppearanceFactory,
@@ -40,11 +45,16 @@ def test_second_request_renders_the_days_from_the_cache(client, django_assert_nu
     conference = ConferenceFactory()
     AppearanceFactory(item=ProgrammeItemFactory(conference=conference, title="Eröffnungsvortrag"))
 
-    # conference, items, appearances with people (no workshop phase: nothing more to prefetch)
-    with django_assert_num_queries(3):
+    # conference, items, appearances with people (no workshop phase: nothing more to prefetch),
+    # and what bounds how long the whole page is kept (conferences' dates, holds)
+    with django_assert_num_queries(5):
         first = page(client, conference)
-    # only the conference itself
-    with django_assert_num_queries(1):
+    # the whole page comes from the cache: nothing is read
+    with django_assert_num_queries(0):
+        assert page(client, conference) == first
+    # the whole page is gone (the places changed, say): the days still come from their cache
+    cache.delete(pagecache._page_key(RequestFactory().get(programme_url(conference))))
+    with django_assert_num_queries(3):
         second = page(client, conference)
 
     assert "Eröffnungsvortrag" in second
@@ -85,22 +95,15 @@ def test_a_pending_message_is_shown_and_never_cached(client, monkeypatch):
     page(client, conference)
 
     with_message = Client()
-    monkeypatch.setattr(views, "_public_page_key", with_a_message(views._public_page_key))
+    with_message.cookies[CookieStorage.cookie_name] = CookieStorage(RequestFactory().get("/"))._encode(
+        [Message(messages.INFO, "Nur für diese Person")]
+    )
     html = page(with_message, conference)
     assert "Nur für diese Person" in html
     assert "Eröffnungsvortrag" in html
 
-    monkeypatch.undo()
     monkeypatch.setattr(views, "render", fail_to_render)
     assert "Nur für diese Person" not in page(Client(), conference)
-
-
-def with_a_message(public_page_key):
-    def add_message_first(request, conference):
-        messages.info(request, "Nur für diese Person")
-        return public_page_key(request, conference)
-
-    return add_message_first
 
 
 def test_a_url_with_a_query_string_is_rendered_fresh(client, monkeypatch):
