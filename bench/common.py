@@ -42,7 +42,13 @@ def bench_env(database_url, *, workers, port, conn_max_age=0, extra=None):
         "SESSION_COOKIE_SECURE": "0",
         "CSRF_COOKIE_SECURE": "0",
         "SECURE_HSTS_SECONDS": "0",
+        # Only the limit per client address is raised: every simulated person comes from
+        # 127.0.0.1. The limit per e-mail address and everything else stay as in production.
         "RATE_LIMIT_POSTS": "1000000",
+        # The shared cache as in production (docker compose: Redis); a fresh key prefix per
+        # run, so nothing an earlier run left in Redis is served or counted.
+        "CACHE_URL": os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/9"),
+        "CACHE_KEY_PREFIX": f"bench-{port}-{time.time_ns()}",
         "CONN_MAX_AGE": str(conn_max_age),
         "WEB_CONCURRENCY": str(workers),
         "PYTHONPATH": str(BASE_DIR),
