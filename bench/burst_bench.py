@@ -321,7 +321,7 @@ def main():
     env = bench_env(args.database_url, workers=args.workers, port=args.port, conn_max_age=args.conn_max_age)
     if not args.keep_database:
         reset_database(args.database_url)
-        prepare(env)
+    prepare(env)  # migrations of a newer checkout, too
     os.environ.update(env)
     import django
 
