@@ -30,7 +30,7 @@ endef
 # than 3.12 is rebuilt instead of being trusted because the stamp file exists.
 VENV_OK := $(shell [ -x $(PY) ] && $(PY) -c 'import sys; print(sys.version_info >= (3, 12))' 2>/dev/null)
 
-.PHONY: run test test-postgres lint venv migrate demo clean messages worker FORCE
+.PHONY: run test test-fast test-postgres system-packages lint venv migrate demo clean messages worker bench FORCE
 
 ifneq ($(VENV_OK),True)
 $(STAMP): FORCE
@@ -50,8 +50,7 @@ $(STAMP): requirements.txt requirements-dev.txt
 	  echo "Verwende / using $$PYTHON"; \
 	  $$PYTHON -m venv $(VENV); \
 	fi
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements-dev.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $(STAMP)
 
 FORCE:
@@ -71,8 +70,19 @@ run: demo
 worker: $(STAMP)
 	DEBUG=1 SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} $(PY) manage.py db_worker
 
-test: $(STAMP)
+# The Debian packages the tests need (Chromium, poppler, ffmpeg, fonts, Pango, gettext):
+# installed when missing and possible (root or sudo), otherwise the exact command is printed.
+system-packages:
+	@bash ops/system-packages.sh
+
+test: $(STAMP) system-packages
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Everything but the browser journeys, on both cores (pytest-xdist; each worker has its own
+# test database, the tests of one file stay in one worker).
+test-fast: $(STAMP)
+	@bash ops/system-packages.sh --without-browser
+	$(PY) -m pytest -m "not browser" -n $${TEST_WORKERS:-auto} --dist loadfile $(PYTEST_ARGS)
 
 test-postgres: $(STAMP)
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/vsop_events} $(PY) -m pytest $(PYTEST_ARGS)
@@ -82,6 +92,10 @@ lint: $(STAMP)
 	$(PY) -m ruff format --check .
 	$(VENV)/bin/lint-imports
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+
+# The load, burst and PDF benchmarks in one go, figures into bench/output/ (bench/README.md).
+bench: $(STAMP)
+	bash bench/run_all.sh
 
 messages: $(STAMP)
 	DEBUG=1 $(PY) manage.py makemessages -l en --ignore=.venv --ignore=staticfiles --ignore=bench --ignore=tests --no-obsolete
