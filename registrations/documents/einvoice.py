@@ -173,14 +173,33 @@ def buyer_reference(invoice):
     return invoice.leitweg_id.strip() or invoice.order_number.strip() or invoice.payment_reference
 
 
-def _line(doc, invoice, amount, start, end):
-    """The one line: participation of the named person, quantity 1, tax-exempt."""
+def _lines(doc, invoice, amount, start, end):
+    """One line per person: the invoice's own person, or each line of a collective invoice."""
+    lines = list(invoice.lines.all()) if invoice.group_registration_id else []
+    if not lines:
+        _line(doc, invoice, amount, start, end)
+        return
+    for line in lines:
+        _line(
+            doc,
+            invoice,
+            abs(line.amount).quantize(Decimal("0.01")),
+            start,
+            end,
+            line_id=str(line.position),
+            name=line.description,
+            participant=line.participant_name,
+        )
+
+
+def _line(doc, invoice, amount, start, end, *, line_id="1", name=None, participant=None):
+    """A line: participation of the named person, quantity 1, tax-exempt."""
     item = LineItem()
-    item.document.line_id = "1"
-    item.product.name = invoice.description
+    item.document.line_id = line_id
+    item.product.name = name or invoice.description
     item.product.description = (
-        f"Teilnehmer/in: {invoice.participant_name}; Leistungszeitraum: {invoice.service_period}; "
-        f"Leistungsort: {invoice.service_place}"
+        f"Teilnehmer/in: {participant or invoice.participant_name}; "
+        f"Leistungszeitraum: {invoice.service_period}; Leistungsort: {invoice.service_place}"
     )
     item.agreement.net.amount = amount
     item.agreement.net.basis_quantity = (Decimal("1"), UNIT_ONE)
@@ -284,7 +303,7 @@ def cii_xml(invoice):
             _note(f"{settings.ASSOCIATION['name']}, {settings.ASSOCIATION['register']}", "REG")
         )
 
-    _line(doc, invoice, amount, start, end)
+    _lines(doc, invoice, amount, start, end)
 
     agreement = doc.trade.agreement
     agreement.buyer_reference = buyer_reference(invoice)

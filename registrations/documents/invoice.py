@@ -55,6 +55,22 @@ def invoice_filename(invoice):
     return f"{prefix}_{invoice.number}.pdf"
 
 
+def invoice_lines(invoice):
+    """The lines the document shows: one per person of a collective invoice, else the one line."""
+    if invoice.group_registration_id:
+        lines = list(invoice.lines.all())
+        if lines:
+            return lines
+    return [
+        {
+            "position": 1,
+            "description": invoice.description,
+            "participant_name": invoice.participant_name,
+            "amount": invoice.amount,
+        }
+    ]
+
+
 def invoice_pdf(invoice):
     """The invoice or Stornorechnung as PDF bytes (rendered from the frozen invoice data only).
 
@@ -73,6 +89,7 @@ def invoice_pdf(invoice):
             "iban": format_iban(settings.ASSOCIATION["iban"]),
             "reference": payment_reference(invoice),
             "girocode": qr.svg_data_uri(scale=4, border=0) if qr else None,
+            "lines": invoice_lines(invoice),
         },
         xml=cii_xml(invoice),
     )

@@ -20,9 +20,9 @@ from django.utils.translation import gettext as _
 from core.exceptions import RegistrationError
 
 from ..documents.invoice import attachments_for
-from ..models import Invoice, InvoiceSequence, Registration
+from ..models import Invoice, InvoiceLine, InvoiceSequence, Registration
 from ..queries.balances import balance
-from ..queries.invoices import current_invoice
+from ..queries.invoices import current_collective_invoice, current_invoice, invoice_concerning
 from ..rules.billing import goes_to_accounts_office
 from ..rules.cancellation import cancellation_cost
 from ..rules.payments import ZERO, credited_payments
@@ -94,6 +94,7 @@ def _description(registration):
 
 
 def _create(*, registration, kind, issued_on, due_on, amount, cancels=None, **frozen):
+    # `frozen` may carry group_registration (a collective invoice) besides the frozen texts.
     year = issued_on.year
     sequence = _next_number(year)
     return Invoice.objects.create(
@@ -186,6 +187,19 @@ def _cancel(invoice, *, reason, now):
         description=f"{invoice.description} – {reason}"[:300] if reason else invoice.description,
         service_period=invoice.service_period,
         service_place=invoice.service_place,
+        group_registration_id=invoice.group_registration_id,
+    )
+    # A Stornorechnung of a collective invoice lists the lines it cancels, negated.
+    InvoiceLine.objects.bulk_create(
+        InvoiceLine(
+            invoice=storno,
+            position=line.position,
+            registration_id=line.registration_id,
+            participant_name=line.participant_name,
+            description=line.description,
+            amount=-line.amount,
+        )
+        for line in invoice.lines.all()
     )
     update_payment_status(invoice.registration)
     return storno
@@ -216,6 +230,13 @@ def reissue_invoice(*, registration, reason=REASON_REISSUED, now=None, notify=Tr
         conference = lock_conference(registration.conference_id)
         registration = Registration.objects.select_for_update().get(pk=registration.pk)
         registration.conference = conference
+        if registration.is_billed_collectively:
+            # The person's fee is a line of the group's collective invoice, billed to the group's address.
+            group = registration.group_registration
+            storno, new_invoice = update_collective_invoice(group, reason=reason, now=now)
+            if notify and (storno is not None or new_invoice is not None):
+                queue_collective_invoice_mail(group, new_invoice=new_invoice, storno=storno)
+            return new_invoice or current_collective_invoice(group)
         invoice = current_invoice(registration)
         # A registration cancelled after the free period keeps its invoice; its
         # billing data can still be corrected.
@@ -279,6 +300,12 @@ def is_invoiceable(registration):
     An unconfirmed registration gets no invoice number: it may lapse, and the
     numbering stays gapless (lifecycle.confirm_address issues it on confirmation).
     """
+    return is_chargeable(registration) and not registration.is_billed_collectively
+
+
+def is_chargeable(registration):
+    """Binding, holding a place, confirmed, with a fee: owes its fee on some invoice (its own or
+    its group's collective invoice)."""
     return (
         registration.is_binding
         and registration.holds_place
@@ -295,6 +322,13 @@ def issue_for_binding(registration):
     registration as the caller has just saved it (locked, or new), so it neither
     locks nor reads them again. A free place gets no invoice.
     """
+    if registration.is_billed_collectively:
+        group = registration.group_registration
+        if group.email_confirmed_at is not None:  # before, confirm_group issues it for everyone at once
+            storno, invoice = update_collective_invoice(group)
+            if storno is not None or invoice is not None:
+                queue_collective_invoice_mail(group, new_invoice=invoice, storno=storno)
+        return None  # the person's own mails carry no invoice: the employer gets the collective one
     if not is_invoiceable(registration):
         return current_invoice(registration)
     return _issue_once(registration, now=timezone.now())
@@ -303,12 +337,19 @@ def issue_for_binding(registration):
 def cancel_for_cancellation(registration, *, now=None):
     """A registration cancelled in time gets a Stornorechnung for its invoice, mailed to the person.
 
-    After the free period the invoice stays due (rules.cancellation.cancellation_cost).
+    After the free period the invoice stays due (rules.cancellation.cancellation_cost). A person on
+    a collective invoice leaves it: a Stornorechnung and a new collective invoice for the others.
     """
     if not cancellation_cost(
-        registration, invoice=current_invoice(registration), now=now
+        registration, invoice=invoice_concerning(registration), now=now
     ).invoice_is_cancelled:
         return None
+    if registration.is_billed_collectively:
+        group = registration.group_registration
+        storno, invoice = update_collective_invoice(group, reason=REASON_CANCELLED, now=now)
+        if storno is not None or invoice is not None:
+            queue_collective_invoice_mail(group, new_invoice=invoice, storno=storno)
+        return storno
     storno = cancel_invoice(registration=registration, reason=REASON_CANCELLED)
     queue_invoice_mail(registration=registration, storno=storno)
     return storno
@@ -329,6 +370,8 @@ def hand_over_invoice(previous, substitute, *, now=None):
     conference locked; returns (storno, new_invoice), either may be None.
     """
     now = now or timezone.now()
+    if previous.is_billed_collectively:
+        return _hand_over_collective(previous, substitute, now=now)
     invoice = current_invoice(previous)
     storno = None
     if invoice is not None:
@@ -339,3 +382,133 @@ def hand_over_invoice(previous, substitute, *, now=None):
     update_payment_status(previous)
     update_payment_status(substitute)
     return storno, new_invoice
+
+
+# ---------------------------------------------------------------- collective invoices (Sammelrechnung)
+
+REASON_GROUP_CHANGED = "Gruppe geändert"
+
+
+def _collective_members(group):
+    """The group's members who owe their fee now, in registration order: one line each."""
+    members = Registration.objects.filter(group_registration=group).select_related("group_registration")
+    return [member for member in members.order_by("pk") if is_chargeable(member)]
+
+
+def update_collective_invoice(group, *, reason=REASON_GROUP_CHANGED, now=None):
+    """Bring the group's collective invoice in line with who owes a fee: one line per person.
+
+    An issued invoice is never edited: when the people or fees differ from the valid collective
+    invoice, it is cancelled with a Stornorechnung and a new collective invoice is issued for the
+    people who remain, crediting what the employer paid. It is booked on its first person's
+    registration; when that changes, the payments move with it. Runs inside the caller's
+    transaction with the conference locked. Returns (storno, new_invoice): both None when nothing
+    changed; new_invoice None when nobody owes anything any more.
+    """
+    now = now or timezone.now()
+    members = _collective_members(group)
+    current = current_collective_invoice(group)
+    wanted = [(member.pk, member.fee) for member in members]
+    if current is None and not members:
+        return None, None
+    if (
+        current is not None
+        and [(line.registration_id, line.amount) for line in current.lines.all()] == wanted
+    ):
+        return None, None
+    storno = _cancel(current, reason=reason, now=now) if current is not None else None
+    if not members:
+        return storno, None
+    holder = members[0]
+    if current is not None and current.registration_id != holder.pk:
+        move_payments(current.registration, holder)
+        update_payment_status(current.registration)
+    total = sum((member.fee for member in members), ZERO)
+    issued_on = timezone.localdate(now)
+    conference = holder.conference
+    with translation.override("de"):
+        invoice = _create(
+            registration=holder,
+            group_registration=group,
+            kind=Invoice.Kind.INVOICE,
+            issued_on=issued_on,
+            due_on=issued_on + dt.timedelta(days=conference.payment_due_days),
+            amount=total,
+            credited_payments=credited_payments(paid=balance(holder).paid, amount=total),
+            recipient="\n".join(_group_recipient_lines(group)),
+            recipient_email=group.billing_email or group.contact_email,
+            order_number=group.order_number,
+            cost_centre=group.cost_centre,
+            leitweg_id=group.leitweg_id,
+            participant_name=(_("Sammelrechnung für %(count)d Personen") % {"count": len(members)})[:250],
+            description=(
+                _("Teilnahme an der %(title)s in %(city)s")
+                % {"title": conference.title, "city": conference.city}
+            )[:300],
+            service_period=_service_period(conference),
+            service_place=_service_place(conference),
+        )
+        InvoiceLine.objects.bulk_create(
+            InvoiceLine(
+                invoice=invoice,
+                position=position,
+                registration=member,
+                participant_name=member.full_name[:250],
+                description=_description(member),
+                amount=member.fee,
+            )
+            for position, member in enumerate(members, start=1)
+        )
+    update_payment_status(holder)
+    return storno, invoice
+
+
+def _group_recipient_lines(group):
+    lines = [
+        group.billing_organisation,
+        group.billing_department,
+        _("z. Hd. %(name)s") % {"name": group.contact_name},
+        group.billing_street,
+        f"{group.billing_postcode} {group.billing_city}".strip(),
+    ]
+    return [str(line).strip() for line in lines if str(line).strip()]
+
+
+def _hand_over_collective(previous, substitute, *, now):
+    """A substitute inside a collective invoice takes the previous person's line: Stornorechnung and
+    a new collective invoice with the substitute's name and fee (hand_over_invoice for one person)."""
+    group = previous.group_registration
+    substitute.group_registration = group
+    substitute.save(update_fields=["group_registration", "updated_at"])
+    storno, invoice = update_collective_invoice(group, reason=REASON_SUBSTITUTED, now=now)
+    if storno is not None or invoice is not None:
+        queue_collective_invoice_mail(group, new_invoice=invoice, storno=storno)
+    return None, None  # the people's own mails carry no invoice: the employer gets the collective one
+
+
+def queue_collective_invoice_mail(group, *, new_invoice=None, storno=None):
+    """Mail a collective invoice and/or its Stornorechnung to the employer: the billing address when
+    given (the contact in copy), else the contact. Without personal links: it is meant to be forwarded."""
+    invoice = new_invoice or storno
+    to_office = bool(group.billing_email) and group.billing_email != group.contact_email
+    context = {"group": group, "new_invoice": new_invoice, "storno": storno, "invoice": invoice}
+    language = "de" if to_office else group.language
+    subject, text, html = outbox.render_mail("group_invoice_documents", context, language)
+    rendered = outbox.RenderedMail(
+        "group_invoice_documents", group.billing_email or group.contact_email, subject, text, html
+    )
+    return outbox.queue_mail(
+        registration=invoice.registration,
+        template="group_invoice_documents",
+        kind="invoice_documents",
+        to=rendered.to,
+        cc=group.contact_email if to_office else "",
+        dedup_key=f"invoice-{invoice.number}",
+        rendered=rendered,
+        attachments=[
+            attachment
+            for document in (storno, new_invoice)
+            if document is not None
+            for attachment in attachments_for(document, to_accounts_office=to_office)
+        ],
+    )

@@ -37,7 +37,7 @@ from programme.models import Conference
 from ..documents.invoice import invoice_attachment
 from ..models import Registration
 from ..queries.deadlines import missed_binding_deadline, missed_personal_deadline
-from ..queries.invoices import current_invoice
+from ..queries.invoices import invoice_concerning
 from ..queries.places import active_registration_of_person, places_left, waiting_position
 from ..rules import fees
 from ..rules.billing import BILLING_FIELDS, goes_to_accounts_office
@@ -191,7 +191,9 @@ def update_personal_data(*, registration, data):
 # ---------------------------------------------------------------- binding registration
 
 
-def register_binding(*, conference, data, registration=None, source=Registration.Source.WEB, now=None):
+def register_binding(
+    *, conference, data, registration=None, source=Registration.Source.WEB, now=None, notify=True
+):
     """Register a person bindingly. Returns (registration, created).
 
     `data` holds the personal fields (PERSONAL_FIELDS), the billing and other
@@ -204,7 +206,10 @@ def register_binding(*, conference, data, registration=None, source=Registration
     `registration` is the person's pre-registration (personal link). Without it,
     an existing active registration of the same person (address and name,
     rules.personal.person_key) is not touched: its personal link is sent again
-    to the address on file and (existing, False) is returned. A registration that is binding already raises AlreadyRegistered.
+    to the address on file and (existing, False) is returned. A registration
+    that is binding already raises AlreadyRegistered.
+    `notify=False` leaves out the person's confirmation mail: a group registration's colleague
+    without an own address is told through the contact's one mail (domain/group_registrations.py).
     """
     now = now or timezone.now()
     if source == Registration.Source.WEB:
@@ -324,9 +329,10 @@ def register_binding(*, conference, data, registration=None, source=Registration
                     join_waiting_list=bool(data.get("join_workshop_waiting_list")),
                 )
             invoice = take_binding_steps(registration) if registration.holds_place else None
-            queue_confirmation(
-                registration, programme=programme, invoice=invoice, evening_events=evening_events
-            )
+            if notify:
+                queue_confirmation(
+                    registration, programme=programme, invoice=invoice, evening_events=evening_events
+                )
     except IntegrityError as error:
         if not is_new:
             raise
@@ -429,7 +435,7 @@ def cancel(*, registration, now=None, notify=True):
     with transaction.atomic():
         lock_conference(registration.conference_id)
         registration = Registration.objects.select_for_update().get(pk=registration.pk)
-        cost = cancellation_cost(registration, invoice=current_invoice(registration), now=now)
+        cost = cancellation_cost(registration, invoice=invoice_concerning(registration), now=now)
         places.mark_cancelled(registration, now=now)
         groups.leave_groups(registration)
         invoicing.cancel_for_cancellation(registration, now=now)

@@ -21,7 +21,7 @@ from core.exceptions import RegistrationError
 from core.forms.validators import has_control_characters
 
 from ..models import Member, Registration
-from ..queries.invoices import current_invoice
+from ..queries.invoices import invoice_concerning
 from ..rules import fees
 from . import invoicing
 from .locking import lock_conference
@@ -302,7 +302,7 @@ def confirm_membership(*, registration, is_member):
         if (
             registration.is_binding
             and registration.fee != old_fee
-            and current_invoice(registration) is not None
+            and invoice_concerning(registration) is not None  # its own or its group's collective one
         ):
             invoicing.reissue_invoice(registration=registration)
     return registration

@@ -3,8 +3,9 @@
 from .attendance import Attendance
 from .bank import BankStatementImport, BankTransaction
 from .consent import ConsentText
+from .group_registrations import GroupRegistration
 from .groups import DiscussionGroup, GroupAssignment, GroupMembership
-from .invoices import Invoice, InvoiceSequence, PaymentReminder
+from .invoices import Invoice, InvoiceLine, InvoiceSequence, PaymentReminder
 from .members import Member
 from .outbox import OutgoingMail, OutgoingMailAttachment
 from .payments import Payment
@@ -19,7 +20,9 @@ __all__ = [
     "DiscussionGroup",
     "GroupAssignment",
     "GroupMembership",
+    "GroupRegistration",
     "Invoice",
+    "InvoiceLine",
     "InvoiceSequence",
     "Member",
     "OutgoingMail",

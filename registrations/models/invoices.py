@@ -39,6 +39,16 @@ class Invoice(models.Model):
     registration = models.ForeignKey(
         Registration, on_delete=models.PROTECT, related_name="invoices", verbose_name=_("Anmeldung")
     )
+    # A collective invoice (Sammelrechnung) of a group: one line per person (`lines`). It is booked
+    # on one member's registration (`registration`, the first on it), which its payments go to.
+    group_registration = models.ForeignKey(
+        "GroupRegistration",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="invoices",
+        verbose_name=_("Sammelrechnung der Gruppe"),
+    )
     cancels = models.OneToOneField(
         "self",
         on_delete=models.PROTECT,
@@ -101,6 +111,32 @@ class Invoice(models.Model):
     def amount_due(self):
         """What the invoice asks to be transferred: its amount less the payments credited to it."""
         return self.amount - self.credited_payments
+
+
+class InvoiceLine(models.Model):
+    """One person's line on a collective invoice: their name and frozen fee, never edited."""
+
+    invoice = models.ForeignKey(
+        Invoice, on_delete=models.CASCADE, related_name="lines", verbose_name=_("Rechnung")
+    )
+    position = models.PositiveIntegerField(_("Position"))
+    registration = models.ForeignKey(
+        Registration, on_delete=models.PROTECT, related_name="invoice_lines", verbose_name=_("Anmeldung")
+    )
+    participant_name = models.CharField(_("Teilnehmer/in"), max_length=250)
+    description = models.CharField(_("Leistung"), max_length=300)
+    amount = models.DecimalField(_("Betrag"), max_digits=8, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("Rechnungszeile")
+        verbose_name_plural = _("Rechnungszeilen")
+        ordering = ["invoice", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["invoice", "position"], name="one_invoice_line_per_position"),
+        ]
+
+    def __str__(self):
+        return f"{self.invoice.number}/{self.position}: {self.participant_name}"
 
 
 class PaymentReminder(models.Model):

@@ -257,6 +257,20 @@ class Registration(models.Model):
         _("Zahlung"), max_length=20, choices=PaymentStatus.choices, default=PaymentStatus.NONE
     )
     substitution_note = models.TextField(_("Ersatzperson"), blank=True)
+    # Registered by a contact together with colleagues (group_registrations.py); None when alone.
+    group_registration = models.ForeignKey(
+        "GroupRegistration",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+        verbose_name=_("Gruppenanmeldung"),
+    )
+    # Who entered the dietary and accessibility needs: the person, or the group's contact with
+    # the person's agreement (rules.group_registrations.needs_refusal).
+    needs_entered_by_contact = models.BooleanField(
+        _("Bedürfnisse von der Kontaktperson eingetragen (mit Einverständnis)"), default=False
+    )
     # A substitution ends this registration and starts a new one for the substitute
     # (domain/lifecycle.py: substitute); each keeps its own person's data, mails and invoices.
     substituted_by = models.OneToOneField(
@@ -364,6 +378,11 @@ class Registration(models.Model):
     def may_name_substitute(self):
         """A binding registration that is not cancelled may be handed over (domain.lifecycle.substitute)."""
         return self.is_binding and not self.is_cancelled
+
+    @property
+    def is_billed_collectively(self):
+        """On the collective invoice (Sammelrechnung) of its group, not on an invoice of its own."""
+        return self.group_registration_id is not None and self.group_registration.is_billed_collectively
 
     @property
     def billing_address_lines(self):

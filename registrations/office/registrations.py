@@ -12,7 +12,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -148,6 +148,7 @@ class RegistrationAdmin(BindingRegistrationMixin, MoneyRegistrationMixin, ReadOn
         "payment_status",
         "open_amount",
         "last_reminder",
+        "group_registration_overview",
     ]
     add_fieldsets = (
         (
@@ -185,6 +186,7 @@ class RegistrationAdmin(BindingRegistrationMixin, MoneyRegistrationMixin, ReadOn
                     "registered_at",
                     "participant_page",
                     ("substituted_by", "substitute_for"),
+                    "group_registration_overview",
                     ("privacy_consent", "privacy_consented_at"),
                     ("created_at", "updated_at"),
                     ("deletion_requested_at", "anonymised_at"),
@@ -232,6 +234,34 @@ class RegistrationAdmin(BindingRegistrationMixin, MoneyRegistrationMixin, ReadOn
         only its owner ever sees the link."""
         url = reverse("admin:registrations_registration_participant_page", args=[obj.pk])
         return format_html('<a href="{}">{}</a>', url, _("Seite der Person ansehen (nur lesen)"))
+
+    @admin.display(description=_("Gruppenanmeldung"))
+    def group_registration_overview(self, obj):
+        """Registered by a contact with colleagues: the contact and every member, linked."""
+        group = obj.group_registration
+        if group is None:
+            return "–"
+        members = format_html_join(
+            ", ",
+            '<a href="{}">{}</a>{}',
+            (
+                (
+                    reverse("admin:registrations_registration_change", args=[member.pk]),
+                    member.full_name,
+                    f" ({member.get_status_display()})" if member.is_cancelled else "",
+                )
+                for member in group.members.order_by("pk")
+            ),
+        )
+        return format_html(
+            "{}: {} &lt;{}&gt;, {}<br>{}: {}",
+            _("Kontaktperson"),
+            group.contact_name,
+            group.contact_email,
+            group.get_billing_display(),
+            _("Angemeldet"),
+            members,
+        )
 
     @admin.display(description=_("Ersatzperson für"))
     def substitute_for(self, obj):

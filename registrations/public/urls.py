@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import binding, lost_link, money, personal, privacy, self_service, workshops
+from .views import binding, group_registration, lost_link, money, personal, privacy, self_service, workshops
 
 app_name = "registrations"
 
@@ -9,6 +9,29 @@ urlpatterns = [
     path("tagungen/<slug:slug>/voranmeldung/danke/", personal.pre_register_done, name="pre_register_done"),
     path("tagungen/<slug:slug>/anmeldung/", binding.register_direct, name="binding_register"),
     path("tagungen/<slug:slug>/anmeldung/danke/", binding.register_direct_done, name="binding_done"),
+    path("tagungen/<slug:slug>/gruppenanmeldung/", group_registration.group_register, name="group_register"),
+    path("tagungen/<slug:slug>/gruppenanmeldung/danke/", group_registration.group_done, name="group_done"),
+    path("gruppe/<str:token>/", group_registration.group_page, name="group"),
+    path(
+        "gruppe/<str:token>/person/<int:registration_id>/stornieren/",
+        group_registration.group_member_cancel,
+        name="group_member_cancel",
+    ),
+    path(
+        "gruppe/<str:token>/person/<int:registration_id>/ersatzperson/",
+        group_registration.group_member_substitute,
+        name="group_member_substitute",
+    ),
+    path(
+        "gruppe/<str:token>/person/<int:registration_id>/bedarf/",
+        group_registration.group_member_needs,
+        name="group_member_needs",
+    ),
+    path(
+        "gruppe/<str:token>/rechnung/<str:number>.pdf",
+        group_registration.group_invoice_pdf,
+        name="group_invoice_pdf",
+    ),
     path("link-vergessen/", lost_link.lost_link, name="lost_link"),
     path("anmeldung/<str:token>/", personal.personal, name="personal"),
     path("anmeldung/<str:token>/verbindlich/", binding.register_with_link, name="binding_personal"),

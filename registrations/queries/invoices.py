@@ -1,5 +1,7 @@
 """Reads about invoices: the valid invoice of a registration, and who is overdue."""
 
+from dataclasses import dataclass
+
 from django.db.models import Max, Q
 from django.utils import timezone
 
@@ -11,14 +13,57 @@ REMINDER = "payment_reminder"
 
 
 def current_invoice(registration):
-    """The registration's valid invoice (issued and not cancelled), or None."""
+    """The registration's own valid invoice (issued and not cancelled), or None.
+
+    A collective invoice is its group's, even on the registration it is booked on
+    (current_collective_invoice, invoice_concerning)."""
     return (
         Invoice.objects.filter(
-            registration=registration, kind=Invoice.Kind.INVOICE, cancelled_by__isnull=True
+            registration=registration,
+            kind=Invoice.Kind.INVOICE,
+            cancelled_by__isnull=True,
+            group_registration__isnull=True,
         )
         .order_by("-year", "-sequence")
         .first()
     )
+
+
+def current_collective_invoice(group):
+    """The group's valid collective invoice (Sammelrechnung), or None."""
+    return (
+        Invoice.objects.filter(group_registration=group, kind=Invoice.Kind.INVOICE, cancelled_by__isnull=True)
+        .order_by("-year", "-sequence")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class InvoiceShare:
+    """One person's part of a collective invoice: what their cancellation concerns."""
+
+    invoice: Invoice
+    amount: object
+
+    @property
+    def number(self):
+        return self.invoice.number
+
+    @property
+    def due_on(self):
+        return self.invoice.due_on
+
+
+def invoice_concerning(registration):
+    """What a registration owes on: its valid invoice, or its share of its group's valid collective
+    invoice (an InvoiceShare with the person's own amount), or None."""
+    if not registration.is_billed_collectively:
+        return current_invoice(registration)
+    invoice = current_collective_invoice(registration.group_registration_id)
+    if invoice is None:
+        return None
+    line = invoice.lines.filter(registration=registration).first()
+    return InvoiceShare(invoice=invoice, amount=line.amount) if line is not None else None
 
 
 def overdue_q(today):

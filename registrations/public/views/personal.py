@@ -14,7 +14,7 @@ from programme.models import Conference
 from ...documents.calendar import personal_calendar_filename, personal_ical
 from ...documents.confirmation import confirmation_filename, confirmation_pdf
 from ...domain import lifecycle
-from ...queries.invoices import current_invoice
+from ...queries.invoices import current_invoice, invoice_concerning
 from ...queries.personal import keep_personal_phases, registration_for_token
 from ...queries.places import place_counts, waiting_position
 from ...rules.cancellation import cancellation_cost
@@ -185,7 +185,7 @@ def personal_cancel(request, token):
                 request, _("Ihre Anmeldung wurde storniert. Sie erhalten eine Bestätigung per E-Mail.")
             )
         return redirect(registration)
-    cost = cancellation_cost(registration, invoice=current_invoice(registration))
+    cost = cancellation_cost(registration, invoice=invoice_concerning(registration))
     return render(
         request,
         "registrations/personal_cancel.html",
