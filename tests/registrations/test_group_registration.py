@@ -308,6 +308,7 @@ def test_group_form_registers_everyone_and_answers_like_the_single_form(
         "person-1-first_name": "Bernd",
         "person-1-last_name": "Beispiel",
         "person-1-email": "bernd@kreis-beispiel.de",
+        "person-2-salutation": "none",  # an empty row as the browser sends it
     }
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url, form, follow=True)
@@ -351,3 +352,9 @@ def test_the_office_billing_a_colleague_as_non_member_corrects_the_collective_in
     invoice = current_collective_invoice(group)
     assert [line.amount for line in invoice.lines.all()] == [Decimal("300.00")] * 3
     assert Invoice.objects.filter(kind="cancellation").count() == 1
+
+
+def test_a_colleagues_salutation_starts_as_no_answer():
+    from registrations.public.forms.group_registration import GroupMemberForm
+
+    assert GroupMemberForm(prefix="p")["salutation"].value() == "none"

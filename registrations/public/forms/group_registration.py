@@ -211,7 +211,12 @@ class GroupContactForm(CleanTextMixin, forms.ModelForm):
 class GroupMemberForm(CleanTextMixin, forms.Form):
     """One colleague: name, optional own address, membership, workshops, and needs only with consent."""
 
-    salutation = forms.ChoiceField(label=_("Anrede"), choices=Registration.Salutation.choices, required=False)
+    salutation = forms.ChoiceField(
+        label=_("Anrede"),
+        choices=Registration.Salutation.choices,
+        required=False,
+        initial=Registration.Salutation.NONE,
+    )
     academic_title = forms.CharField(label=_("Titel"), max_length=50, required=False)
     first_name = forms.CharField(label=_("Vorname"), max_length=100)
     last_name = forms.CharField(label=_("Nachname"), max_length=100)
