@@ -15,7 +15,12 @@ def personal_money(registration, office_view=False):
     """Invoices, payment state, open amount and bank data of a registration (two queries, one without invoices).
 
     `office_view`: the office reads the page; the PDFs link to the admin, not behind the personal link."""
-    issued = list(Invoice.objects.filter(registration=registration).order_by("year", "sequence"))
+    # A collective invoice is the group's (its page shows it), even on the registration it is booked on.
+    issued = list(
+        Invoice.objects.filter(registration=registration, group_registration__isnull=True).order_by(
+            "year", "sequence"
+        )
+    )
     by_pk = {invoice.pk: invoice for invoice in issued}
     for invoice in issued:  # a Stornorechnung cancels an invoice of the same registration
         if invoice.cancels_id in by_pk:

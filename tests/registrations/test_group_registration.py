@@ -358,3 +358,15 @@ def test_a_colleagues_salutation_starts_as_no_answer():
     from registrations.public.forms.group_registration import GroupMemberForm
 
     assert GroupMemberForm(prefix="p")["salutation"].value() == "none"
+
+
+def test_a_colleagues_own_page_does_not_show_the_collective_invoice(client):
+    conference = ConferenceFactory(places=10)
+    group = register(conference)
+    group_registrations.confirm_group(group=group)
+    invoice = current_collective_invoice(group)
+    holder = invoice.registration
+    html = client.get(holder.get_absolute_url()).content.decode()
+    assert holder.full_name in html
+    assert invoice.number not in html
+    assert "Bernd Beispiel" not in html
