@@ -1,9 +1,12 @@
 """Money and date ranges as the association writes them (the template filters in core/templatetags wrap these)."""
 
+import datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from django.db import models
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 NBSP = "\u00a0"
 EN_DASH = "\u2013"
@@ -75,3 +78,26 @@ def soft_hyphens(text):
                 break
         words.append(word)
     return " ".join(words)
+
+
+def field_value(field, value):
+    """A model field's stored value as the office reads it: choice labels, 'ja'/'nein', local
+    times ('01.12.2026 21:24'), German amounts ('1.234,56 €'), '–' for nothing.
+
+    For places that show raw values outside a form, such as the change history: the database
+    keeps `holds_place` and UTC, the office reads „Platz gesichert“ and Berlin time.
+    """
+    if value is None or value == "":
+        return EN_DASH
+    if getattr(field, "choices", None):
+        labels = {str(key): label for key, label in field.flatchoices}
+        return str(labels.get(str(value), value))
+    if isinstance(value, bool):
+        return gettext("ja") if value else gettext("nein")
+    if isinstance(value, datetime.datetime):
+        return date_format(_local(value), "d.m.Y H:i")
+    if isinstance(value, datetime.date):
+        return date_format(value, "d.m.Y")
+    if isinstance(field, models.DecimalField) and field.decimal_places == 2:
+        return euro(value)
+    return str(value)

@@ -11,6 +11,12 @@ class OfficeAdminConfig(AdminConfig):
 
     default_site = "vsop_events.admin_site.OfficeAdminSite"
 
+    def ready(self):
+        super().ready()  # loads every app's admin module
+        from .german_admin import germanise
+
+        germanise()
+
 
 # Third-party apps under German section names in the office's admin. Only the display name
 # changes: name, label and models stay the same, so no migration is involved.

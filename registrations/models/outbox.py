@@ -6,6 +6,35 @@ from django.utils.translation import gettext_lazy as _
 
 from .registration import Registration
 
+# What each kind of mail is, in the office's words. The kind is the mail's template name
+# (templates/registrations/mails/<kind>_subject.txt) or the kind a service passes; a test
+# checks every template has a label here. A plain mapping, not field choices: a new kind of
+# mail needs no migration.
+MAIL_KINDS = {
+    "pre_registration_confirmed": _("Voranmeldung bestätigt"),
+    "waiting_list_confirmed": _("Voranmeldung auf der Warteliste"),
+    "registration_confirmed": _("Verbindliche Anmeldung bestätigt"),
+    "registration_waiting": _("Verbindliche Anmeldung auf der Warteliste"),
+    "moved_up": _("Nachgerückt"),
+    "cancelled": _("Stornierung bestätigt"),
+    "link_resent": _("Persönlicher Link"),
+    "lost_links": _("Links auf Anfrage"),
+    "programme_mailing": _("Programm und Anmeldeformular"),
+    "invoice_documents": _("Rechnung"),
+    "invoice_documents_accounts": _("Rechnung an die Rechnungsstelle"),
+    "payment_reminder": _("Zahlungserinnerung oder Mahnung"),
+    "payment_reminder_accounts": _("Zahlungserinnerung an die Rechnungsstelle"),
+    "substituted_previous": _("Platz an Ersatzperson übergeben"),
+    "workshop_moved": _("Workshop umgebucht"),
+    "workshop_moved_up": _("Workshop: nachgerückt"),
+    "deletion_requested": _("Löschung beantragt"),
+}
+
+
+def mail_kind_label(kind):
+    """The office's name for a kind of mail; an unknown kind shows as it is stored."""
+    return str(MAIL_KINDS.get(kind, kind))
+
 
 class OutgoingMail(models.Model):
     """The outbox: every mail is recorded here first and delivered after the data is committed."""
@@ -59,6 +88,10 @@ class OutgoingMail(models.Model):
 
     def __str__(self):
         return f"{self.subject} → {self.to}"
+
+    @property
+    def kind_label(self):
+        return mail_kind_label(self.kind)
 
 
 class OutgoingMailAttachment(models.Model):

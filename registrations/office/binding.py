@@ -146,10 +146,49 @@ class OfficeBindingForm(BindingRegistrationForm):
             "Die Person hat die Zahlungsvereinbarung und die Teilnahmebedingungen akzeptiert "
             "(z. B. schriftlich oder am Telefon)."
         )
+        # The office fills this in for the caller: it speaks about the person, not as them.
+        for name, (label, help_text) in self.about_the_person().items():
+            if name in self.fields:
+                self.fields[name].label = label
+                if help_text is not None:
+                    self.fields[name].help_text = help_text
+        self.fields["billing_recipient"].choices = [
+            (value, _("die Person selbst") if value == Registration.BillingRecipient.PERSON else label)
+            for value, label in Registration.BillingRecipient.choices
+        ]
         for name in self.workshop_field_names:
             # The office may fill a full workshop only through the workshop admin (move_booking).
             self.fields[name].required = False
         self.order_fields([name for name in self.fields if name != "terms_accepted"] + ["terms_accepted"])
+
+    @staticmethod
+    def about_the_person():
+        """Labels and help texts of the public form, said by the office about the person."""
+        return {
+            "is_member": (_("Ist Mitglied im VSOP e.V."), None),
+            "member_number": (
+                _("Mitgliedsnummer"),
+                _("Falls zur Hand – sonst wird die Mitgliedschaft anhand des Namens geprüft."),
+            ),
+            "list_consent": (
+                _(
+                    "Ist einverstanden, dass Name und Organisation auf der Teilnehmendenliste stehen, "
+                    "die alle Teilnehmenden der Tagung erhalten."
+                ),
+                None,
+            ),
+            "evening_events": (_("Nimmt teil an"), _("Bitte ankreuzen, woran die Person teilnimmt.")),
+            "billing_email": (
+                _("E-Mail-Adresse für die Rechnung (optional)"),
+                _(
+                    "Falls die Rechnung nicht an die Adresse der Person gehen soll, z. B. an die Rechnungsstelle."
+                ),
+            ),
+            "leitweg_id": (
+                _("Leitweg-ID (nur für öffentliche Auftraggeber mit E-Rechnung)"),
+                _("Steht in der Bestellung der Verwaltung, z. B. 04011000-1234512345-06."),
+            ),
+        }
 
 
 def binding_urls(model_admin):

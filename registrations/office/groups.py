@@ -31,6 +31,7 @@ from ..models import DiscussionGroup, GroupAssignment, GroupMembership, Registra
 from ..queries.groups import group_participants
 from ..queries.lists import collation_key, phase_lists
 from ..rules.grouping import group_count_for, group_sizes
+from .history import OfficeHistoryMixin
 
 DEFAULT_TARGET_SIZE = 15
 
@@ -350,7 +351,7 @@ class GroupMembershipForm(forms.ModelForm):
 
 
 @admin.register(GroupMembership)
-class GroupMembershipAdmin(SimpleHistoryAdmin):
+class GroupMembershipAdmin(OfficeHistoryMixin, SimpleHistoryAdmin):
     form = GroupMembershipForm
     list_display = ["participant", "organisation", "group", "phase", "conference"]
     list_filter = ["group__phase__conference", "phase"]

@@ -23,6 +23,7 @@ from exports.office.actions import EXPORT_ACTIONS
 from ..domain import confirmations, lifecycle, places
 from ..domain import outbox as mail_service
 from ..models import ConsentText, OutgoingMail, Registration
+from ..models.outbox import mail_kind_label
 from ..queries.history import has_history
 from ..queries.personal import keep_personal_phases
 from ..queries.places import place_counts, waiting_position
@@ -494,18 +495,50 @@ class RegistrationAdmin(BindingRegistrationMixin, MoneyRegistrationMixin, ReadOn
             )
 
 
+class MailKindFilter(admin.SimpleListFilter):
+    """The kinds of mail by their German names (the stored kind is a template name)."""
+
+    title = _("Art")
+    parameter_name = "kind"
+
+    def lookups(self, request, model_admin):
+        kinds = OutgoingMail.objects.order_by().values_list("kind", flat=True).distinct()
+        return sorted(((kind, mail_kind_label(kind)) for kind in kinds), key=lambda pair: pair[1])
+
+    def queryset(self, request, queryset):
+        return queryset.filter(kind=self.value()) if self.value() else queryset
+
+
 @admin.register(OutgoingMail)
 class OutgoingMailAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "to", "subject", "kind", "status", "attempts", "sent_at", "next_attempt_at"]
-    list_filter = ["status", "kind"]
+    list_display = [
+        "created_at",
+        "to",
+        "subject",
+        "kind_display",
+        "status",
+        "attempts",
+        "sent_at",
+        "next_attempt_at",
+    ]
+    list_filter = ["status", MailKindFilter]
     search_fields = ["to", "subject"]
     date_hierarchy = "created_at"
     readonly_fields = [
-        *(f.name for f in OutgoingMail._meta.fields if f.name not in {"body_text", "body_html"}),
+        *(
+            "kind_display" if f.name == "kind" else f.name
+            for f in OutgoingMail._meta.fields
+            if f.name not in {"body_text", "body_html"}
+        ),
         "body_text_masked",
         "body_html_masked",
     ]
-    exclude = ["body_text", "body_html"]
+    exclude = ["body_text", "body_html", "kind"]
+
+    @admin.display(description=_("Art"), ordering="kind")
+    def kind_display(self, obj):
+        return obj.kind_label
+
     list_select_related = ["registration"]
     actions = ["retry_action"]
 
