@@ -28,6 +28,8 @@ MAIL_KINDS = {
     "workshop_moved": _("Workshop umgebucht"),
     "workshop_moved_up": _("Workshop: nachgerückt"),
     "deletion_requested": _("Löschung beantragt"),
+    "binding_reminder": _("Erinnerung an die verbindliche Anmeldung"),
+    "place_released": _("Platz weitergegeben"),
 }
 
 
