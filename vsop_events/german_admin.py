@@ -17,6 +17,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core.formatting import field_value
+
 MODEL_NAMES = {
     "otp_totp.TOTPDevice": (_("Authenticator-App"), _("Authenticator-Apps")),
     "otp_static.StaticDevice": (_("Notfallcode-Liste"), _("Notfallcode-Listen")),
@@ -62,9 +64,9 @@ def name_models():
         meta.verbose_name, meta.verbose_name_plural = singular, plural
     for label, fields in FIELD_NAMES.items():
         model = apps.get_model(label)
-        for name, (verbose_name, help_text) in fields.items():
-            field = model._meta.get_field(name)
-            field.verbose_name, field.help_text = verbose_name, help_text
+        for name, (verbose_name, _help_text) in fields.items():
+            # verbose_name only: a migration records help_text (see GermanFieldsetsMixin), not this.
+            model._meta.get_field(name).verbose_name = verbose_name
 
 
 def permission_label(permission):
@@ -86,13 +88,44 @@ class GermanPermissionsMixin:
         return field
 
 
+# Read-only fields would show the model's English help text; they are shown through these instead.
+READ_ONLY_DISPLAYS = {"created_at": "created_display", "last_used_at": "last_used_display"}
+
+
 class GermanFieldsetsMixin:
+    """German fieldsets, help texts and read-only dates for django-otp's device admins.
+
+    Help texts are set on the form fields, not the model fields: a migration records a model
+    field's help_text, and the app's migrations are not ours to change."""
+
     search_help_text = _("Suche nach Benutzername oder E-Mail-Adresse")
 
     def get_fieldsets(self, request, obj=None):
         return [
-            (FIELDSET_NAMES.get(name, name), options) for name, options in super().get_fieldsets(request, obj)
+            (
+                FIELDSET_NAMES.get(name, name),
+                {**options, "fields": [READ_ONLY_DISPLAYS.get(f, f) for f in options.get("fields", [])]},
+            )
+            for name, options in super().get_fieldsets(request, obj)
         ]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [READ_ONLY_DISPLAYS.get(f, f) for f in super().get_readonly_fields(request, obj)]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        fields = FIELD_NAMES.get(db_field.model._meta.label, {})
+        if formfield is not None and db_field.name in fields:
+            formfield.label, formfield.help_text = fields[db_field.name]
+        return formfield
+
+    @admin.display(description=_("angelegt am"))
+    def created_display(self, obj):
+        return field_value(obj._meta.get_field("created_at"), obj.created_at)
+
+    @admin.display(description=_("zuletzt verwendet am"))
+    def last_used_display(self, obj):
+        return field_value(obj._meta.get_field("last_used_at"), obj.last_used_at)
 
 
 class GermanTotpMixin(GermanFieldsetsMixin):
