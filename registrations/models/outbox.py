@@ -30,6 +30,8 @@ MAIL_KINDS = {
     "deletion_requested": _("Löschung beantragt"),
     "binding_reminder": _("Erinnerung an die verbindliche Anmeldung"),
     "place_released": _("Platz weitergegeben"),
+    "group_registered": _("Gruppenanmeldung bestätigt"),
+    "group_invoice_documents": _("Sammelrechnung"),
 }
 
 
