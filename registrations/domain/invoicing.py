@@ -254,13 +254,15 @@ def reissue_invoice(*, registration, reason=REASON_REISSUED, now=None, notify=Tr
     return new_invoice
 
 
-def queue_invoice_mail(*, registration, new_invoice=None, storno=None):
+def queue_invoice_mail(*, registration, new_invoice=None, storno=None, substitute_name=""):
     """Mail a new invoice and/or a Stornorechnung, the PDFs attached by reference.
 
     To the accounts office when the invoice has its own address (the participant in
     copy, no personal link), else to the participant. A corrected invoice states what
     was already paid and what remains. Call inside the transaction that issued them:
     the mail is delivered after commit and the PDFs are rendered then, outside the locks.
+    `substitute_name`: the Stornorechnung cancels an invoice because the place went to this
+    substitute; what was paid moves to their invoice instead of being refunded.
     """
     invoice = new_invoice or storno
     to_office = goes_to_accounts_office(invoice, registration)
@@ -272,7 +274,12 @@ def queue_invoice_mail(*, registration, new_invoice=None, storno=None):
             to=invoice.recipient_email if to_office else None,
             cc=registration.email if to_office else "",
             with_personal_link=not to_office,
-            context={"new_invoice": new_invoice, "storno": storno, "invoice": invoice},
+            context={
+                "new_invoice": new_invoice,
+                "storno": storno,
+                "invoice": invoice,
+                "substitute_name": substitute_name,
+            },
             dedup_key=f"invoice-{invoice.number}",
             attachments=[
                 attachment
@@ -363,8 +370,8 @@ def hand_over_invoice(previous, substitute, *, now=None):
     the substitute's registration gets a new invoice with its own fee and the
     same billing data (billing continues with the same party, usually the
     employer). Payments already made for the place move to the substitute's
-    registration (payments.move_payments), so what was paid counts against the
-    new invoice and nothing is owed twice; the previous registration then owes
+    registration (payments.move_payments) and the new invoice credits them, so
+    it asks only for what is still owed and nothing is owed twice; the previous registration then owes
     nothing and holds no credit. A place without an invoice (free, or on the
     waiting list) hands over none. Runs in the caller's transaction with the
     conference locked; returns (storno, new_invoice), either may be None.
@@ -378,7 +385,12 @@ def hand_over_invoice(previous, substitute, *, now=None):
         invoice.registration = previous
         storno = _cancel(invoice, reason=REASON_SUBSTITUTED, now=now)
     move_payments(previous, substitute)
-    new_invoice = _issue(substitute, now=now) if is_invoiceable(substitute) and invoice is not None else None
+    # The new invoice credits what was paid for the place, so it asks only for what is still owed.
+    new_invoice = (
+        _issue(substitute, now=now, credit_payments=True)
+        if is_invoiceable(substitute) and invoice is not None
+        else None
+    )
     update_payment_status(previous)
     update_payment_status(substitute)
     return storno, new_invoice

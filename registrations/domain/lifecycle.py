@@ -691,7 +691,7 @@ def substitute(*, registration, data, source=Registration.Source.WEB, now=None):
         # An employer's accounts office with its own address gets the documents itself (the person
         # in copy): the Stornorechnung on the previous registration, the new invoice on the new one.
         if storno is not None and goes_to_accounts_office(storno, previous):
-            invoicing.queue_invoice_mail(registration=previous, storno=storno)
+            invoicing.queue_invoice_mail(registration=previous, storno=storno, substitute_name=new.full_name)
         if invoice is not None and goes_to_accounts_office(invoice, new):
             invoicing.queue_invoice_mail(registration=new, new_invoice=invoice)
         queue_confirmation(

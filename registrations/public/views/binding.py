@@ -12,7 +12,7 @@ from core.ratelimit import is_rate_limited
 from ...domain import lifecycle
 from ...domain.consent import current_terms
 from ...queries.personal import registration_for_token
-from ...queries.places import place_counts, waiting_position
+from ...queries.places import place_counts, places_left, waiting_position
 from ...queries.programme import offered_evening_events
 from ...queries.workshops import workshop_choices
 from ...rules.holds import hold_time
@@ -145,7 +145,12 @@ def register_direct_done(request, slug):
     return render(
         request,
         "registrations/binding_register_done.html",
-        {"conference": conference, "hold_minutes": hold_time(conference).seconds // 60},
+        {
+            "conference": conference,
+            "hold_minutes": hold_time(conference).seconds // 60,
+            # Public already (the conference page shows the places left); says nothing about the address.
+            "is_full": places_left(conference) <= 0,
+        },
     )
 
 
