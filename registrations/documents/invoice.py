@@ -71,6 +71,44 @@ def invoice_lines(invoice):
     ]
 
 
+# An invoice stays German (the tax authorities and the accounts office read it); a participant who
+# registered in English gets its headings in English too, under the German ones.
+ENGLISH_HEADINGS = {
+    "invoice": "Invoice",
+    "cancellation": "Cancellation invoice",
+    "number": "Invoice number",
+    "cancellation_number": "Cancellation number",
+    "date": "Invoice date",
+    "cancellation_date": "Date",
+    "cancels": "Cancels invoice",
+    "service_period": "Service period",
+    "order_number": "Order number",
+    "cost_centre": "Cost centre",
+    "tax_number": "Tax number",
+    "item": "Item",
+    "service": "Service",
+    "quantity": "Qty",
+    "unit_price": "Unit price",
+    "amount": "Amount",
+    "participant": "Participant",
+    "service_place": "Place of service",
+    "total": "Invoice total",
+    "credit_total": "Credit total",
+    "credited": "less already paid",
+    "amount_due": "still to pay",
+    "account_holder": "Account holder",
+    "reference": "Payment reference",
+    "payment": "Payment",
+}
+
+
+def english_headings(invoice):
+    """The English headings for an English participant's invoice, else an empty dict."""
+    if getattr(invoice.registration, "language", "") == "en":
+        return ENGLISH_HEADINGS
+    return {}
+
+
 def invoice_pdf(invoice):
     """The invoice or Stornorechnung as PDF bytes (rendered from the frozen invoice data only).
 
@@ -90,6 +128,7 @@ def invoice_pdf(invoice):
             "reference": payment_reference(invoice),
             "girocode": qr.svg_data_uri(scale=4, border=0) if qr else None,
             "lines": invoice_lines(invoice),
+            "en": english_headings(invoice),
         },
         xml=cii_xml(invoice),
     )
