@@ -341,11 +341,13 @@ def issue_for_binding(registration):
     return _issue_once(registration, now=timezone.now())
 
 
-def cancel_for_cancellation(registration, *, now=None):
-    """A registration cancelled in time gets a Stornorechnung for its invoice, mailed to the person.
+def cancel_for_cancellation(registration, *, now=None, mail_participant=True):
+    """A registration cancelled in time gets a Stornorechnung for its invoice. Returns it, or None.
 
     After the free period the invoice stays due (rules.cancellation.cancellation_cost). A person on
     a collective invoice leaves it: a Stornorechnung and a new collective invoice for the others.
+    An accounts office with its own address is mailed the Stornorechnung; the person is
+    mailed it here only with `mail_participant` (the cancellation mail attaches it otherwise).
     """
     if not cancellation_cost(
         registration, invoice=invoice_concerning(registration), now=now
@@ -358,7 +360,8 @@ def cancel_for_cancellation(registration, *, now=None):
             queue_collective_invoice_mail(group, new_invoice=invoice, storno=storno)
         return storno
     storno = cancel_invoice(registration=registration, reason=REASON_CANCELLED)
-    queue_invoice_mail(registration=registration, storno=storno)
+    if mail_participant or goes_to_accounts_office(storno, registration):
+        queue_invoice_mail(registration=registration, storno=storno)
     return storno
 
 

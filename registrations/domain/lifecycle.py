@@ -429,7 +429,8 @@ def cancel(*, registration, now=None, notify=True):
 
     It leaves its discussion groups, its invoice is cancelled while cancelling is
     free (rules.cancellation.cancellation_cost, which the mail states too), its
-    workshop seats go to the people waiting for them.
+    workshop seats go to the people waiting for them. The person gets one mail, with
+    the Stornorechnung attached (an accounts office gets its own invoice mail).
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -438,10 +439,17 @@ def cancel(*, registration, now=None, notify=True):
         cost = cancellation_cost(registration, invoice=invoice_concerning(registration), now=now)
         places.mark_cancelled(registration, now=now)
         groups.leave_groups(registration)
-        invoicing.cancel_for_cancellation(registration, now=now)
+        storno = invoicing.cancel_for_cancellation(registration, now=now, mail_participant=not notify)
+        if registration.is_billed_collectively:
+            storno = None  # the collective Stornorechnung is the employer's, mailed to it
         workshops.release_workshops(registration)
         if notify:
-            outbox.queue_mail(registration=registration, template="cancelled", context={"cost": cost})
+            outbox.queue_mail(
+                registration=registration,
+                template="cancelled",
+                context={"cost": cost, "storno": storno},
+                attachments=[invoice_attachment(storno)] if storno is not None else (),
+            )
         fill_free_places(conference_id=registration.conference_id, now=now, _locked=True)
     return registration
 

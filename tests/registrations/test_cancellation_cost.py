@@ -97,7 +97,12 @@ def test_mail_and_page_after_a_free_cancellation_show_no_open_invoice(
         client.post(
             reverse("registrations:personal_cancel", kwargs={"token": registration.token}), {"confirm": "on"}
         )
-    assert f"Die Rechnung {invoice.number} wird storniert" in cancelled_mail().body
+    storno = invoice.cancelled_by
+    # One mail: the confirmation of the cancellation carries the Stornorechnung.
+    assert (
+        f"Die Rechnung {invoice.number} ist mit der Stornorechnung {storno.number} aufgehoben"
+        in cancelled_mail().body
+    )
     page = client.get(registration.get_absolute_url()).content.decode()
     assert "storniert" in page
     assert "offener Betrag" not in page

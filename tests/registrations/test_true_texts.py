@@ -13,7 +13,7 @@ from django.core import mail
 from django.urls import reverse
 
 from registrations.domain.consent import terms_body
-from registrations.domain.lifecycle import confirm_address, register_binding, substitute
+from registrations.domain.lifecycle import cancel, confirm_address, register_binding, substitute
 from registrations.domain.payments import record_payment
 from registrations.models import Invoice, OutgoingMail
 from tests.factories import (
@@ -223,3 +223,40 @@ def test_an_unconfirmed_binding_registration_with_a_place_is_told_when_the_invoi
         "Die Rechnung schicken wir Ihnen, sobald Sie Ihre E-Mail-Adresse bestätigt haben." in sent.body_text
     )
     assert "Die Rechnung erhalten Sie gesondert per E-Mail." not in sent.body_text
+
+
+# ---------------------------------------------------------------- cancellation: one mail per recipient
+
+
+def test_a_cancellation_in_time_is_one_mail_with_the_stornorechnung_attached(
+    django_capture_on_commit_callbacks,
+):
+    conference = ConferenceFactory(places=3)
+    registration = confirmed(conference, **self_billing())
+    invoice = registration.invoices.get()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        cancel(registration=registration)
+    storno = Invoice.objects.get(cancels=invoice)
+    [told] = mails_to(registration.email)
+    assert told.subject == f"Stornierung bestätigt: {conference.title}"
+    assert attachment_names(told) == [f"Stornorechnung_{storno.number}.pdf"]
+    assert (
+        f"Die Rechnung {invoice.number} ist mit der Stornorechnung {storno.number} aufgehoben, "
+        "die dieser E-Mail beiliegt" in told.body
+    )
+    assert "gesonderter E-Mail" not in told.body
+
+
+def test_the_accounts_office_still_gets_the_stornorechnung_of_a_cancellation(
+    django_capture_on_commit_callbacks,
+):
+    conference = ConferenceFactory(places=3)
+    registration = confirmed(conference, **employer_billing())
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        cancel(registration=registration)
+    [told] = mails_to(registration.email)
+    assert told.subject.startswith("Stornierung bestätigt")
+    [office] = mails_to("rechnung@landkreis-beispiel.de")
+    assert office.subject.startswith("Stornorechnung") and office.cc == [registration.email]
