@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from core.exceptions import RegistrationError
 
 from ..models import (
+    GroupRegistration,
     Invoice,
     OutgoingMail,
     OutgoingMailAttachment,
@@ -215,8 +216,31 @@ def anonymise_registration(*, registration, now=None, force=False):
         registration.checkin_token = new_checkin_token()
         registration.anonymised_at = now
         registration.save()
+        _anonymise_group_once_empty(registration.group_registration_id, now=now)
         delete_conference_exports(conference_id=registration.conference_id)
     return registration
+
+
+def _anonymise_group_once_empty(group_id, *, now):
+    """A group registration holds its contact's data: removed with its last member's (the employer's
+    organisation stays, as on the invoices). Runs in the caller's transaction."""
+    if (
+        group_id is None
+        or Registration.objects.filter(group_registration_id=group_id, anonymised_at=None).exists()
+    ):
+        return
+    group = GroupRegistration.objects.select_for_update().get(pk=group_id)
+    if group.anonymised_at is not None:
+        return
+    _delete_history(GroupRegistration, id=group_id)
+    group.contact_first_name = ANONYMISED
+    group.contact_last_name = ANONYMISED
+    group.contact_email = f"{ANONYMISED}-gruppe-{group_id}@example.invalid"
+    group.contact_phone = ""
+    group.billing_email = ""
+    group.token = new_token()  # the group link stops working
+    group.anonymised_at = now
+    group.save()
 
 
 def delete_conference_exports(*, conference_id):

@@ -370,3 +370,23 @@ def test_a_colleagues_own_page_does_not_show_the_collective_invoice(client):
     assert holder.full_name in html
     assert invoice.number not in html
     assert "Bernd Beispiel" not in html
+
+
+def test_the_contacts_data_go_with_the_groups_last_anonymised_member():
+    from registrations.domain.retention import anonymise_registration
+
+    conference = ConferenceFactory(places=10)
+    group = register(conference, [colleague("Anna"), colleague("Bernd")])
+    anna, bernd = group.members.order_by("pk")
+    token = group.token
+    lifecycle.cancel(registration=anna)
+    anonymise_registration(registration=anna)
+    group.refresh_from_db()
+    assert (group.contact_last_name, group.anonymised_at) == ("Sekretär", None)
+    lifecycle.cancel(registration=bernd)
+    anonymise_registration(registration=bernd)
+    group.refresh_from_db()
+    assert (group.contact_first_name, group.contact_last_name) == ("anonymisiert", "anonymisiert")
+    assert "sekretariat" not in group.contact_email
+    assert group.token != token
+    assert group.history.count() == 1
