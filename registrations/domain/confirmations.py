@@ -116,6 +116,7 @@ def send_programme_mailing(*, conference, registrations=None):
             if outbox.queue_mail(
                 registration=registration,
                 template="programme_mailing",
+                context={"binding_deadline": binding_deadline_of(registration)},
                 dedup_key=programme_mailing_key(conference),
             ):
                 sent += 1

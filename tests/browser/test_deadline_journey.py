@@ -73,6 +73,8 @@ def test_moving_up_after_the_deadline_with_a_personal_deadline_that_expires(
     page.get_by_role("link", name="Zum Anmeldeformular").click()
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     expect(page.locator("main")).not_to_contain_text("abgelaufen")
+    expect(page.locator("#personal-deadline")).to_contain_text("Ihre persönliche Frist endet am 08.12.2026.")
+    expect(page.locator("main")).not_to_contain_text("Anmeldeschluss ist der 30.11.2026")
     expect(page.get_by_role("checkbox", name=re.compile("Ich melde mich verbindlich an"))).to_be_visible()
     both_widths(page, shot, "binding-form-open-for-the-personal-deadline")
 

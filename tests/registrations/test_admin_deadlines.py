@@ -167,6 +167,10 @@ def test_the_binding_form_is_open_until_the_personal_deadline_and_closed_after_i
     url = reverse("registrations:binding_personal", kwargs={"token": moved_up.token})
     response = client.get(url)
     assert response.context["window"].is_open
+    content = response.content.decode()
+    assert "Ihre persönliche Frist endet am 08.12.2026." in content
+    # The general deadline is over: the form never asks for it (the terms still state their dates).
+    assert "Anmeldeschluss ist der 30.11.2026" not in content
     closed_for_others = client.get(reverse("registrations:binding_personal", kwargs={"token": holder.token}))
     assert not closed_for_others.context["window"].is_open
 

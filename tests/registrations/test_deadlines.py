@@ -372,3 +372,12 @@ def test_a_running_personal_deadline_is_not_released_by_the_office(conference, t
     assert lifecycle.release_places(registrations=[second]) == []
     time_machine.move_to(on(12, 9), tick=False)
     assert [r.pk for r in lifecycle.release_places(registrations=[second])] == [second.pk]
+
+
+def test_the_programme_mailing_after_the_deadline_names_no_past_date(conference, time_machine):
+    second, _third, _fourth = _moved_up_after_the_deadline(conference, time_machine)
+    confirmations.send_programme_mailing(conference=conference)
+    (mailing,) = mails_of(second, "programme_mailing")
+    assert "Bitte melden Sie sich bis zum 08.12.2026 verbindlich an" in mailing.body_text
+    assert "30.11.2026" not in mailing.body_text
+    assert "30.11.2026" not in mailing.body_html
