@@ -360,6 +360,11 @@ SITE_URL = env(
 # link; short enough that throw-away addresses hold places for one hour at most.
 REGISTRATION_HOLD_MINUTES = env.int("REGISTRATION_HOLD_MINUTES", default=60)
 
+# How long what a registered person typed into a public form again waits for them to apply it
+# from the mailed link (hours; domain/completions.py). 72 hours: a form sent on Friday can still
+# be applied on Monday; after that the typed data is not kept any longer than needed.
+PENDING_COMPLETION_HOURS = env.int("PENDING_COMPLETION_HOURS", default=72)
+
 # Public forms (core/ratelimit.py), counted in the shared cache, per window (seconds):
 # per client IP generous (a Kommune's whole department may share one outgoing proxy; the
 # address confirmation guards the places), per e-mail address strict. A post that fails

@@ -35,7 +35,8 @@ from core.exceptions import RegistrationError
 from programme.models import Conference
 
 from ..documents.invoice import invoice_attachment
-from ..models import Registration
+from ..models import PendingCompletion, Registration
+from ..queries.completions import MEMBERSHIP_FIELDS, service_data
 from ..queries.deadlines import missed_binding_deadline, missed_personal_deadline
 from ..queries.invoices import invoice_concerning
 from ..queries.places import active_registration_of_person, places_left, waiting_position
@@ -57,12 +58,15 @@ from ..rules.windows import (
     personal_deadline_for,
     pre_registration_window,
 )
-from . import groups, invoicing, outbox, places, workshops
+from . import completions, groups, invoicing, outbox, places, self_service, workshops
 from .binding import binding_values, chosen_evening_events, membership_inputs
 from .confirmations import PLACE_CONFIRMATION, calendar_programme, queue_confirmation
 from .consent import current_privacy_text, current_terms
 from .locking import lock_conference, prepare_to_lock
 from .membership import check_membership, membership_status
+
+PRE_REGISTRATION_FORM = PendingCompletion.Form.PRE_REGISTRATION
+BINDING_FORM = PendingCompletion.Form.BINDING
 
 
 class AlreadyRegistered(RegistrationError):
@@ -81,8 +85,10 @@ def pre_register(*, conference, data, source=Registration.Source.WEB, now=None):
 
     `data` holds the personal fields. Returns (registration, created). When the
     person has an active registration already (same address and name,
-    rules.personal.person_key), nothing is created and the personal link is sent
-    again to the address on file; a colleague with the same address is a new person.
+    rules.personal.person_key), nothing is created: what was typed is kept for its
+    owner (completions.keep_for_owner), who is mailed; a colleague with the same
+    address is a new person. A repeat of an accepted submission
+    (`data["submission_token"]`, same data) returns its registration.
     """
     now = now or timezone.now()
     if source == Registration.Source.WEB:
@@ -115,13 +121,19 @@ def pre_register(*, conference, data, source=Registration.Source.WEB, now=None):
         with transaction.atomic():
             conference = lock_conference(conference.pk)
             release_lapsed_holds(conference, now=now)
+            repeated = completions.repeated_submission(data)
+            if repeated is not None:
+                return repeated, False
             existing = _same_person(conference, fields)
             if existing is not None:
-                outbox.queue_mail(registration=existing, template="link_resent")
+                completions.keep_for_owner(
+                    registration=existing, form=PRE_REGISTRATION_FORM, data=data, now=now
+                )
                 return existing, False
             registration.conference = conference
             holds_place = places.hold_place_or_wait(registration, conference=conference, now=now)
             registration.save(force_insert=True)
+            completions.remember_submission(data, registration=registration)
             if not holds_place or conference.updated_at != rendered_for:
                 confirmation = None
             outbox.queue_mail(
@@ -131,7 +143,7 @@ def pre_register(*, conference, data, source=Registration.Source.WEB, now=None):
                 rendered=confirmation,
             )
     except IntegrityError as error:
-        return _repeated(conference, fields, error), False
+        return _repeated(conference, data, PRE_REGISTRATION_FORM, error, now), False
     return registration, True
 
 
@@ -158,12 +170,17 @@ def _ensure_person_free(conference, registration, fields):
         places.ensure_person_free(conference=conference, exclude=registration, **person)
 
 
-def _repeated(conference, fields, error):
+def _repeated(conference, data, form, error, now):
     """A concurrent request of the same person won the race: treat this one as a repeat."""
-    existing = _same_person(conference, fields)
-    if existing is None:
-        raise error
-    outbox.queue_mail(registration=existing, template="link_resent")
+    with transaction.atomic():
+        lock_conference(conference.pk)
+        repeated = completions.repeated_submission(data)
+        if repeated is not None:
+            return repeated
+        existing = _same_person(conference, {**data, "email": normalise_email(data["email"])})
+        if existing is None:
+            raise error
+        completions.keep_for_owner(registration=existing, form=form, data=data, now=now)
     return existing
 
 
@@ -205,9 +222,12 @@ def register_binding(
 
     `registration` is the person's pre-registration (personal link). Without it,
     an existing active registration of the same person (address and name,
-    rules.personal.person_key) is not touched: its personal link is sent again
-    to the address on file and (existing, False) is returned. A registration
-    that is binding already raises AlreadyRegistered.
+    rules.personal.person_key) is not touched: what was typed is kept for its
+    owner, who is mailed a link that applies it (completions.keep_for_owner,
+    apply_completion), and (existing, False) is returned. A repeat of an accepted
+    submission (`data["submission_token"]`, same data) returns (registration,
+    False) again; any other submission for a registration that is binding already
+    raises AlreadyRegistered.
     `notify=False` leaves out the person's confirmation mail: a group registration's colleague
     without an own address is told through the contact's one mail (domain/group_registrations.py).
     """
@@ -259,14 +279,15 @@ def register_binding(
         with transaction.atomic():
             conference = lock_conference(conference.pk)
             release_lapsed_holds(conference, now=now)
+            repeated = completions.repeated_submission(data)
+            if repeated is not None and (is_new or repeated.pk == registration.pk):
+                return repeated, False
             if is_new:
                 if not personal.get("email"):
                     raise RegistrationError(_("Bitte geben Sie Ihre E-Mail-Adresse an."))
                 existing = _same_person(conference, personal)
                 if existing is not None:
-                    outbox.queue_mail(
-                        registration=existing, template="link_resent", context={"binding_attempt": True}
-                    )
+                    completions.keep_for_owner(registration=existing, form=BINDING_FORM, data=data, now=now)
                     return existing, False
                 registration = Registration(
                     conference=conference,
@@ -333,10 +354,11 @@ def register_binding(
                 queue_confirmation(
                     registration, programme=programme, invoice=invoice, evening_events=evening_events
                 )
+            completions.remember_submission(data, registration=registration)
     except IntegrityError as error:
         if not is_new:
             raise
-        return _repeated(conference, personal, error), False
+        return _repeated(conference, data, BINDING_FORM, error, now), False
     return registration, True
 
 
@@ -350,6 +372,57 @@ def take_binding_steps(registration):
         return None  # confirm_address takes these steps once the address is confirmed
     groups.join_smallest_group(registration)
     return invoicing.issue_for_binding(registration)
+
+
+# ---------------------------------------------------------------- completing from a mailed link
+
+
+def apply_completion(*, completion, now=None):
+    """The owner applies what a public form brought for their registration (completions.keep_for_owner).
+
+    Through the usual steps, so fees, places, windows and invoices follow the normal rules: a
+    pre-registration with the binding form's data becomes binding (register_binding, as from the
+    personal link; the mailed link confirms the address too); otherwise the typed data replace the
+    stored ones (update_personal_data and, after the binding registration, the self-service
+    change, which corrects an invoice). Membership stays as it is on a binding registration (its
+    fee is frozen). Raises completions.CompletionClosed when it was applied, superseded or expired.
+    Returns the registration.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        conference = lock_conference(completion.registration.conference_id)
+        release_lapsed_holds(conference, now=now)
+        completion = completions.lock_open_completion(completion, now=now)
+        registration = completion.registration
+        if registration.is_cancelled:
+            raise RegistrationError(
+                hold_lapsed_message()
+                if registration.hold_has_lapsed(now)
+                else _("Diese Anmeldung ist storniert. Bitte wenden Sie sich an die Geschäftsstelle.")
+            )
+        data = service_data(completion)
+        if completion.form == BINDING_FORM and not registration.is_binding:
+            registration, _created = register_binding(
+                conference=conference, data=data, registration=registration, now=now
+            )
+        else:
+            registration = confirm_address(registration=registration, now=now)
+            personal = {key: value for key, value in data.items() if key in PERSONAL_FIELDS}
+            if registration.is_binding:
+                personal = {key: value for key, value in personal.items() if key not in MEMBERSHIP_FIELDS}
+            registration = update_personal_data(registration=registration, data=personal)
+            if completion.form == BINDING_FORM:
+                self_service.update_binding_details(registration=registration, data=data, now=now)
+                if data.get("workshop_choices"):
+                    workshops.choose_workshops(
+                        registration=registration,
+                        choices=data["workshop_choices"],
+                        second_choices=data.get("second_choices") or {},
+                        join_waiting_list=bool(data.get("join_workshop_waiting_list")),
+                        now=now,
+                    )
+        completions.mark_applied(completion, now=now)
+    return Registration.objects.select_related("conference").get(pk=registration.pk)
 
 
 # ---------------------------------------------------------------- address confirmation and holds

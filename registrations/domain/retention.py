@@ -34,6 +34,7 @@ from ..models import (
     OutgoingMail,
     OutgoingMailAttachment,
     Payment,
+    PendingCompletion,
     Registration,
     new_checkin_token,
     new_token,
@@ -200,6 +201,7 @@ def anonymise_registration(*, registration, now=None, force=False):
             body_html="",
             last_error="",
         )
+        PendingCompletion.objects.filter(registration_id=pk).delete()  # what a form brought, unapplied
         Payment.objects.filter(registration_id=pk).exclude(note="").update(note="")
         _delete_history(Payment, registration_id=pk)
 

@@ -2,6 +2,7 @@
 
 from .attendance import Attendance
 from .bank import BankStatementImport, BankTransaction
+from .completions import FormSubmission, PendingCompletion
 from .consent import ConsentText
 from .group_registrations import GroupRegistration
 from .groups import DiscussionGroup, GroupAssignment, GroupMembership
@@ -18,6 +19,7 @@ __all__ = [
     "BankTransaction",
     "ConsentText",
     "DiscussionGroup",
+    "FormSubmission",
     "GroupAssignment",
     "GroupMembership",
     "GroupRegistration",
@@ -28,6 +30,7 @@ __all__ = [
     "OutgoingMail",
     "OutgoingMailAttachment",
     "Payment",
+    "PendingCompletion",
     "PaymentReminder",
     "Registration",
     "RegistrationQuerySet",

@@ -1,6 +1,16 @@
 from django.urls import path
 
-from .views import binding, group_registration, lost_link, money, personal, privacy, self_service, workshops
+from .views import (
+    binding,
+    completions,
+    group_registration,
+    lost_link,
+    money,
+    personal,
+    privacy,
+    self_service,
+    workshops,
+)
 
 app_name = "registrations"
 
@@ -33,6 +43,7 @@ urlpatterns = [
         name="group_invoice_pdf",
     ),
     path("link-vergessen/", lost_link.lost_link, name="lost_link"),
+    path("abschliessen/<str:token>/", completions.completion, name="completion"),
     path("anmeldung/<str:token>/", personal.personal, name="personal"),
     path("anmeldung/<str:token>/verbindlich/", binding.register_with_link, name="binding_personal"),
     path("anmeldung/<str:token>/ersatzperson/", binding.personal_substitute, name="personal_substitute"),

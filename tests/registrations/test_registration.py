@@ -112,7 +112,7 @@ def test_new_person_gets_a_place_while_places_are_free_then_the_waiting_list(con
     assert first.privacy_consent is not None
 
 
-def test_same_person_twice_creates_no_second_record_and_resends_the_link(
+def test_same_person_twice_creates_no_second_record_and_keeps_the_typed_data_for_the_owner(
     conference, django_capture_on_commit_callbacks
 ):
     # Issue 15: the same person is the same address *and* name (rules.personal.person_key), however
@@ -123,15 +123,21 @@ def test_same_person_twice_creates_no_second_record_and_resends_the_link(
         again, created = register_binding(
             conference=conference,
             data=binding_data(
-                1, email=" PERSON1@Example.org", first_name=" PERSON1", last_name="MÜLLER ", organisation="X"
+                1,
+                email=" PERSON1@Example.org",
+                first_name=" PERSON1",
+                last_name="MÜLLER ",
+                organisation="Fremd",
             ),
         )
     assert created is False
     assert again.pk == first.pk
     assert Registration.objects.count() == 1
-    assert again.first_name == "Person1"
+    again.refresh_from_db()
+    assert again.organisation == first.organisation != "Fremd"  # nothing changes before the owner applies it
+    assert again.pending_completions.get().data["organisation"] == "Fremd"
     assert [m.to for m in mail.outbox] == [["person1@example.org"]]
-    assert "bereits eine Anmeldung" in mail.outbox[0].body
+    assert "bereits Ihre Anmeldung" in mail.outbox[0].body
 
 
 def test_replayed_binding_of_a_pre_registration_raises_already_registered(conference):

@@ -76,8 +76,9 @@ def test_repeat_pre_registration_says_the_link_was_sent_again_and_reveals_nothin
         )
     content = response.content.decode()
     assert "Wir haben Ihnen eine E-Mail geschickt" in content  # exactly what a new address gets
-    assert "bereits eine Anmeldung" in mail.outbox[0].body  # what differs is in the mail
+    assert "bereits Ihre Anmeldung" in mail.outbox[0].body  # what differs is in the mail
     assert "Landkreis Göttingen" not in content
+    assert "Anderswo" not in content
     assert Registration.objects.count() == 1
     assert mail.outbox[0].to == ["zoe@example.org"]
 

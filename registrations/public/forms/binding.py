@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.forms.cached import RenderedHTML, with_cached_fields
+from core.forms.submission import SubmissionTokenMixin
 from core.forms.text import CleanTextMixin
 from core.forms.validators import validate_person_name
 
@@ -41,7 +42,7 @@ class EveningEventsWidget(forms.CheckboxSelectMultiple):
         return option
 
 
-class BindingRegistrationForm(PersonalDataForm):
+class BindingRegistrationForm(SubmissionTokenMixin, PersonalDataForm):
     """Personal data, billing, workshops, evening events, consents – one form, one submit.
 
     `conference` and the data to show come from the view: `phases` (the workshops
@@ -280,7 +281,7 @@ class BindingRegistrationForm(PersonalDataForm):
             parts.append(Fieldset(_("Abendveranstaltungen"), "evening_events"))
         parts.append(Fieldset(_("Sonstiges"), "dietary_needs", "accessibility_needs", "note", "list_consent"))
         terms_html = render_to_string("registrations/_binding_terms.html", {"terms": self.terms})
-        consent = ["terms_version", RenderedHTML(terms_html), "terms_accepted"]
+        consent = ["terms_version", "submission_token", RenderedHTML(terms_html), "terms_accepted"]
         if "privacy_consent" in self.fields:
             consent.insert(0, "privacy_consent")
         parts.append(Fieldset(_("Zahlungsvereinbarung und Teilnahmebedingungen"), *consent))

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core.forms.submission import SubmissionTokenMixin
 from core.forms.text import CleanTextMixin
 from core.forms.validators import validate_person_name
 
@@ -70,7 +71,7 @@ class PersonalDataForm(CleanTextMixin, forms.ModelForm):
         return cleaned
 
 
-class PreRegistrationForm(PersonalDataForm):
+class PreRegistrationForm(SubmissionTokenMixin, PersonalDataForm):
     website = forms.CharField(
         label=_("Bitte dieses Feld leer lassen"),
         required=False,

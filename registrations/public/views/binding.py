@@ -11,6 +11,7 @@ from core.ratelimit import is_rate_limited
 
 from ...domain import lifecycle
 from ...domain.consent import current_terms
+from ...queries.completions import was_submitted_for
 from ...queries.personal import registration_for_token
 from ...queries.places import place_counts, places_left, waiting_position
 from ...queries.programme import offered_evening_events
@@ -63,7 +64,9 @@ def register_with_link(request, token):
             request, _("Diese Anmeldung ist storniert. Bitte wenden Sie sich an die Geschäftsstelle.")
         )
         return redirect(registration)
-    if registration.is_binding:
+    if registration.is_binding and not (
+        request.method == "POST" and was_submitted_for(request.POST, registration)
+    ):  # a double-clicked submit gets the first answer again (lifecycle.register_binding)
         messages.info(request, _("Sie sind bereits verbindlich angemeldet."))
         return redirect(registration)
     window = binding_window_for(registration)
