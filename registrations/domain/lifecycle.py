@@ -413,10 +413,16 @@ def apply_completion(*, completion, now=None):
             registration = update_personal_data(registration=registration, data=personal)
             if completion.form == BINDING_FORM:
                 self_service.update_binding_details(registration=registration, data=data, now=now)
-                if data.get("workshop_choices"):
+                booked = dict(registration.workshop_bookings.values_list("phase_id", "workshop_id"))
+                changed = {
+                    phase: wish
+                    for phase, wish in (data.get("workshop_choices") or {}).items()
+                    if wish and booked.get(phase) != wish
+                }
+                if changed:  # unchanged choices need no open workshop window
                     workshops.choose_workshops(
                         registration=registration,
-                        choices=data["workshop_choices"],
+                        choices=changed,
                         second_choices=data.get("second_choices") or {},
                         join_waiting_list=bool(data.get("join_workshop_waiting_list")),
                         now=now,

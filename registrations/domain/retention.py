@@ -281,6 +281,18 @@ def delete_old_exports(*, cutoff):
     return deleted
 
 
+# A pending completion's link answers "expired" for a week after it expired; then it is deleted.
+STALE_COMPLETION_DAYS = 7
+
+
+def delete_stale_completions(*, now):
+    """Delete pending completions that expired more than a week ago: what a form brought is not
+    kept longer than it can be applied (plus a week in which its link still says why not)."""
+    cutoff = now - dt.timedelta(days=STALE_COMPLETION_DAYS)
+    deleted, _ = PendingCompletion.objects.filter(expires_at__lt=cutoff).delete()
+    return deleted
+
+
 def run_retention(*, now=None, months=None, years=None):
     """The daily run: anonymise registrations and invoices past their retention. Returns the plan it carried out."""
     now = now or timezone.now()
@@ -290,4 +302,5 @@ def run_retention(*, now=None, months=None, years=None):
     for invoice in plan.invoices_due:
         anonymise_invoice(invoice=invoice, now=now)
     delete_old_exports(cutoff=plan.cutoff)
+    delete_stale_completions(now=now)
     return plan

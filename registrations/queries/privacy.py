@@ -32,6 +32,7 @@ def personal_data(registration):
             "invoices",
             "payments",
             "mails",
+            "pending_completions",
         )
         .get(pk=registration.pk)
     )
@@ -115,6 +116,17 @@ def personal_data(registration):
                 "text": outgoing.body_text,
             }
             for outgoing in registration.mails.all()
+        ],
+        # What a public form brought for this registration, kept until the owner applies it.
+        "ausstehende_eingaben": [
+            {
+                "formular": completion.get_form_display(),
+                "eingegangen_am": _value(completion.created_at),
+                "gueltig_bis": _value(completion.expires_at),
+                "uebernommen_am": _value(completion.applied_at),
+                "eingaben": completion.data,
+            }
+            for completion in registration.pending_completions.all()
         ],
     }
     return data

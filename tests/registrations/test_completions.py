@@ -241,3 +241,41 @@ def test_anonymising_deletes_pending_completions(conference):
     lifecycle.register_binding(conference=conference, data=typed_binding())
     anonymise_registration(registration=registration, force=True)
     assert PendingCompletion.objects.count() == 0
+
+
+def test_the_data_copy_holds_the_pending_completion(conference):
+    from registrations.queries.privacy import personal_data
+
+    registration = confirmed_pre_registration(conference)
+    lifecycle.register_binding(conference=conference, data=typed_binding())
+    (entry,) = personal_data(registration)["ausstehende_eingaben"]
+    assert entry["formular"] == "Verbindliche Anmeldung"
+    assert entry["eingaben"]["billing_organisation"] == "Landkreis Beispiel"
+
+
+def test_the_daily_retention_run_deletes_completions_a_week_after_they_expired(conference):
+    from registrations.domain.retention import run_retention
+
+    confirmed_pre_registration(conference)
+    lifecycle.register_binding(conference=conference, data=typed_binding())
+    completion = PendingCompletion.objects.get()
+    run_retention(now=completion.expires_at + dt.timedelta(days=6))
+    assert PendingCompletion.objects.count() == 1  # its link still says that it expired
+    run_retention(now=completion.expires_at + dt.timedelta(days=8))
+    assert PendingCompletion.objects.count() == 0
+
+
+def test_a_correction_after_the_binding_registration_moves_the_workshop_and_keeps_the_rest(conference):
+    from tests.factories import WorkshopFactory, WorkshopPhaseFactory
+
+    phase = WorkshopPhaseFactory(conference=conference)
+    first, second = WorkshopFactory(phase=phase), WorkshopFactory(phase=phase)
+    registration, _ = lifecycle.register_binding(
+        conference=conference, data=binding_data(1, workshop_choices={phase.pk: first.pk})
+    )
+    lifecycle.register_binding(
+        conference=conference, data=binding_data(1, workshop_choices={phase.pk: second.pk})
+    )
+    completion = PendingCompletion.objects.get()
+    applied = lifecycle.apply_completion(completion=completion)
+    assert list(applied.workshop_bookings.values_list("workshop_id", flat=True)) == [second.pk]
