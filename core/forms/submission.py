@@ -1,4 +1,10 @@
-"""A hidden token per rendered form, so a double-clicked submit can be recognised as one submission."""
+"""A hidden token per rendered form, so a double-clicked submit can be recognised as one submission.
+
+The token is written into the page by the template (`form.submission_token_value`), not by
+crispy-forms: the forms' HTML is cached per process or in the shared cache
+(core/forms/cached.py, {% crispy_cached %}), and a value that differs on every visit would
+make every visit a new cache entry.
+"""
 
 import re
 import secrets
@@ -9,8 +15,12 @@ _TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 
 
 def new_submission_token():
-    """128 random bits, URL-safe: unguessable, so nobody can replay someone else's submission."""
-    return secrets.token_urlsafe(16) + secrets.token_urlsafe(8)
+    """128 random bits and more, URL-safe: unguessable, so nobody can replay someone else's submission."""
+    return secrets.token_urlsafe(24)
+
+
+def valid_token(value):
+    return value if isinstance(value, str) and _TOKEN_RE.match(value) else ""
 
 
 class SubmissionTokenMixin:
@@ -22,10 +32,16 @@ class SubmissionTokenMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["submission_token"] = forms.CharField(
-            widget=forms.HiddenInput, required=False, initial=new_submission_token
-        )
+        self.fields["submission_token"] = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    @property
+    def submission_token_value(self):
+        """What the template writes into the hidden input: the posted token again, or a new one."""
+        if self.is_bound:
+            return valid_token(self.data.get("submission_token"))
+        if not hasattr(self, "_new_submission_token"):
+            self._new_submission_token = new_submission_token()
+        return self._new_submission_token
 
     def clean_submission_token(self):
-        token = self.cleaned_data.get("submission_token") or ""
-        return token if _TOKEN_RE.match(token) else ""
+        return valid_token(self.cleaned_data.get("submission_token") or "")

@@ -223,12 +223,14 @@ def test_two_posts_for_a_known_address_keep_one_completion_and_send_one_mail(
     assert len(mail.outbox) == 1
 
 
-def test_the_forms_disable_their_button_on_submit(client, conference):
-    for url in (
+def test_the_forms_disable_their_button_on_submit_and_carry_a_new_token_each_visit(client, conference):
+    urls = (
         direct_url(conference),
         reverse("registrations:pre_register", kwargs={"slug": conference.slug}),
-    ):
-        page = client.get(url).content.decode()
-        assert "js/submit_once.js" in page
-        assert re.search(r'<form method="post" novalidate class="[^"]*submit-once', page)
-        assert TOKEN_RE.search(page)
+        conference.get_absolute_url(),  # the pre-registration box
+    )
+    for url in urls:
+        first, second = (client.get(url).content.decode() for _visit in range(2))
+        assert "js/submit_once.js" in first
+        assert re.search(r'<form method="post"[^>]*class="[^"]*submit-once', first)
+        assert token_of(first) != token_of(second)  # the cached form HTML does not freeze it

@@ -41,9 +41,11 @@ def form_url(conference):
 
 
 def the_form(html):
-    """The fields between the page's <form> and </form>, without the per-visitor CSRF token."""
+    """The fields between the page's <form> and </form>, without the per-visitor tokens."""
     form = re.search(r'<form method="post"[^>]*>(.*?)</form>', html, re.S).group(1)
     form = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", form)
+    # A new submission token per visit too (core/forms/submission.py), outside the cached HTML.
+    form = re.sub(r'name="submission_token" value="[^"]+"', 'name="submission_token"', form)
     return " ".join(form.split())  # the two pages indent the form differently
 
 

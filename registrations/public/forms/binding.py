@@ -281,7 +281,7 @@ class BindingRegistrationForm(SubmissionTokenMixin, PersonalDataForm):
             parts.append(Fieldset(_("Abendveranstaltungen"), "evening_events"))
         parts.append(Fieldset(_("Sonstiges"), "dietary_needs", "accessibility_needs", "note", "list_consent"))
         terms_html = render_to_string("registrations/_binding_terms.html", {"terms": self.terms})
-        consent = ["terms_version", "submission_token", RenderedHTML(terms_html), "terms_accepted"]
+        consent = ["terms_version", RenderedHTML(terms_html), "terms_accepted"]
         if "privacy_consent" in self.fields:
             consent.insert(0, "privacy_consent")
         parts.append(Fieldset(_("Zahlungsvereinbarung und Teilnahmebedingungen"), *consent))

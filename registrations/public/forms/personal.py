@@ -98,6 +98,7 @@ class PreRegistrationForm(SubmissionTokenMixin, PersonalDataForm):
             *[
                 Div(name, css_class="hp-wrapper", aria_hidden="true") if name == "website" else name
                 for name in self.fields
+                if name != "submission_token"  # written by the template: the form's HTML is cached
             ]
         )
         self.helper.add_input(Submit("submit", _("Unverbindlich voranmelden")))
