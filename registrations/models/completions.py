@@ -64,7 +64,7 @@ class PendingCompletion(models.Model):
         return f"{self.get_form_display()} – {self.registration}"
 
     def get_absolute_url(self):
-        return reverse("registrations:completion", kwargs={"token": self.token})
+        return reverse("registrations:completion", kwargs={"completion_token": self.token})
 
     def is_open(self, now=None):
         """Not applied, not replaced by newer input, not expired."""

@@ -43,7 +43,7 @@ urlpatterns = [
         name="group_invoice_pdf",
     ),
     path("link-vergessen/", lost_link.lost_link, name="lost_link"),
-    path("abschliessen/<str:token>/", completions.completion, name="completion"),
+    path("abschliessen/<str:completion_token>/", completions.completion, name="completion"),
     path("anmeldung/<str:token>/", personal.personal, name="personal"),
     path("anmeldung/<str:token>/verbindlich/", binding.register_with_link, name="binding_personal"),
     path("anmeldung/<str:token>/ersatzperson/", binding.personal_substitute, name="personal_substitute"),

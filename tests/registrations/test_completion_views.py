@@ -41,7 +41,7 @@ def answer(data, url):
 
 
 def completion_url(completion):
-    return reverse("registrations:completion", kwargs={"token": completion.token})
+    return reverse("registrations:completion", kwargs={"completion_token": completion.token})
 
 
 def token_of(page):
@@ -154,7 +154,9 @@ def test_an_expired_link_answers_that_it_expired(client, conference, time_machin
 
 
 def test_an_unknown_link_is_a_404(client):
-    assert client.get(reverse("registrations:completion", kwargs={"token": "x" * 43})).status_code == 404
+    for token in ("x" * 43, "<script>", "kurz"):
+        url = reverse("registrations:completion", kwargs={"completion_token": token})
+        assert client.get(url).status_code == 404
 
 
 def test_an_english_owner_gets_the_mail_in_english(conference, django_capture_on_commit_callbacks):

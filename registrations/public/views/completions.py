@@ -52,9 +52,11 @@ def _applied_message(registration, *, became_binding):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def completion(request, token):
-    """GET shows what would change (a mail scanner that follows links applies nothing); POST applies it."""
-    completion = completion_for_token(token)
+def completion(request, completion_token):
+    """GET shows what would change (a mail scanner that follows links applies nothing); POST applies it.
+
+    The link's secret is a completion's, not a personal link's (hence its own URL keyword)."""
+    completion = completion_for_token(completion_token)
     if request.method == "GET":
         return _page(request, completion)
     if is_rate_limited(request, "personal"):
