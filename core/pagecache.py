@@ -33,12 +33,15 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone, translation
 
+from .forms.submission import SUBMISSION_TOKEN_PLACEHOLDER, new_submission_token
+
 VERSION_KEY = "public-pages:version"
 PAGE_CACHE_SECONDS = 24 * 60 * 60
 # Stands where the CSRF token goes while a page is rendered for the cache; only letters and
 # digits, so escaping leaves it alone, and nothing a visitor types can produce it in a public page.
 CSRF_PLACEHOLDER = "vsopCsrfTokenPlaceholder7f3c9a1e"
 _PLACEHOLDER_BYTES = CSRF_PLACEHOLDER.encode()
+_SUBMISSION_PLACEHOLDER_BYTES = SUBMISSION_TOKEN_PLACEHOLDER.encode()
 _RENDERING_ATTR = "_rendering_for_page_cache"
 
 page_valid_until = Signal()
@@ -67,9 +70,10 @@ def invalidate_public_pages(**kwargs):
 
 
 def context(request):
-    """Template context processor: the CSRF placeholder while a page is rendered for the cache."""
+    """Template context processor: the CSRF placeholder while a page is rendered for the cache,
+    and the one for a form's submission token (core/forms/submission.py)."""
     if getattr(request, _RENDERING_ATTR, False):
-        return {"csrf_token": CSRF_PLACEHOLDER}
+        return {"csrf_token": CSRF_PLACEHOLDER, "submission_token_placeholder": SUBMISSION_TOKEN_PLACEHOLDER}
     return {}
 
 
@@ -114,6 +118,8 @@ def _seconds_to_keep():
 
 
 def _with_token(request, content):
+    if _SUBMISSION_PLACEHOLDER_BYTES in content:  # a form's token of its own for every visit
+        content = content.replace(_SUBMISSION_PLACEHOLDER_BYTES, new_submission_token().encode())
     if _PLACEHOLDER_BYTES not in content:
         return content
     return content.replace(_PLACEHOLDER_BYTES, get_token(request).encode())

@@ -3,7 +3,9 @@
 The token is written into the page by the template (`form.submission_token_value`), not by
 crispy-forms: the forms' HTML is cached per process or in the shared cache
 (core/forms/cached.py, {% crispy_cached %}), and a value that differs on every visit would
-make every visit a new cache entry.
+make every visit a new cache entry. A whole page from the shared page cache (the conference
+page with its pre-registration form, core/pagecache.py) carries SUBMISSION_TOKEN_PLACEHOLDER
+instead, which each visit's copy gets replaced by a token of its own.
 """
 
 import re
@@ -12,6 +14,8 @@ import secrets
 from django import forms
 
 _TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+# Letters and digits only (escaping leaves it alone); never accepted as a token itself.
+SUBMISSION_TOKEN_PLACEHOLDER = "vsopSubmissionTokenPlaceholder4b8e2d"  # noqa: S105 -- not a secret
 
 
 def new_submission_token():
@@ -20,7 +24,9 @@ def new_submission_token():
 
 
 def valid_token(value):
-    return value if isinstance(value, str) and _TOKEN_RE.match(value) else ""
+    if not isinstance(value, str) or value == SUBMISSION_TOKEN_PLACEHOLDER:
+        return ""
+    return value if _TOKEN_RE.match(value) else ""
 
 
 class SubmissionTokenMixin:

@@ -31,6 +31,8 @@ def pre_registration_box(context, conference):
         "form": PreRegistrationForm(),
         "request": context.get("request"),
         "csrf_token": context.get("csrf_token"),
+        # Set while the page is rendered for the shared page cache (core/pagecache.py).
+        "submission_token_placeholder": context.get("submission_token_placeholder"),
     }
 
 

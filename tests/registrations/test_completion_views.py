@@ -236,3 +236,19 @@ def test_the_forms_disable_their_button_on_submit_and_carry_a_new_token_each_vis
         assert "js/submit_once.js" in first
         assert re.search(r'<form method="post"[^>]*class="[^"]*submit-once', first)
         assert token_of(first) != token_of(second)  # the cached form HTML does not freeze it
+
+
+def test_the_cached_conference_page_gives_every_visit_its_own_submission_token(conference):
+    from core.forms.submission import SUBMISSION_TOKEN_PLACEHOLDER
+
+    pages = [Client().get(conference.get_absolute_url()).content.decode() for _visit in range(3)]
+    tokens = {token_of(page) for page in pages}
+    assert len(tokens) == 3
+    assert SUBMISSION_TOKEN_PLACEHOLDER not in "".join(pages)
+
+
+def test_the_placeholder_is_never_accepted_as_a_token():
+    from core.forms.submission import SUBMISSION_TOKEN_PLACEHOLDER, valid_token
+
+    assert valid_token(SUBMISSION_TOKEN_PLACEHOLDER) == ""
+    assert valid_token("a" * 32) == "a" * 32
