@@ -32,6 +32,7 @@ MAIL_KINDS = {
     "place_released": _("Platz weitergegeben"),
     "group_registered": _("Gruppenanmeldung bestätigt"),
     "group_invoice_documents": _("Sammelrechnung"),
+    "completion_pending": _("Eingaben zum Übernehmen (Anmeldung bestand schon)"),
 }
 
 
