@@ -29,12 +29,22 @@ SIGN_IN_MARGIN = "15mm 15mm 18mm 18mm"
 LETTER_MARGIN = "22mm 18mm 22mm 22mm"
 
 
-def _render_rows_in_chunks(template, rows, context, *, orientation, margin, chunk_size=None):
-    """Render a table template once per chunk of rows and join the parts (see core/pdf.py)."""
+def _no_progress(done, total):
+    pass
+
+
+def _render_rows_in_chunks(
+    template, rows, context, *, orientation, margin, chunk_size=None, progress=_no_progress
+):
+    """Render a table template once per chunk of rows and join the parts (see core/pdf.py).
+
+    `progress(done, total)` hears of every chunk rendered, so a long list's job page moves on.
+    """
     parts = pdf.chunks(rows, chunk_size or pdf.CHUNK_ROWS)
     rendered = []
     offset = 0
     for index, part in enumerate(parts):
+        progress(index, len(parts))
         rendered.append(
             render_pdf(
                 template,
@@ -49,6 +59,7 @@ def _render_rows_in_chunks(template, rows, context, *, orientation, margin, chun
             )
         )
         offset += len(part)
+    progress(len(parts), len(parts))
     return pdf.join_pdfs(rendered, orientation=orientation, margin=margin)
 
 
@@ -97,7 +108,7 @@ def _column_widths(headers, rows, *, table_mm):
     return [f"{100 * w / total:.2f}%" for w in (NUMBER_COLUMN_MM, *widths)]
 
 
-def participant_list_pdf(table, *, filters_text=""):
+def participant_list_pdf(table, *, filters_text="", progress=_no_progress):
     """The office's list with the chosen columns; landscape when the columns need the width."""
     orientation = "landscape" if sum(c.width for c in table.columns) > 140 else "portrait"
     rows = list(table.text_rows())
@@ -115,10 +126,11 @@ def participant_list_pdf(table, *, filters_text=""):
         },
         orientation=orientation,
         margin=LIST_MARGIN,
+        progress=progress,
     )
 
 
-def consent_list_pdf(table):
+def consent_list_pdf(table, *, progress=_no_progress):
     """The list handed out to all participants: only people who agreed to be on it."""
     return _render_rows_in_chunks(
         "documents/lists/consent.html",
@@ -127,6 +139,7 @@ def consent_list_pdf(table):
         orientation="portrait",
         margin=LETTER_MARGIN,
         chunk_size=2 * pdf.CHUNK_ROWS,  # two short columns: cheap rows
+        progress=progress,
     )
 
 

@@ -34,7 +34,7 @@ def start_export(*, conference, kind, format, params=None, user=None):
         kind=kind,
         format=format,
         params=params,
-        progress_total=3,
+        progress_total=100,
         created_by=user if user and user.is_authenticated else None,
     )
     transaction.on_commit(partial(run_export_job.enqueue, job.pk))

@@ -109,8 +109,13 @@ def _noop(done, total):
     pass
 
 
+# Progress in percent: the list read, then the PDF chunk by chunk (a 5,000-row list takes a
+# minute; the job page shows each chunk), then the file named.
+READ, RENDERED = 5, 95
+
+
 def export_file(*, conference, kind, format, params=None, progress=_noop):
-    """Render one export to bytes. `progress(done, total)` is told about the three steps."""
+    """Render one export to bytes. `progress(done, 100)` hears how far it got (in percent)."""
     if only_as_pdf(kind, format):
         raise ExportError(_("Diese Liste gibt es nur als PDF."))
     params = normalise_params(kind, params)
@@ -118,7 +123,11 @@ def export_file(*, conference, kind, format, params=None, progress=_noop):
     if kind in (ExportKind.SIGN_IN, ExportKind.CERTIFICATES):
         needs.add(lists.ATTENDANCE)
     table = lists.participant_table(conference, params["columns"], params["filters"], needs=needs)
-    progress(1, 3)
+    progress(READ, 100)
+
+    def rendering(done, total):
+        progress(READ + (RENDERED - READ) * done // total, 100)
+
     if kind == ExportKind.CERTIFICATES and not table.registrations:
         raise ExportError(
             _(
@@ -132,10 +141,10 @@ def export_file(*, conference, kind, format, params=None, progress=_noop):
         content = spreadsheets.table_to_csv(table)
     elif kind == ExportKind.PARTICIPANTS:
         content = documents.participant_list_pdf(
-            table, filters_text=describe_filters(conference, params["filters"])
+            table, filters_text=describe_filters(conference, params["filters"]), progress=rendering
         )
     elif kind == ExportKind.CONSENT:
-        content = documents.consent_list_pdf(table)
+        content = documents.consent_list_pdf(table, progress=rendering)
     elif kind == ExportKind.SIGN_IN:
         day = params["options"].get("day")
         days = [d for d in lists.conference_days(conference) if d.isoformat() == day] if day else None
@@ -144,7 +153,7 @@ def export_file(*, conference, kind, format, params=None, progress=_noop):
         content = documents.badges_pdf(table)
     else:
         content = documents.certificates_pdf(table)
-    progress(2, 3)
+    progress(RENDERED, 100)
     prefix = FILE_PREFIXES[kind]
     if kind == ExportKind.CERTIFICATES and len(table.registrations) == 1:
         only = table.registrations[0]

@@ -53,8 +53,8 @@ def run_job(job_id):
             filename=result.filename,
             content_type=result.content_type,
             content=result.content,
-            progress_done=3,
-            progress_total=3,
+            progress_done=100,
+            progress_total=100,
             finished_at=timezone.now(),
         )
     job.refresh_from_db()

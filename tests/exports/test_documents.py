@@ -158,6 +158,23 @@ def test_long_list_is_rendered_in_chunks_with_continuous_numbers(conference, pop
     assert text.count("Teilnehmerliste: Jahrestagung 2025") == 1
 
 
+def test_a_long_list_reports_its_progress_chunk_by_chunk(conference, populate, monkeypatch):
+    """The job page of a long export moves on with every chunk, not only at the end."""
+    monkeypatch.setattr(pdf, "CHUNK_ROWS", 3)
+    populate(7)  # three chunks
+    reported = []
+
+    services.export_file(
+        conference=conference,
+        kind=ExportKind.PARTICIPANTS,
+        format="pdf",
+        params={"columns": ["name"]},
+        progress=lambda done, total: reported.append(100 * done // total),
+    )
+
+    assert reported == [5, 5, 35, 65, 95, 95]
+
+
 def test_badges_are_pdf_only(conference):
     with pytest.raises(services.ExportError, match="nur als PDF"):
         services.export_file(conference=conference, kind="badges", format="xlsx")
