@@ -1,5 +1,5 @@
-"""Shared pieces of the load benchmarks: a production-like gunicorn on PostgreSQL and an
-async HTTP client that records latencies.
+"""Shared pieces of the load benchmarks: a production-like gunicorn on PostgreSQL, and the
+latencies and server CPU they record.
 
 Production-like means: DEBUG off, SECRET_KEY and ALLOWED_HOSTS set, static files
 collected and served by WhiteNoise, gunicorn sync workers, PostgreSQL, tasks in the
@@ -9,7 +9,6 @@ SSL-redirect settings are off, and the POST rate limit per client address is
 raised, since every simulated person comes from 127.0.0.1.
 """
 
-import asyncio
 import contextlib
 import math
 import os
@@ -182,31 +181,6 @@ class Timings:
     @property
     def p95(self):
         return self.percentile(95)
-
-
-async def hammer(url, *, seconds, concurrency, warmup=30):
-    """GET `url` from `concurrency` loops for `seconds`; every response must be 200."""
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(limits=limits, timeout=30) as client:
-        for _ in range(warmup):
-            (await client.get(url)).raise_for_status()
-        timings = Timings()
-        stop = time.monotonic() + seconds
-
-        async def loop():
-            while time.monotonic() < stop:
-                started = time.perf_counter()
-                response = await client.get(url)
-                took = time.perf_counter() - started
-                if response.status_code == 200:
-                    timings.latencies.append(took)
-                else:
-                    timings.errors += 1
-
-        started = time.monotonic()
-        await asyncio.gather(*(loop() for _ in range(concurrency)))
-        timings.elapsed = time.monotonic() - started
-    return timings
 
 
 def machine_facts():

@@ -1,0 +1,121 @@
+"""Where a person's CPU goes in the burst: each step in-process, with cProfile on request.
+
+    .venv/bin/python bench/profile_burst.py                    # CPU ms per step, 40 people
+    .venv/bin/python bench/profile_burst.py --profile "POST binding registration" --top 30
+
+The same steps as burst_bench.py (pre-registration form and POST, thank-you page, the
+mailed link that confirms the address, binding form and POST, personal page), one
+person after the other through Django's test client (full middleware, no HTTP
+server), with the production-like settings of the benchmarks on PostgreSQL database
+`vsop_bench` (run wrk_bench.py or burst_bench.py once first) and Redis.
+"""
+
+import argparse
+import cProfile
+import io
+import os
+import pstats
+import re
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import DEFAULT_DB, bench_env  # noqa: E402
+
+
+def main():
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--database-url", default=DEFAULT_DB)
+    parser.add_argument("--people", type=int, default=40)
+    parser.add_argument("--profile", help="print cProfile statistics of this step")
+    parser.add_argument("--top", type=int, default=25)
+    args = parser.parse_args()
+
+    os.environ.update(bench_env(args.database_url, workers=1, port=0, conn_max_age=60))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.test import Client
+
+    call_command("migrate", verbosity=0)
+
+    from bench.burst_bench import Person, create_conference, main_form, read_personal_link
+
+    conference = create_conference(f"bench-profile-{int(time.time())}")
+    cpu = defaultdict(float)
+    profiler = cProfile.Profile()
+    import random
+
+    def step(name, call, *call_args):
+        if name == args.profile:
+            profiler.enable()
+        started = time.process_time()
+        response = call(*call_args)
+        cpu[name] += time.process_time() - started
+        if name == args.profile:
+            profiler.disable()
+        assert response.status_code < 400, (name, response.status_code)
+        return response
+
+    for n in range(1, args.people + 1):
+        person = Person(n, random.Random(n))
+        client = Client(HTTP_HOST="127.0.0.1")
+        url = f"/tagungen/{conference.slug}/voranmeldung/"
+        page = step("GET pre-registration form", client.get, url)
+        data, _radios = main_form(page.content.decode())
+        data.update(
+            first_name=person.first_name,
+            last_name=person.last_name,
+            email=person.email,
+            organisation="Landkreis",
+            privacy_consent="on",
+            submit="Unverbindlich voranmelden",
+        )
+        response = step("POST pre-registration", client.post, url, data)
+        assert response.status_code == 302, re.findall(
+            r"invalid-feedback[^<]*<[^<]*", response.content.decode()
+        )
+        step("GET thank-you page", client.get, response["Location"])
+        personal_url = "/anmeldung/" + read_personal_link(person.email).split("/anmeldung/", 1)[1]
+        step("GET mail link (confirms)", client.get, personal_url)
+        binding_url = f"{personal_url}verbindlich/"
+        page = step("GET binding form", client.get, binding_url)
+        data, radios = main_form(page.content.decode())
+        data.update(
+            billing_organisation="Landkreis",
+            billing_street="Kreishausstraße 1",
+            billing_postcode="50667",
+            billing_city="Köln",
+            terms_accepted="on",
+            submit="Verbindlich anmelden",
+        )
+        for name, values in radios.items():
+            if name.startswith("workshop_") and values:
+                data[name] = values[n % len(values)]
+        response = step("POST binding registration", client.post, binding_url, data)
+        assert response.status_code == 302, response.status_code
+        step("GET personal page", client.get, response["Location"])
+
+    total = sum(cpu.values()) / args.people
+    print(
+        f"in-process, DEBUG off, {args.people} people one after the other, CPU of this process "
+        f"(PostgreSQL's own not included); load average " + " / ".join(f"{x:.2f}" for x in os.getloadavg())
+    )
+    for name, seconds in cpu.items():
+        print(f"{name:<28} {seconds / args.people * 1000:7.1f} ms")
+    print(f"{'per person':<28} {total * 1000:7.1f} ms  (2 cores: at most {2 / total * 60:.0f} people/min)")
+    if args.profile:
+        out = io.StringIO()
+        pstats.Stats(profiler, stream=out).strip_dirs().sort_stats("cumulative").print_stats(args.top)
+        print(f"\n--- cProfile: {args.profile}, by cumulative time ---")
+        print("\n".join(line for line in out.getvalue().splitlines() if line.strip()))
+
+
+if __name__ == "__main__":
+    main()
