@@ -30,6 +30,9 @@ class ExportForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Nur für die Teilnehmerliste der Geschäftsstelle; ohne Auswahl die Standardspalten."),
     )
+    # The keys of the ticked columns in the order they were ticked (static/js/export_columns.js):
+    # the file follows the office's order, not the order of the checkboxes on the page.
+    column_order = forms.CharField(required=False, widget=forms.HiddenInput)
     status = forms.MultipleChoiceField(
         label=_("Status"),
         choices=Registration.Status.choices,
@@ -102,7 +105,13 @@ class ExportForm(forms.Form):
         options = {"with_city": bool(data.get("with_city"))}
         if data.get("day"):
             options["day"] = data["day"]
-        return {"columns": list(data.get("columns") or []), "filters": self.filters(), "options": options}
+        return {"columns": self.picked_columns(), "filters": self.filters(), "options": options}
+
+    def picked_columns(self):
+        """The ticked columns in the order they were picked; ticked ones the order misses come last."""
+        ticked = list(self.cleaned_data.get("columns") or [])
+        order = [key for key in (self.cleaned_data.get("column_order") or "").split(",") if key in ticked]
+        return list(dict.fromkeys(order)) + [key for key in ticked if key not in order]
 
     @classmethod
     def initial_from_layout(cls, layout):
@@ -112,6 +121,7 @@ class ExportForm(forms.Form):
         filters = layout.filters or {}
         return {
             "columns": layout.columns,
+            "column_order": ",".join(layout.columns),
             "status": filters.get("status", []),
             "stage": filters.get("stage", ""),
             "paid": filters.get("paid", ""),

@@ -6,6 +6,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from exports.models import ExportJob, ExportLayout
+from exports.queries import lists
 from tests.factories import StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -197,3 +198,45 @@ def test_export_jobs_older_than_a_week_are_deleted(conference):
 
     assert delete_old_jobs() == 1
     assert list(ExportJob.objects.values_list("pk", flat=True)) == [recent.pk]
+
+
+def test_the_file_has_the_columns_in_the_order_the_office_picked_them(
+    client, conference, populate, office_user
+):
+    """The checkboxes post in page order; the hidden order field (filled as they are ticked) decides."""
+    populate(2)
+    client.force_login(office_user)
+    headers = {c.key: str(c.header) for c in lists.available_columns(conference)}
+    page_order = ["last_name", "email", "organisation"]
+    picked = ["organisation", "last_name", "email"]
+
+    response = _post(client, conference, columns=page_order, column_order=",".join(picked))
+
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert [cell.value for cell in sheet[1]] == [headers[key] for key in picked]
+
+
+def test_without_a_picked_order_the_columns_follow_the_page_and_a_layout_keeps_the_order(
+    client, conference, populate, office_user
+):
+    populate(1)
+    client.force_login(office_user)
+    headers = {c.key: str(c.header) for c in lists.available_columns(conference)}
+
+    response = _post(client, conference, columns=["email", "last_name"])
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert [cell.value for cell in sheet[1]] == [headers["email"], headers["last_name"]]
+
+    saved = _post(
+        client,
+        conference,
+        save_layout="Layout speichern",
+        layout_name="Telefonliste",
+        columns=["email", "last_name", "organisation"],
+        column_order="organisation,email,last_name,unknown",
+    )
+    assert ExportLayout.objects.get().columns == ["organisation", "email", "last_name"]
+    page = client.get(saved["Location"])
+    assert page.context["form"].initial["column_order"] == "organisation,email,last_name"
+    assert 'name="column_order" value="organisation,email,last_name"' in page.content.decode()
+    assert "js/export_columns.js" in page.content.decode()
