@@ -28,7 +28,7 @@ from programme.models import WorkshopPhase
 from ..documents.lists import group_lists_pdf, lists_filename, workshop_lists_pdf
 from ..domain import groups as group_service
 from ..models import DiscussionGroup, GroupAssignment, GroupMembership, Registration
-from ..queries.groups import group_participants
+from ..queries.groups import colleagues_in_group, group_participants
 from ..queries.lists import collation_key, phase_lists
 from ..rules.grouping import group_count_for, group_sizes
 from .history import OfficeHistoryMixin
@@ -385,6 +385,25 @@ class GroupMembershipAdmin(OfficeHistoryMixin, SimpleHistoryAdmin):
             return
         obj.pk = membership.pk
         obj.phase_id = membership.phase_id
+        colleagues = colleagues_in_group(membership)
+        if colleagues:
+            messages.warning(
+                request,
+                ngettext(
+                    "Achtung: In %(group)s ist schon eine Person derselben Organisation (%(organisation)s): "
+                    "%(names)s. Die Gruppen sollen Menschen aus verschiedenen Organisationen zusammenbringen.",
+                    "Achtung: In %(group)s sind schon %(count)d Personen derselben Organisation "
+                    "(%(organisation)s): %(names)s. Die Gruppen sollen Menschen aus verschiedenen "
+                    "Organisationen zusammenbringen.",
+                    len(colleagues),
+                )
+                % {
+                    "group": membership.group,
+                    "organisation": membership.registration.organisation,
+                    "names": ", ".join(colleague.full_name for colleague in colleagues),
+                    "count": len(colleagues),
+                },
+            )
 
 
 @admin.register(GroupAssignment)

@@ -11,7 +11,7 @@ from django.db.models import Prefetch
 from programme.models import WorkshopPhase
 
 from ..models import DiscussionGroup, GroupMembership, Registration
-from ..rules.grouping import group_source_phase
+from ..rules.grouping import group_source_phase, normalise_organisation
 from .personal import personal_phases
 
 
@@ -89,3 +89,21 @@ def assigned_group_phases(conference_id):
         reuses_groups_of__isnull=True,
         group_assignment__isnull=False,
     ).order_by("number")
+
+
+def colleagues_in_group(membership):
+    """The other members of the membership's group from the same organisation (compared as the
+    grouping compares them: rules.grouping.normalise_organisation); none for an unknown one.
+
+    One query: a group holds a dozen people, so they are compared here rather than in SQL.
+    """
+    own = normalise_organisation(membership.registration.organisation)
+    if not own:
+        return []
+    others = (
+        Registration.objects.filter(group_memberships__group_id=membership.group_id)
+        .exclude(pk=membership.registration_id)
+        .only("first_name", "last_name", "academic_title", "organisation")
+        .order_by("last_name", "first_name", "pk")
+    )
+    return [other for other in others if normalise_organisation(other.organisation) == own]

@@ -245,6 +245,47 @@ def test_the_office_moves_a_person_with_the_membership_form(
     assert history.status_code == 200
 
 
+def test_moving_someone_to_a_colleague_of_the_same_organisation_warns(admin_client, conference, group_phases):
+    first, _ = group_phases
+    people = binding_participants(conference, 4, organisations=2)  # Landkreis 0, 1, 0, 1
+    people[2].organisation = "  landkreis   0 "  # the same organisation, typed differently
+    people[2].save()
+    groups.assign_discussion_groups(phase=first, group_count=2, seed=1)
+    moving = GroupMembership.objects.get(registration=people[0])
+    colleague_group = GroupMembership.objects.get(registration=people[2]).group
+    if colleague_group == moving.group:  # the draw keeps colleagues apart; move the colleague away first
+        colleague_group = DiscussionGroup.objects.filter(phase=first).exclude(pk=moving.group_id).get()
+        groups.move_to_group(registration=people[2], group=colleague_group)
+    url = reverse("admin:registrations_groupmembership_change", args=[moving.pk])
+
+    response = admin_client.post(
+        url, {"registration": people[0].pk, "group": colleague_group.pk}, follow=True
+    )
+
+    moving.refresh_from_db()
+    assert moving.group == colleague_group  # a warning, not a refusal
+    warnings = [str(m) for m in response.context["messages"] if m.level_tag == "warning"]
+    assert warnings == [
+        f"Achtung: In {colleague_group} ist schon eine Person derselben Organisation (Landkreis 0): "
+        f"{people[2].full_name}. Die Gruppen sollen Menschen aus verschiedenen Organisationen zusammenbringen."
+    ]
+
+
+def test_moving_someone_to_a_group_without_colleagues_gives_no_warning(
+    admin_client, conference, group_phases
+):
+    first, _ = group_phases
+    people = binding_participants(conference, 4)  # four organisations
+    groups.assign_discussion_groups(phase=first, group_count=2, seed=1)
+    moving = GroupMembership.objects.get(registration=people[0])
+    other = DiscussionGroup.objects.filter(phase=first).exclude(pk=moving.group_id).get()
+    url = reverse("admin:registrations_groupmembership_change", args=[moving.pk])
+
+    response = admin_client.post(url, {"registration": people[0].pk, "group": other.pk}, follow=True)
+
+    assert [m for m in response.context["messages"] if m.level_tag == "warning"] == []
+
+
 def test_the_membership_form_offers_only_groups_of_the_same_phase(admin_client, conference, group_phases):
     first, _ = group_phases
     people = binding_participants(conference, 4, organisations=40)
