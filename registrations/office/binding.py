@@ -152,14 +152,21 @@ class OfficeBindingForm(BindingRegistrationForm):
                 self.fields[name].label = label
                 if help_text is not None:
                     self.fields[name].help_text = help_text
-        self.fields["billing_recipient"].choices = [
-            (value, _("die Person selbst") if value == Registration.BillingRecipient.PERSON else label)
-            for value, label in Registration.BillingRecipient.choices
-        ]
+        self.fields["billing_recipient"].choices = self.billing_recipient_choices(
+            Registration.BillingRecipient.choices
+        )
         for name in self.workshop_field_names:
             # The office may fill a full workshop only through the workshop admin (move_booking).
             self.fields[name].required = False
         self.order_fields([name for name in self.fields if name != "terms_accepted"] + ["terms_accepted"])
+
+    @staticmethod
+    def billing_recipient_choices(choices):
+        """ "die Person selbst" where the public form says "mich persönlich"."""
+        return [
+            (value, _("die Person selbst") if value == Registration.BillingRecipient.PERSON else label)
+            for value, label in choices
+        ]
 
     @staticmethod
     def about_the_person():
@@ -513,6 +520,8 @@ class BindingRegistrationMixin:
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
         if db_field.name == "leitweg_id" and field is not None:
             field.validators.append(validate_leitweg_id)
+        if db_field.name == "billing_recipient" and field is not None:
+            field.choices = OfficeBindingForm.billing_recipient_choices(field.choices)
         return field
 
     @admin.display(description=_("Abendveranstaltungen"))

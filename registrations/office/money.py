@@ -342,9 +342,20 @@ class PaymentInline(admin.TabularInline):
 
 
 class InvoiceInline(admin.TabularInline):
+    """The registration's invoices on the person's page: each with its state and what is still open."""
+
     model = Invoice
     fk_name = "registration"
-    fields = ["number", "kind", "issued_on", "due_on", "amount", "pdf"]
+    fields = [
+        "number",
+        "kind",
+        "issued_display",
+        "due_display",
+        "amount_display",
+        "state",
+        "open_display",
+        "pdf",
+    ]
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -356,6 +367,44 @@ class InvoiceInline(admin.TabularInline):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def get_queryset(self, request):
+        return invoices_with_dunning(
+            super().get_queryset(request).select_related("registration", "cancels", "cancelled_by")
+        )
+
+    @admin.display(description=_("Rechnungsdatum"))
+    def issued_display(self, obj):
+        return date_format(obj.issued_on, "d.m.Y")
+
+    @admin.display(description=_("fällig am"))
+    def due_display(self, obj):
+        return date_format(obj.due_on, "d.m.Y")
+
+    @admin.display(description=_("Betrag"))
+    def amount_display(self, obj):
+        return euro(obj.amount)
+
+    @admin.display(description=_("Stand"))
+    def state(self, obj):
+        """Storniert, a Storno, or the registration's payment state (with overdue and dunning level)."""
+        if obj.kind == Invoice.Kind.CANCELLATION:
+            return gettext("Storno zu %(number)s") % {"number": obj.cancels.number} if obj.cancels else "–"
+        cancelled_by = getattr(obj, "cancelled_by", None)
+        if cancelled_by is not None:
+            return gettext("storniert (%(number)s)") % {"number": cancelled_by.number}
+        state = obj.registration.get_payment_status_display()
+        if obj.registration.payment_status in OWING and obj.due_on < timezone.localdate():
+            state = gettext("%(state)s, überfällig") % {"state": state}
+        if obj.dunning_level:
+            state = f"{state} · {PaymentReminder.Level(obj.dunning_level).label}"
+        return state
+
+    @admin.display(description=_("offen"))
+    def open_display(self, obj):
+        if obj.kind != Invoice.Kind.INVOICE or getattr(obj, "cancelled_by", None) is not None:
+            return "–"
+        return euro(obj.registration_invoiced - obj.registration_paid)
 
     @admin.display(description=_("PDF"))
     def pdf(self, obj):

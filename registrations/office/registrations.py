@@ -12,6 +12,8 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -19,6 +21,7 @@ from django.utils.translation import ngettext
 from core.exceptions import RegistrationError
 from core.redaction import redact_personal_links
 from exports.office.actions import EXPORT_ACTIONS
+from programme.models import WorkshopPhase
 
 from ..domain import confirmations, lifecycle, places
 from ..domain import outbox as mail_service
@@ -27,6 +30,7 @@ from ..models.outbox import mail_kind_label
 from ..queries.history import has_history
 from ..queries.personal import keep_personal_phases
 from ..queries.places import place_counts, waiting_position
+from ..queries.workshops import without_workshop, without_workshop_counts
 from ..rules.bank_statements import invoice_numbers_in
 from ..rules.personal import PERSONAL_FIELDS, normalise_email
 from .binding import (
@@ -40,6 +44,7 @@ from .confirm import confirm_first, confirmation_page, is_confirmed
 from .deadlines import BindingDeadlineFilter, personal_deadline_column, release_places_action
 from .history import ReadOnlyHistoryAdmin
 from .money import MoneyRegistrationMixin, OverdueFilter, PaymentStateFilter
+from .person import GroupMembershipInline, OutgoingMailInline, WorkshopBookingInline
 from .privacy import DeletionRequestFilter, anonymise_action
 
 # The change message of the admin log entry written when staff open a participant's page.
@@ -72,29 +77,65 @@ class OfficeRegistrationForm(forms.ModelForm):
         return cleaned
 
 
+class WithoutWorkshopFilter(admin.SimpleListFilter):
+    """The "ohne Workshop" list: confirmed participants without a seat in a work phase, with counts.
+
+    Phases of the conference filtered by, otherwise of the conferences not yet over."""
+
+    title = _("ohne Workshop")
+    parameter_name = "ohne_workshop"
+
+    def _phases(self, request):
+        phases = WorkshopPhase.objects.filter(mode=WorkshopPhase.Mode.CHOOSE).select_related("conference")
+        conference_id = request.GET.get("conference__id__exact", "")
+        if conference_id.isdigit():
+            phases = phases.filter(conference_id=conference_id)
+        else:
+            phases = phases.filter(conference__ends_at__gte=timezone.now())
+        return list(phases.order_by("conference__starts_at", "number"))
+
+    def lookups(self, request, model_admin):
+        phases = self._phases(request)
+        counts = without_workshop_counts(phases)
+        return [
+            (
+                str(phase.pk),
+                _("%(number)d. Arbeitsphase, %(conference)s (%(count)d)")
+                % {"number": phase.number, "conference": phase.conference.title, "count": counts[phase.pk]},
+            )
+            for phase in phases
+        ]
+
+    def queryset(self, request, queryset):
+        if not (self.value() or "").isdigit():
+            return queryset
+        phase = WorkshopPhase.objects.filter(pk=self.value(), mode=WorkshopPhase.Mode.CHOOSE).first()
+        if phase is None:
+            return queryset.none()
+        return queryset.filter(pk__in=without_workshop(phase).values("pk"))
+
+
 @admin.register(Registration)
 class RegistrationAdmin(BindingRegistrationMixin, MoneyRegistrationMixin, ReadOnlyHistoryAdmin):
     """The history button shows who changed what and when (django-simple-history)."""
 
     form = OfficeRegistrationForm
     view_on_site = False  # a registration's URL is its personal link: only its owner opens it
+    # Fits 1,280 px beside the filters: one name column, stage and status as one "Stand", columns
+    # that wrap; e-mail, waiting since, the last reminder and the rest are on the person's page
+    # (search finds the e-mail; the invoice list shows reminders).
     list_display = [
-        "last_name",
-        "first_name",
+        "name_display",
         "organisation",
-        "email",
-        "conference",
-        "stage",
-        "status",
-        "waiting_since",
+        "conference_display",
+        "state_display",
         personal_deadline_column,
-        "is_member",
         "membership_check",
         "payment_status",
         "open_amount",
-        "last_reminder",
-        "created_at",
+        "created_display",
     ]
+    list_display_links = ["name_display"]
     list_filter = [
         "conference",
         "stage",
@@ -107,12 +148,19 @@ class RegistrationAdmin(BindingRegistrationMixin, MoneyRegistrationMixin, ReadOn
         PaymentStateFilter,
         OverdueFilter,
         DeletionRequestFilter,
+        WithoutWorkshopFilter,
     ]
     search_fields = ["last_name", "first_name", "email", "organisation", "member_number", "order_number"]
     list_select_related = ["conference"]
     date_hierarchy = "created_at"
     ordering = ["-created_at"]
-    inlines = MoneyRegistrationMixin.money_inlines
+    # One page per person: workshops, groups, invoices, payments and mails on the change page.
+    inlines = [
+        WorkshopBookingInline,
+        GroupMembershipInline,
+        *MoneyRegistrationMixin.money_inlines,
+        OutgoingMailInline,
+    ]
     actions = [
         "move_up_action",
         "cancel_action",
@@ -208,6 +256,9 @@ class RegistrationAdmin(BindingRegistrationMixin, MoneyRegistrationMixin, ReadOn
     def get_fieldsets(self, request, obj=None):
         return self.add_fieldsets if obj is None else self.fieldsets
 
+    def get_inlines(self, request, obj):
+        return [] if obj is None else super().get_inlines(request, obj)  # nothing to show yet
+
     def get_search_results(self, request, queryset, search_term):
         """Also finds a registration by an invoice number, written as loosely as in a bank transfer
         (`2026-0003`, `RE 2026/3`), and by the order number on any of its invoices."""
@@ -228,6 +279,37 @@ class RegistrationAdmin(BindingRegistrationMixin, MoneyRegistrationMixin, ReadOn
         if obj is None:
             return []
         return [*self.readonly_fields, "conference"]
+
+    @admin.display(description=_("Name"), ordering="last_name")
+    def name_display(self, obj):
+        return f"{obj.last_name}, {obj.first_name}"
+
+    @admin.display(description=_("Tagung"), ordering="conference__starts_at")
+    def conference_display(self, obj):
+        return obj.conference.title
+
+    @admin.display(description=_("Stand"), ordering="status")
+    def state_display(self, obj):
+        """ "Verbindliche Anmeldung · Warteliste seit 02.12.2026" in one column."""
+        status = obj.get_status_display()
+        if obj.is_waiting and obj.waiting_since:
+            status = _("%(status)s seit %(date)s") % {
+                "status": status,
+                "date": date_format(timezone.localtime(obj.waiting_since), "d.m.Y"),
+            }
+        stage = _("verbindlich") if obj.is_binding else obj.get_stage_display()
+        return f"{stage} · {status}"
+
+    def get_list_display(self, request):
+        """Filtered by one conference, the list needs no "Tagung" column: the line above names it."""
+        columns = super().get_list_display(request)
+        if request.GET.get("conference__id__exact", "").isdigit():
+            return [column for column in columns if column != "conference_display"]
+        return columns
+
+    @admin.display(description=_("angelegt am"), ordering="created_at")
+    def created_display(self, obj):
+        return date_format(timezone.localtime(obj.created_at), "d.m.Y")
 
     @admin.display(description=_("Seite der Person"))
     def participant_page(self, obj):
@@ -354,7 +436,9 @@ class RegistrationAdmin(BindingRegistrationMixin, MoneyRegistrationMixin, ReadOn
             )
 
     def changelist_view(self, request, extra_context=None):
-        extra_context = extra_context or {}
+        # The list needs the width: at 1,280 px the menu (300 px) and the filters leave too little
+        # for its columns. The menu is one click away (breadcrumbs, "Start").
+        extra_context = {"is_nav_sidebar_enabled": False, **(extra_context or {})}
         conference_id = request.GET.get("conference__id__exact")
         if conference_id and conference_id.isdigit():
             from programme.models import Conference

@@ -28,7 +28,7 @@ from programme.models import Conference, Workshop, WorkshopPhase
 
 from ..domain import workshops as workshop_service
 from ..models import WorkshopBooking
-from ..queries.workshops import with_waiting_positions, workshop_choices
+from ..queries.workshops import with_waiting_positions, without_workshop_counts, workshop_choices
 from .confirm import confirm_first
 from .history import ReadOnlyHistoryAdmin
 
@@ -256,6 +256,8 @@ class WorkshopBookingAdmin(ReadOnlyHistoryAdmin):
             ].append(booking)
         for entries in seated.values():
             entries.sort(key=lambda b: (b.registration.last_name.lower(), b.registration.first_name.lower()))
+        without = without_workshop_counts([entry.phase for entry in phases if entry.workshops])
+        registrations = reverse("admin:registrations_registration_changelist")
         sections = [
             {
                 "phase": entry.phase,
@@ -274,6 +276,10 @@ class WorkshopBookingAdmin(ReadOnlyHistoryAdmin):
                     for fill in entry.workshops
                 ],
                 "totals": _totals(entry.workshops),
+                "without_workshop": without[entry.phase.pk],
+                "without_workshop_url": (
+                    f"{registrations}?conference__id__exact={conference.pk}&ohne_workshop={entry.phase.pk}"
+                ),
             }
             for entry in phases
             if entry.workshops

@@ -164,3 +164,20 @@ def waiting_list(workshop):
         .select_related("registration", "second_choice")
         .order_by("created_at", "pk")
     )
+
+
+def without_workshop(phase):
+    """The conference's confirmed participants (binding, holding a place) without a seat in any
+    workshop of the phase; waiting for a full workshop counts as without (the "ohne Workshop" list)."""
+    seated = WorkshopBooking.objects.filter(phase=phase, status=SEATED).values("registration_id")
+    return (
+        Registration.objects.filter(conference_id=phase.conference_id)
+        .binding()
+        .holding_places()
+        .exclude(pk__in=seated)
+    )
+
+
+def without_workshop_counts(phases):
+    """{phase id: how many are without a seat in it} for choose phases, one query per phase."""
+    return {phase.pk: without_workshop(phase).count() for phase in phases}
