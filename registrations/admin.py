@@ -3,4 +3,4 @@
 Django's autodiscover imports this module; importing the office modules registers them.
 """
 
-from .office import bank_import, checkin, groups, programme, registrations, workshops  # noqa: F401
+from .office import bank_import, checkin, circulars, groups, programme, registrations, workshops  # noqa: F401

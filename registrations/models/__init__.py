@@ -2,6 +2,7 @@
 
 from .attendance import Attendance
 from .bank import BankStatementImport, BankTransaction
+from .circulars import Circular, CircularRecipient
 from .completions import FormSubmission, PendingCompletion
 from .consent import ConsentText
 from .group_registrations import GroupRegistration
@@ -17,6 +18,8 @@ __all__ = [
     "Attendance",
     "BankStatementImport",
     "BankTransaction",
+    "Circular",
+    "CircularRecipient",
     "ConsentText",
     "DiscussionGroup",
     "FormSubmission",

@@ -33,6 +33,7 @@ MAIL_KINDS = {
     "group_registered": _("Gruppenanmeldung bestätigt"),
     "group_invoice_documents": _("Sammelrechnung"),
     "completion_pending": _("Eingaben zum Übernehmen (Anmeldung bestand schon)"),
+    "circular": _("Rundschreiben"),
 }
 
 

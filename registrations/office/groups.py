@@ -31,6 +31,7 @@ from ..models import DiscussionGroup, GroupAssignment, GroupMembership, Registra
 from ..queries.groups import colleagues_in_group, group_participants
 from ..queries.lists import collation_key, phase_lists
 from ..rules.grouping import group_count_for, group_sizes
+from .circulars import CircularActionMixin, circular_action
 from .history import OfficeHistoryMixin
 
 DEFAULT_TARGET_SIZE = 15
@@ -351,11 +352,12 @@ class GroupMembershipForm(forms.ModelForm):
 
 
 @admin.register(GroupMembership)
-class GroupMembershipAdmin(OfficeHistoryMixin, SimpleHistoryAdmin):
+class GroupMembershipAdmin(CircularActionMixin, OfficeHistoryMixin, SimpleHistoryAdmin):
     form = GroupMembershipForm
     list_display = ["participant", "organisation", "group", "phase", "conference"]
-    list_filter = ["group__phase__conference", "phase"]
+    list_filter = ["group__phase__conference", "phase", "group"]
     list_select_related = ["registration", "group", "phase__conference"]
+    actions = [circular_action(registration_field="registration_id")]
     search_fields = ["registration__last_name", "registration__first_name", "registration__organisation"]
     autocomplete_fields = ["registration"]
     ordering = ["phase__number", "group__number", "registration__last_name", "registration__first_name"]

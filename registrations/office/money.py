@@ -41,6 +41,7 @@ from ..queries.invoices import (
 )
 from ..rules.payments import OWED_BACK, OWING
 from ..rules.refunds import refund_blocker
+from .circulars import CircularActionMixin, circular_action
 from .confirm import confirm_first
 from .dunning import reminder_action
 from .history import ReadOnlyHistoryAdmin
@@ -88,7 +89,7 @@ class PortalFilter(admin.SimpleListFilter):
 
 
 @admin.register(Invoice)
-class InvoiceAdmin(ReadOnlyHistoryAdmin):
+class InvoiceAdmin(CircularActionMixin, ReadOnlyHistoryAdmin):
     """Issued invoices are never edited: corrections go through Storno and a new invoice."""
 
     # Kind and conference are filters: the overdue list needs the room for level and last reminder.
@@ -112,7 +113,11 @@ class InvoiceAdmin(ReadOnlyHistoryAdmin):
         OverdueInvoiceFilter,
         PortalFilter,
     ]
-    actions = ["send_reminders_action", "mark_submitted_to_portal_action"]
+    actions = [
+        "send_reminders_action",
+        "mark_submitted_to_portal_action",
+        circular_action(registration_field="registration_id"),
+    ]
     search_fields = ["number", "participant_name", "recipient", "order_number", "leitweg_id"]
     list_select_related = ["registration", "cancels", "cancelled_by"]
     date_hierarchy = "issued_on"

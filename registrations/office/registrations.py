@@ -40,6 +40,7 @@ from .binding import (
     office_binding_action,
     office_substitute_action,
 )
+from .circulars import CircularActionMixin, CircularFilter, circular_action
 from .confirm import confirm_first, confirmation_page, is_confirmed
 from .deadlines import BindingDeadlineFilter, personal_deadline_column, release_places_action
 from .history import ReadOnlyHistoryAdmin
@@ -116,7 +117,9 @@ class WithoutWorkshopFilter(admin.SimpleListFilter):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(BindingRegistrationMixin, MoneyRegistrationMixin, ReadOnlyHistoryAdmin):
+class RegistrationAdmin(
+    CircularActionMixin, BindingRegistrationMixin, MoneyRegistrationMixin, ReadOnlyHistoryAdmin
+):
     """The history button shows who changed what and when (django-simple-history)."""
 
     form = OfficeRegistrationForm
@@ -167,6 +170,7 @@ class RegistrationAdmin(BindingRegistrationMixin, MoneyRegistrationMixin, ReadOn
         release_places_action,
         "resend_link_action",
         "programme_mailing_action",
+        circular_action(registration_field="pk"),
         anonymise_action,
         *MoneyRegistrationMixin.money_actions,
         office_binding_action,
@@ -605,7 +609,7 @@ class OutgoingMailAdmin(admin.ModelAdmin):
         "sent_at",
         "next_attempt_at",
     ]
-    list_filter = ["status", MailKindFilter]
+    list_filter = ["status", MailKindFilter, CircularFilter]
     search_fields = ["to", "subject"]
     date_hierarchy = "created_at"
     readonly_fields = [

@@ -29,6 +29,7 @@ from programme.models import Conference, Workshop, WorkshopPhase
 from ..domain import workshops as workshop_service
 from ..models import WorkshopBooking
 from ..queries.workshops import with_waiting_positions, without_workshop_counts, workshop_choices
+from .circulars import CircularActionMixin, circular_action
 from .confirm import confirm_first
 from .history import ReadOnlyHistoryAdmin
 
@@ -47,7 +48,7 @@ class MoveActionForm(forms.Form):
 
 
 @admin.register(WorkshopBooking)
-class WorkshopBookingAdmin(ReadOnlyHistoryAdmin):
+class WorkshopBookingAdmin(CircularActionMixin, ReadOnlyHistoryAdmin):
     """Bookings with their audit trail (read-only: a revert would bypass the seat limit)."""
 
     list_display = [
@@ -79,7 +80,7 @@ class WorkshopBookingAdmin(ReadOnlyHistoryAdmin):
         "fill_link",
     ]
     fields = readonly_fields
-    actions = ["move_action", "remove_action"]
+    actions = ["move_action", "remove_action", circular_action(registration_field="registration_id")]
     ordering = [
         "phase__conference",
         "phase__number",

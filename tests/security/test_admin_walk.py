@@ -22,7 +22,7 @@ from django.urls import URLPattern, URLResolver, reverse
 
 from exports.models import ExportJob, ExportLayout
 from programme.models import ProgrammeItem, SitePage, WorkshopPhase
-from registrations.domain import bank_import, lifecycle, outbox
+from registrations.domain import bank_import, circulars, lifecycle, outbox
 from registrations.domain.groups import assign_discussion_groups
 from registrations.domain.payments import record_payment
 from registrations.models import (
@@ -119,6 +119,14 @@ def build_world():
         statement_import=bank_import.store_statement(file_name="a.xml", content=statement)
     )
     bank_import.store_statement(file_name="b.xml", content=statement)
+    circulars.send_circular(  # a Rundschreiben with its recipients, for its read-only page
+        conference=conference,
+        subject="Raumänderung",
+        body="{{ anrede }}\n\nRaum 2",
+        registrations=Registration.objects.filter(pk__in=[pre.pk, bound.pk]),
+        author=None,
+        submission_key="walk",
+    )
     assert ConsentText.objects.exists()
     return {"conference": conference, "phases": [phase, group_phase], "registrations": [pre, bound, office]}
 
