@@ -17,14 +17,15 @@ from django.db.models import Count, Q
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from core.redaction import redact_personal_links
 
 from ..domain import circulars
-from ..models import Circular, CircularRecipient, OutgoingMail, Registration
+from ..models import Circular, OutgoingMail, Registration
 from ..rules.circulars import PERSONAL_LINK, PLACEHOLDERS, SUBJECT_PLACEHOLDERS, uses_placeholder
 from .confirm import confirmation_page, is_confirmed
 
@@ -128,8 +129,8 @@ def _circular_steps(modeladmin, request, queryset, *, registration_field):
             submission_key=request.POST.get("submission_key") or circulars.new_submission_key(),
             source=source,
         )
+        count = circular.recipients.count()
         if created:
-            count = circular.recipients.count()
             modeladmin.message_user(
                 request,
                 ngettext(
@@ -144,9 +145,14 @@ def _circular_steps(modeladmin, request, queryset, *, registration_field):
         else:
             modeladmin.message_user(
                 request,
-                gettext(
-                    "Dieses Rundschreiben ist schon im Postausgang; es wurde nicht noch einmal verschickt."
-                ),
+                ngettext(
+                    "Dieses Rundschreiben ist schon im Postausgang (%(n)d E-Mail); es wurde nicht noch einmal "
+                    "verschickt.",
+                    "Dieses Rundschreiben ist schon im Postausgang (%(n)d E-Mails); es wurde nicht noch einmal "
+                    "verschickt.",
+                    count,
+                )
+                % {"n": count},
                 messages.WARNING,
             )
         return HttpResponseRedirect(reverse("admin:registrations_circular_change", args=[circular.pk]))
@@ -235,60 +241,6 @@ def _preview_page(*, modeladmin, request, subject, body, **page):
 # ---------------------------------------------------------------- the record
 
 
-class CircularRecipientInline(admin.TabularInline):
-    model = CircularRecipient
-    fields = ["person", "address", "language", "delivery", "delivered_at", "outbox_link"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-    verbose_name_plural = _("Empfänger und Zustellung")
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("registration", "mail")
-            .order_by("registration__last_name", "registration__first_name", "pk")
-        )
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    @admin.display(description=_("Name"))
-    def person(self, obj):
-        return obj.registration.full_name
-
-    @admin.display(description=_("an"))
-    def address(self, obj):
-        return obj.mail.to if obj.mail else "–"
-
-    @admin.display(description=_("Sprache"))
-    def language(self, obj):
-        return obj.registration.get_language_display()
-
-    @admin.display(description=_("Zustellung"))
-    def delivery(self, obj):
-        return obj.mail.get_status_display() if obj.mail else gettext("E-Mail gelöscht")
-
-    @admin.display(description=_("versendet am"))
-    def delivered_at(self, obj):
-        from django.utils import timezone
-
-        if obj.mail is None or obj.mail.sent_at is None:
-            return "–"
-        return timezone.localtime(obj.mail.sent_at).strftime("%d.%m.%Y %H:%M")
-
-    @admin.display(description=_("Postausgang"))
-    def outbox_link(self, obj):
-        if obj.mail is None:
-            return "–"
-        url = reverse("admin:registrations_outgoingmail_change", args=[obj.mail_id])
-        return format_html('<a href="{}">{}</a>', url, gettext("E-Mail ansehen"))
-
-
 @admin.register(Circular)
 class CircularAdmin(admin.ModelAdmin):
     """The record of every Rundschreiben, read-only: what was written, by whom, to whom, delivered or not."""
@@ -307,9 +259,12 @@ class CircularAdmin(admin.ModelAdmin):
         "created_at",
         "queued_at",
         "outbox",
+        "recipient_table",
     ]
     readonly_fields = fields
-    inlines = [CircularRecipientInline]
+
+    class Media:
+        css = {"all": ["css/circulars-admin.css"]}
 
     def get_queryset(self, request):
         return (
@@ -344,12 +299,63 @@ class CircularAdmin(admin.ModelAdmin):
     def body_display(self, obj):
         return format_html('<pre class="circular-text">{}</pre>', obj.body)
 
+    @admin.display(description=_("Empfänger und Zustellung"))
+    def recipient_table(self, obj):
+        """Every recipient with the state of their mail, in one query."""
+        recipients = obj.recipients.select_related("registration", "mail").order_by(
+            "registration__last_name", "registration__first_name", "pk"
+        )
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    recipient.registration.full_name,
+                    recipient.mail.to if recipient.mail else "–",
+                    recipient.registration.get_language_display(),
+                    recipient.mail.get_status_display() if recipient.mail else gettext("E-Mail gelöscht"),
+                    _local(recipient.mail.sent_at) if recipient.mail else "–",
+                    format_html(
+                        '<a href="{}">{}</a>',
+                        reverse("admin:registrations_outgoingmail_change", args=[recipient.mail_id]),
+                        gettext("E-Mail ansehen"),
+                    )
+                    if recipient.mail
+                    else "–",
+                )
+                for recipient in recipients
+            ),
+        )
+        return format_html(
+            '<table class="circular-recipient-table"><thead><tr>{}</tr></thead><tbody>{}</tbody></table>',
+            format_html_join(
+                "",
+                '<th scope="col">{}</th>',
+                (
+                    (label,)
+                    for label in (
+                        gettext("Name"),
+                        gettext("an"),
+                        gettext("Sprache"),
+                        gettext("Zustellung"),
+                        gettext("versendet am"),
+                        gettext("Postausgang"),
+                    )
+                ),
+            ),
+            rows,
+        )
+
     @admin.display(description=_("Postausgang"))
     def outbox(self, obj):
         url = reverse("admin:registrations_outgoingmail_changelist") + f"?rundschreiben={obj.pk}"
         return format_html(
             '<a href="{}">{}</a>', url, gettext("Die E-Mails dieses Rundschreibens im Postausgang")
         )
+
+
+def _local(value):
+    return timezone.localtime(value).strftime("%d.%m.%Y %H:%M") if value else "–"
 
 
 class CircularFilter(admin.SimpleListFilter):
