@@ -29,7 +29,8 @@ class ReviewInlineMixin:
 
     def get_fields(self, request, obj=None):
         fields = list(super().get_fields(request, obj))
-        return fields if "review_badge" in fields else [*fields, "review_badge"]
+        # First: a wide inline scrolls sideways at 1,280 px, and the mark must stay in view.
+        return fields if "review_badge" in fields else ["review_badge", *fields]
 
 
 class ReviewAdminMixin:

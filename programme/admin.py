@@ -41,6 +41,13 @@ def _edited_object_id(request):
     return match.kwargs.get("object_id") if match else None
 
 
+# Counted in the copy but not worth a line in the office's message: the conference itself, and the
+# links between rows (moderators of a workshop, people of an item) that come with their rows.
+_NOT_SUMMARISED = {
+    str(model._meta.verbose_name_plural) for model in (Conference, WorkshopModerator, Appearance)
+}
+
+
 def _local(value):
     return timezone.localtime(value).strftime("%d.%m.%Y %H:%M") if value else "–"
 
@@ -174,7 +181,11 @@ class ConferenceAdmin(ReviewAdminMixin, admin.ModelAdmin):
                 offset_days=form.cleaned_data["offset_days"],
             )
             self.log_addition(request, result.conference, gettext("Kopiert aus „%s“") % source)
-            copied = ", ".join(f"{count} {name}" for name, count in result.counts.items() if count)
+            copied = ", ".join(
+                f"{name} ({count})"
+                for name, count in result.counts.items()
+                if count and name not in _NOT_SUMMARISED
+            )
             self.message_user(
                 request,
                 gettext(

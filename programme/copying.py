@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .models import Appearance, Conference, ProgrammeItem, Workshop, WorkshopModerator, WorkshopPhase
 from .signals import conference_copied
@@ -192,8 +193,5 @@ def copy_preview(source):
         (WorkshopPhase._meta.verbose_name_plural, phases.count()),
         (Workshop._meta.verbose_name_plural, Workshop.objects.filter(phase__in=phases).count()),
         (ProgrammeItem._meta.verbose_name_plural, items.count()),
-        (
-            ProgrammeItem.Kind.EVENING.label,
-            items.filter(kind=ProgrammeItem.Kind.EVENING).count(),
-        ),
+        (_("davon Abendveranstaltungen"), items.filter(kind=ProgrammeItem.Kind.EVENING).count()),
     ]

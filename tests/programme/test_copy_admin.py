@@ -92,7 +92,7 @@ def test_copy_action_creates_the_copy_and_opens_it(office, source):
     assert Workshop.objects.get(phase__conference=new).room == "Raum 1"
     message = str(list(response.wsgi_request._messages)[0])
     assert "„Jahrestagung 2026“ ist als Entwurf angelegt (alle Termine +364 Tage)" in message
-    assert "1 Workshops" in message
+    assert "Übernommen: Arbeitsphasen (1), Workshops (1), Programmpunkte (1)." in message
 
 
 def test_copy_to_a_new_start_date_moves_everything_by_that_many_days(office, source):
