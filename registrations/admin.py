@@ -3,4 +3,13 @@
 Django's autodiscover imports this module; importing the office modules registers them.
 """
 
-from .office import bank_import, checkin, circulars, groups, programme, registrations, workshops  # noqa: F401
+from .office import (  # noqa: F401
+    bank_import,
+    checkin,
+    circulars,
+    groups,
+    invitations,
+    programme,
+    registrations,
+    workshops,
+)

@@ -58,7 +58,7 @@ from ..rules.windows import (
     personal_deadline_for,
     pre_registration_window,
 )
-from . import completions, groups, invoicing, outbox, places, self_service, workshops
+from . import completions, groups, invitations, invoicing, outbox, places, self_service, workshops
 from .binding import binding_values, chosen_evening_events, membership_inputs
 from .confirmations import PLACE_CONFIRMATION, calendar_programme, queue_confirmation
 from .consent import current_privacy_text, current_terms
@@ -83,7 +83,8 @@ class AlreadyRegistered(RegistrationError):
 def pre_register(*, conference, data, source=Registration.Source.WEB, now=None):
     """Pre-register a person: a place while places remain, otherwise the waiting list.
 
-    `data` holds the personal fields. Returns (registration, created). When the
+    `data` holds the personal fields and optionally `invitation_consent` (future
+    conferences, domain/invitations.py). Returns (registration, created). When the
     person has an active registration already (same address and name,
     rules.personal.person_key), nothing is created: what was typed is kept for its
     owner (completions.keep_for_owner), who is mailed; a colleague with the same
@@ -134,6 +135,8 @@ def pre_register(*, conference, data, source=Registration.Source.WEB, now=None):
             holds_place = places.hold_place_or_wait(registration, conference=conference, now=now)
             registration.save(force_insert=True)
             completions.remember_submission(data, registration=registration)
+            if data.get("invitation_consent"):
+                invitations.give_invitation_consent(registration=registration, now=now)
             if not holds_place or conference.updated_at != rendered_for:
                 confirmation = None
             outbox.queue_mail(
@@ -218,7 +221,7 @@ def register_binding(
     ids), `terms_accepted` (must be true) and optionally `terms_version` (the
     version the person saw; refused when the office changed the text
     meanwhile), `workshop_choices` / `second_choices` ({phase_id: workshop_id})
-    and `join_workshop_waiting_list`.
+    and `join_workshop_waiting_list`, and optionally `invitation_consent`.
 
     `registration` is the person's pre-registration (personal link). Without it,
     an existing active registration of the same person (address and name,
@@ -339,6 +342,8 @@ def register_binding(
             else:
                 registration.membership_check = membership
             registration.save()
+            if data.get("invitation_consent"):
+                invitations.give_invitation_consent(registration=registration, now=now)
             if evening_events or not is_new:
                 registration.evening_events.set(evening_events)
             if prepared_choices is not None:

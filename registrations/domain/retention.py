@@ -30,6 +30,7 @@ from core.exceptions import RegistrationError
 
 from ..models import (
     GroupRegistration,
+    InvitationContact,
     Invoice,
     OutgoingMail,
     OutgoingMailAttachment,
@@ -205,6 +206,7 @@ def anonymise_registration(*, registration, now=None, force=False):
         Payment.objects.filter(registration_id=pk).exclude(note="").update(note="")
         _delete_history(Payment, registration_id=pk)
 
+        keep_invitation_contact(registration)
         # The audit trail keeps only the row written below: who anonymised, when.
         _delete_history(Registration, id=pk)
         registration.salutation = Registration.Salutation.NONE
@@ -243,6 +245,31 @@ def _anonymise_group_once_empty(group_id, *, now):
     group.token = new_token()  # the group link stops working
     group.anonymised_at = now
     group.save()
+
+
+def keep_invitation_contact(registration):
+    """Before a registration is anonymised: the consent to future invitations keeps name and address.
+
+    Only salutation, name, e-mail and language stay, in the InvitationContact row and for
+    invitations only, no longer linked to the anonymised registration. An address that was
+    never confirmed, or a person who asked for erasure, keeps nothing.
+    """
+    contacts = InvitationContact.objects.filter(registration_id=registration.pk)
+    taken = InvitationContact.objects.filter(email=registration.email).exclude(
+        registration_id=registration.pk
+    )
+    if registration.deletion_requested_at is not None or registration.awaits_confirmation or taken.exists():
+        contacts.delete()
+        return
+    contacts.update(
+        registration=None,
+        salutation=registration.salutation,
+        academic_title=registration.academic_title,
+        first_name=registration.first_name,
+        last_name=registration.last_name,
+        email=registration.email,
+        language=registration.language,
+    )
 
 
 def delete_conference_exports(*, conference_id):

@@ -7,6 +7,7 @@ from .completions import FormSubmission, PendingCompletion
 from .consent import ConsentText
 from .group_registrations import GroupRegistration
 from .groups import DiscussionGroup, GroupAssignment, GroupMembership
+from .invitations import InvitationContact
 from .invoices import Invoice, InvoiceLine, InvoiceSequence, PaymentReminder
 from .members import Member
 from .outbox import OutgoingMail, OutgoingMailAttachment
@@ -26,6 +27,7 @@ __all__ = [
     "GroupAssignment",
     "GroupMembership",
     "GroupRegistration",
+    "InvitationContact",
     "Invoice",
     "InvoiceLine",
     "InvoiceSequence",

@@ -185,6 +185,13 @@ class OfficeBindingForm(BindingRegistrationForm):
                 None,
             ),
             "evening_events": (_("Nimmt teil an"), _("Bitte ankreuzen, woran die Person teilnimmt.")),
+            "invitation_consent": (
+                _("Die Person möchte über künftige Tagungen informiert werden."),
+                _(
+                    "Freiwillig und jederzeit widerrufbar: Name und E-Mail-Adresse bleiben dafür auch nach "
+                    "dem Löschen der übrigen Daten, nur für Einladungen."
+                ),
+            ),
             "billing_email": (
                 _("E-Mail-Adresse für die Rechnung (optional)"),
                 _(

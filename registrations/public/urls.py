@@ -76,6 +76,12 @@ urlpatterns = [
         privacy.personal_deletion_request,
         name="personal_deletion_request",
     ),
+    path(
+        "anmeldung/<str:token>/einladungen/",
+        privacy.personal_invitations,
+        name="personal_invitations",
+    ),
+    path("einladungen/abbestellen/<str:token>/", privacy.invitation_withdraw, name="invitation_withdraw"),
     path("anmeldung/<str:token>/kalender.ics", personal.personal_calendar, name="personal_calendar"),
     path(
         "anmeldung/<str:token>/bestaetigung.pdf",

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from ..models import Registration
+from .invitations import invitation_consent_of
 
 # Fields of the registration that are internal or secret and not personal data.
 _NOT_EXPORTED = {"id", "token", "conference", "privacy_consent", "terms_consent", "substituted_by"}
@@ -37,6 +38,7 @@ def personal_data(registration):
         .get(pk=registration.pk)
     )
     fields = [f.name for f in Registration._meta.concrete_fields if f.name not in _NOT_EXPORTED]
+    invitation = invitation_consent_of(registration)
     data = {
         "erstellt_am": timezone.now().isoformat(),
         "verantwortlich": {
@@ -68,6 +70,15 @@ def personal_data(registration):
                     "text": registration.terms_consent.body,
                 }
                 if registration.terms_consent
+                else None
+            ),
+            "kuenftige_tagungen": (
+                {
+                    "eingewilligt_am": _value(invitation.consented_at),
+                    "name": f"{invitation.first_name} {invitation.last_name}",
+                    "email": invitation.email,
+                }
+                if invitation
                 else None
             ),
         },

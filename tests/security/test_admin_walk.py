@@ -22,7 +22,7 @@ from django.urls import URLPattern, URLResolver, reverse
 
 from exports.models import ExportJob, ExportLayout
 from programme.models import ProgrammeItem, SitePage, WorkshopPhase
-from registrations.domain import bank_import, circulars, lifecycle, outbox
+from registrations.domain import bank_import, circulars, invitations, lifecycle, outbox
 from registrations.domain.groups import assign_discussion_groups
 from registrations.domain.payments import record_payment
 from registrations.models import (
@@ -94,6 +94,7 @@ def build_world():
     bound, _ = lifecycle.register_binding(conference=conference, data=binding_data(1))
     bound = lifecycle.confirm_address(registration=bound)  # the mailed link; its invoice is drawn now
     AttendanceFactory(registration=bound)  # the check-in pages have a record to show
+    invitations.give_invitation_consent(registration=bound)  # the list for future invitations
     office, _ = lifecycle.register_binding(
         conference=conference, data={**office_binding_form(), "is_member": True, "terms_accepted": True}
     )

@@ -22,7 +22,7 @@ from ...rules import fees
 from ...rules.billing import BINDING_FIELDS, billing_errors, cleared_employer_fields
 from ...rules.evening_events import members_only_refusal
 from ...rules.leitweg import normalise_leitweg_id, validate_leitweg_id
-from .personal import PersonalDataForm
+from .personal import PersonalDataForm, invitation_consent_field
 from .workshops import RadioSelectWithDisabled, compact_workshop_label
 
 _POSTCODE_RE = re.compile(r"^\d{5}$|^[A-Z]{1,2}-?\d{4,5}$|^\d{4}$")
@@ -117,6 +117,7 @@ class BindingRegistrationForm(SubmissionTokenMixin, PersonalDataForm):
             "Ich habe den Datenschutzhinweis gelesen und bin mit der Verarbeitung meiner Angaben für die Tagung einverstanden."
         ),
     )
+    invitation_consent = invitation_consent_field()
     terms_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     terms_accepted = forms.BooleanField(
         label=_(
@@ -279,7 +280,16 @@ class BindingRegistrationForm(SubmissionTokenMixin, PersonalDataForm):
             parts.append(Fieldset(_("Workshops"), *self.workshop_field_names))
         if "evening_events" in self.fields:
             parts.append(Fieldset(_("Abendveranstaltungen"), "evening_events"))
-        parts.append(Fieldset(_("Sonstiges"), "dietary_needs", "accessibility_needs", "note", "list_consent"))
+        parts.append(
+            Fieldset(
+                _("Sonstiges"),
+                "dietary_needs",
+                "accessibility_needs",
+                "note",
+                "list_consent",
+                "invitation_consent",
+            )
+        )
         terms_html = render_to_string("registrations/_binding_terms.html", {"terms": self.terms})
         consent = ["terms_version", RenderedHTML(terms_html), "terms_accepted"]
         if "privacy_consent" in self.fields:

@@ -15,6 +15,19 @@ from ...models import Registration
 from ...rules.personal import PERSONAL_FIELDS
 
 
+def invitation_consent_field():
+    """The separate, optional consent to future invitations (domain/invitations.py)."""
+    return forms.BooleanField(
+        label=_("Über künftige Tagungen informieren"),
+        required=False,
+        help_text=_(
+            "Freiwillig: Wir schicken Ihnen die Einladungen zu den nächsten Tagungen. Dafür behalten wir "
+            "Ihren Namen und Ihre E-Mail-Adresse auch nach dem Löschen Ihrer übrigen Daten, nur zu diesem "
+            "Zweck. Sie können das jederzeit auf Ihrer Anmeldeseite oder in jeder Einladung widerrufen."
+        ),
+    )
+
+
 class PersonalDataForm(CleanTextMixin, forms.ModelForm):
     multiline_fields = ("note",)
 
@@ -83,6 +96,7 @@ class PreRegistrationForm(SubmissionTokenMixin, PersonalDataForm):
         ),
         error_messages={"required": _("Bitte stimmen Sie dem Datenschutzhinweis zu.")},
     )
+    invitation_consent = invitation_consent_field()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -9,11 +9,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.ratelimit import is_download_limited, is_rate_limited
 
-from ...domain import privacy
+from ...domain import invitations, privacy
 from ...queries.personal import registration_for_token
 from ...queries.privacy import personal_data
 
@@ -62,3 +62,37 @@ def personal_deletion_request(request, token):
         "registrations/personal_deletion.html",
         {"registration": registration, "conference": registration.conference, "form": form},
     )
+
+
+@never_cache
+@require_POST
+def personal_invitations(request, token):
+    """Give or withdraw the consent to future invitations from the personal page."""
+    registration = registration_for_token(token)
+    if is_rate_limited(request, "personal"):
+        return render(request, "registrations/rate_limited.html", status=429)
+    if request.POST.get("consent") == "give":
+        invitations.give_invitation_consent(registration=registration)
+        messages.success(request, _("Sie erhalten künftig die Einladungen zu unseren Tagungen."))
+    else:
+        invitations.withdraw_invitation_consent(registration=registration)
+        messages.success(
+            request,
+            _("Sie erhalten keine Einladungen mehr. Name und E-Mail-Adresse für diesen Zweck sind gelöscht."),
+        )
+    return redirect(registration)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def invitation_withdraw(request, token):
+    """The link in every invitation: a page with one button (a mail scanner's GET withdraws nothing).
+
+    The answer is the same whether or not the link was valid: it reveals nothing.
+    """
+    if request.method == "POST":
+        if is_rate_limited(request, "personal"):
+            return render(request, "registrations/rate_limited.html", status=429)
+        invitations.withdraw_invitation_consent(token=token)
+        return render(request, "registrations/invitation_withdraw.html", {"done": True})
+    return render(request, "registrations/invitation_withdraw.html", {"done": False})
