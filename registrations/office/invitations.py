@@ -46,16 +46,9 @@ class InvitationConferenceForm(forms.Form):
 
 @admin.register(InvitationContact)
 class InvitationContactAdmin(admin.ModelAdmin):
-    list_display = [
-        "last_name",
-        "first_name",
-        "email",
-        "language",
-        "consented_at",
-        "source",
-        "invitation_count",
-    ]
-    list_display_links = ["last_name", "first_name"]
+    # Few, short columns: the list fits 1,280 px next to the filters.
+    list_display = ["name", "email", "consented_on", "source", "invitation_count"]
+    list_display_links = ["name"]
     search_fields = ["last_name", "first_name", "email"]
     list_filter = ["language", "invited_to"]
     readonly_fields = [
@@ -83,6 +76,14 @@ class InvitationContactAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         # The consent is the person's own: on the forms, on their page, or through the office's phone form.
         return False
+
+    @admin.display(description=_("Name"), ordering="last_name")
+    def name(self, obj):
+        return f"{obj.last_name}, {obj.first_name}"
+
+    @admin.display(description=_("eingewilligt am"), ordering="consented_at")
+    def consented_on(self, obj):
+        return timezone.localtime(obj.consented_at).strftime("%d.%m.%Y")
 
     @admin.display(description=_("eingewilligt bei"))
     def source(self, obj):
