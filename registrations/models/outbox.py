@@ -34,6 +34,7 @@ MAIL_KINDS = {
     "group_invoice_documents": _("Sammelrechnung"),
     "completion_pending": _("Eingaben zum Übernehmen (Anmeldung bestand schon)"),
     "circular": _("Rundschreiben"),
+    "future_invitation": _("Einladung zur nächsten Tagung"),
 }
 
 
