@@ -6,7 +6,7 @@ from ..models import GroupRegistration, Invoice
 from ..rules.group_registrations import has_own_address
 from .invoices import current_collective_invoice
 from .personal import _TOKEN_RE, PersonalLinkNotFound
-from .places import waiting_position
+from .places import waiting_positions
 
 
 def group_for_token(token):
@@ -24,14 +24,17 @@ def group_overview(group):
     """Everyone of the group with their place, waiting position and own-address flag, and the
     group's invoices (collective, or each person's): a constant number of queries."""
     members = list(
-        group.members.select_related("conference", "group_registration", "substituted_by").order_by("pk")
+        group.members.select_related("conference", "group_registration", "substituted_by")
+        .prefetch_related("workshop_bookings__workshop")
+        .order_by("pk")
     )
+    positions = waiting_positions(members)
     rows = []
     for member in members:
         rows.append(
             {
                 "registration": member,
-                "position": waiting_position(member) if member.is_waiting else None,
+                "position": positions.get(member.pk),
                 "has_own_address": has_own_address(member, group),
             }
         )

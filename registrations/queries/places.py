@@ -71,6 +71,24 @@ def waiting_position(registration):
     )
 
 
+def waiting_positions(registrations):
+    """{pk: 1-based waiting position} for those of `registrations` who wait: one query per conference.
+
+    The same order as `waiting_position` (waiting_since, pk); for a page that lists several people."""
+    waiting = [registration for registration in registrations if registration.is_waiting]
+    positions = {}
+    for conference_id in {registration.conference_id for registration in waiting}:
+        order = (
+            Registration.objects.filter(conference_id=conference_id).waiting().values_list("pk", flat=True)
+        )
+        positions.update({pk: index for index, pk in enumerate(order, start=1)})
+    # A waiting person outside the list (a lapsed hold) is counted as waiting_position counts.
+    return {
+        registration.pk: positions.get(registration.pk) or waiting_position(registration)
+        for registration in waiting
+    }
+
+
 def active_registrations_with_email(conference, email):
     """The conference's active registrations under this address (colleagues may share one), oldest first."""
     return list(

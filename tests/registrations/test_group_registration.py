@@ -390,3 +390,25 @@ def test_the_contacts_data_go_with_the_groups_last_anonymised_member():
     assert "sekretariat" not in group.contact_email
     assert group.token != token
     assert group.history.count() == 1
+
+
+def _group_page_queries(client, waiting):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    conference = ConferenceFactory(places=1)
+    group = register(conference, [colleague(f"Person{n}") for n in range(1 + waiting)])
+    group_registrations.confirm_group(group=group)
+    assert group.members.filter(status=Registration.Status.WAITING).count() == waiting
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(group.get_absolute_url())
+    return response, len(queries)
+
+
+def test_group_page_reads_waiting_positions_in_one_query_however_many_wait(client):
+    response, one_waits = _group_page_queries(client, waiting=1)
+    assert "Warteliste, Platz 1" in response.content.decode()
+    response, four_wait = _group_page_queries(client, waiting=4)
+    html = response.content.decode()
+    assert "Warteliste, Platz 1" in html and "Warteliste, Platz 4" in html
+    assert four_wait == one_waits
