@@ -61,15 +61,15 @@ def binding(conference, **kwargs):
     )
 
 
-def test_pre_registered_person_page_runs_five_queries(client, django_assert_num_queries):
+def test_pre_registered_person_page_runs_six_queries(client, django_assert_num_queries):
     conference = ConferenceFactory()
     phase = WorkshopPhaseFactory(conference=conference, number=1)
     WorkshopFactory(phase=phase)
     WorkshopPhaseFactory(conference=conference, number=2, mode=WorkshopPhase.Mode.GROUPS)
     registration = RegistrationFactory(conference=conference)
     # registration with conference, invoices, phases (workshops and groups together),
-    # group memberships, bookings
-    with django_assert_num_queries(5):
+    # group memberships, bookings, the consent to future invitations
+    with django_assert_num_queries(6):
         response = client.get(registration.get_absolute_url())
     assert response.status_code == 200
     assert "Meine Workshops" in response.content.decode()
@@ -78,12 +78,12 @@ def test_pre_registered_person_page_runs_five_queries(client, django_assert_num_
 def test_without_phases_the_page_reads_no_bookings_or_groups(client, django_assert_num_queries):
     registration = RegistrationFactory(conference=ConferenceFactory())
     WorkshopPhaseFactory(conference=registration.conference, number=1)  # no workshops yet
-    # registration with conference, invoices, phases
-    with django_assert_num_queries(3):
+    # registration with conference, invoices, phases, the consent to future invitations
+    with django_assert_num_queries(4):
         assert client.get(registration.get_absolute_url()).status_code == 200
 
 
-def test_binding_person_with_everything_runs_ten_queries_however_much_there_is(
+def test_binding_person_with_everything_runs_eleven_queries_however_much_there_is(
     client, django_assert_num_queries
 ):
     conference = ConferenceFactory()
@@ -91,8 +91,9 @@ def test_binding_person_with_everything_runs_ten_queries_however_much_there_is(
     choose, later, invoice = everything(conference, registration)
     url = registration.get_absolute_url()
     # registration with conference, accepted terms, evening events, invoices, payments,
-    # phases, bookings, waiting-list positions, group memberships with groups, moderators
-    with django_assert_num_queries(10):
+    # phases, bookings, waiting-list positions, group memberships with groups, moderators,
+    # the consent to future invitations
+    with django_assert_num_queries(11):
         page = client.get(url).content.decode()
     assert "Fassung 3" in page
     assert "Empfang" in page
@@ -110,7 +111,7 @@ def test_binding_person_with_everything_runs_ten_queries_however_much_there_is(
     registration.evening_events.add(
         ProgrammeItemFactory(conference=conference, kind=ProgrammeItem.Kind.EVENING)
     )
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         assert client.get(url).status_code == 200
 
 

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from core.exceptions import RegistrationError
 from registrations.domain import confirmations, lifecycle
-from registrations.models import OutgoingMail, Registration
+from registrations.models import OutgoingMail, PendingCompletion, Registration
 from registrations.queries import places as place_queries
 from tests.factories import ConferenceFactory, pre_registration_data
 
@@ -36,7 +36,7 @@ def test_pre_registration_when_full_joins_the_waiting_list_with_position():
     assert place_queries.places_left(conference) == 0
 
 
-def test_email_is_stored_lowercase_and_a_repeat_creates_nothing_but_resends_the_link(
+def test_email_is_stored_lowercase_and_a_repeat_creates_no_second_registration(
     django_capture_on_commit_callbacks,
 ):
     conference = ConferenceFactory()
@@ -55,7 +55,9 @@ def test_email_is_stored_lowercase_and_a_repeat_creates_nothing_but_resends_the_
     assert Registration.objects.count() == 1
     assert again.first_name == "Person1"
     assert mail.outbox[-1].to == ["person1@example.org"]
-    assert "bereits eine Anmeldung" in mail.outbox[-1].body
+    # What the repeat typed differently is kept for the owner to apply (pending completion).
+    assert "soeben wurde für Ihre E-Mail-Adresse das Formular" in mail.outbox[-1].body
+    assert PendingCompletion.objects.filter(registration=first, applied_at__isnull=True).count() == 1
 
 
 def test_cancelling_frees_the_place_for_the_first_on_the_waiting_list(django_capture_on_commit_callbacks):

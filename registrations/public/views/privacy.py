@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from core.ratelimit import is_download_limited, is_rate_limited
 
@@ -65,10 +65,15 @@ def personal_deletion_request(request, token):
 
 
 @never_cache
-@require_POST
+@require_http_methods(["GET", "POST"])
 def personal_invitations(request, token):
-    """Give or withdraw the consent to future invitations from the personal page."""
+    """Give or withdraw the consent to future invitations from the personal page.
+
+    A GET (a bookmarked or reloaded address) changes nothing and leads to the personal page;
+    a wrong token gets the same 404 as every personal page."""
     registration = registration_for_token(token)
+    if request.method != "POST":
+        return redirect(registration)
     if is_rate_limited(request, "personal"):
         return render(request, "registrations/rate_limited.html", status=429)
     if request.POST.get("consent") == "give":
