@@ -107,6 +107,8 @@ def test_every_english_mail_template_renders_for_an_english_registration():
     assert names
     for name in names:
         template = name.removesuffix("_subject")
+        if template == "circular":
+            continue  # the office's own words, closing included (test_english_mails renders it as written)
         rendered = outbox.render_for(registration=waiting, template=template, context={"position": 1})
         assert "Geschäftsstelle des VSOP" not in rendered.text, template
         assert "The VSOP e.V. office" in rendered.text, template
