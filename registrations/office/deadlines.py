@@ -2,8 +2,6 @@
 releasing the places of pre-registrations that were not made binding (with one confirmed action)."""
 
 from django.contrib import admin, messages
-from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
@@ -12,6 +10,7 @@ from django.utils.translation import ngettext
 
 from ..domain import lifecycle
 from ..queries.deadlines import missed_binding_deadline, with_running_personal_deadline
+from .confirm import confirmation_page, is_confirmed
 
 
 class BindingDeadlineFilter(admin.SimpleListFilter):
@@ -60,7 +59,7 @@ def release_places_action(modeladmin, request, queryset):
         .select_related("conference")
         .order_by("last_name", "first_name", "pk")
     )
-    if "apply" in request.POST:
+    if is_confirmed(request):
         released = lifecycle.release_places(registrations=due)
         if released:
             modeladmin.message_user(
@@ -77,17 +76,17 @@ def release_places_action(modeladmin, request, queryset):
             modeladmin.message_user(request, _("Es wurde kein Platz freigegeben."), messages.WARNING)
         return None
     due_ids = {registration.pk for registration in due}
-    return TemplateResponse(
+    return confirmation_page(
+        modeladmin,
         request,
-        "admin/registrations/release_places.html",
-        {
-            **modeladmin.admin_site.each_context(request),
-            "title": _("Plätze freigeben: Anmeldeschluss verpasst"),
-            "opts": modeladmin.model._meta,
+        action="release_places_action",
+        title=_("Plätze freigeben: Anmeldeschluss verpasst"),
+        names=[registration.full_name for registration in due],
+        selected=[registration.pk for registration in selected],
+        submit=_("Plätze jetzt freigeben"),
+        template="admin/registrations/release_places.html",
+        extra={
             "due": due,
             "skipped": [registration for registration in selected if registration.pk not in due_ids],
-            "selected": [registration.pk for registration in selected],
-            "action_checkbox_name": ACTION_CHECKBOX_NAME,
-            "action": "release_places_action",
         },
     )
