@@ -66,9 +66,7 @@ def withdraw_invitation_consent(*, registration=None, token=None):
 
 
 def withdrawal_url(contact):
-    return (
-        f"{settings.SITE_URL}{reverse('registrations:invitation_withdraw', kwargs={'token': contact.token})}"
-    )
+    return f"{settings.SITE_URL}{reverse('registrations:invitation_withdraw', kwargs={'withdrawal_token': contact.token})}"
 
 
 def render_invitation(*, conference, recipient):

@@ -81,7 +81,11 @@ urlpatterns = [
         privacy.personal_invitations,
         name="personal_invitations",
     ),
-    path("einladungen/abbestellen/<str:token>/", privacy.invitation_withdraw, name="invitation_withdraw"),
+    path(
+        "einladungen/abbestellen/<str:withdrawal_token>/",
+        privacy.invitation_withdraw,
+        name="invitation_withdraw",
+    ),
     path("anmeldung/<str:token>/kalender.ics", personal.personal_calendar, name="personal_calendar"),
     path(
         "anmeldung/<str:token>/bestaetigung.pdf",

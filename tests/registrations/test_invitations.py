@@ -1,6 +1,7 @@
 """Next year's invitation: a separate, withdrawable consent that outlives the retention period, and the mailing."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
@@ -120,10 +121,18 @@ def test_the_withdrawal_link_withdraws_only_on_the_button(client, conference):
     assert not InvitationContact.objects.exists()
 
 
-def test_an_unknown_withdrawal_link_answers_the_same(client):
+def test_an_unknown_withdrawal_link_answers_the_same(client, conference):
+    contact = invitations.give_invitation_consent(registration=consenting(conference, 7))
+
+    def page(token):
+        content = client.get(reverse("registrations:invitation_withdraw", args=[token])).content.decode()
+        return re.sub(r'(name="(?:next|csrfmiddlewaretoken)"[^>]*value=")[^"]*"', r"\1\"", content)
+
+    assert page("unbekannt") == page(contact.token)  # the page tells nothing about the link
     response = client.post(reverse("registrations:invitation_withdraw", args=["unbekannt"]))
     assert response.status_code == 200
     assert "Sie erhalten keine Einladungen zu künftigen Tagungen mehr." in response.content.decode()
+    assert InvitationContact.objects.filter(pk=contact.pk).exists()
 
 
 def test_the_data_copy_shows_the_consent(client, conference):

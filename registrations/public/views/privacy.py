@@ -90,14 +90,16 @@ def personal_invitations(request, token):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def invitation_withdraw(request, token):
+def invitation_withdraw(request, withdrawal_token):
     """The link in every invitation: a page with one button (a mail scanner's GET withdraws nothing).
 
-    The answer is the same whether or not the link was valid: it reveals nothing.
+    The answer is the same whether or not the link was valid: it reveals nothing. The token is an
+    InvitationContact's, not a personal link (its own URL keyword, like `completion_token`): it opens
+    no personal page, so the personal-link rules (tests/security/test_tokens.py) do not apply.
     """
     if request.method == "POST":
         if is_rate_limited(request, "personal"):
             return render(request, "registrations/rate_limited.html", status=429)
-        invitations.withdraw_invitation_consent(token=token)
+        invitations.withdraw_invitation_consent(token=withdrawal_token)
         return render(request, "registrations/invitation_withdraw.html", {"done": True})
     return render(request, "registrations/invitation_withdraw.html", {"done": False})
