@@ -6,6 +6,12 @@ the level is chosen, so two clicks or the office and the daily task at once
 send one reminder; the unique constraint on (invoice, level) is the last guard.
 The reminder mail goes to the accounts office when the invoice has its own
 address (participant in copy, no personal link), else to the participant.
+
+A group's collective invoice (Sammelrechnung) is reminded like anyone's invoice, through the
+registration it is booked on (its holder, whose registration holds the employer's payments): the
+same levels, waits, lock and constraint. Its mail goes where the invoice went
+(invoicing.queue_collective_invoice_mail): the billing address with the contact in copy, else the
+contact in their language; it lists the lines and carries no personal link.
 """
 
 import logging
@@ -22,13 +28,15 @@ from ..documents.invoice import attachments_for, format_iban, payment_reference
 from ..models import PaymentReminder, Registration
 from ..queries.balances import balance
 from ..queries.dunning import reminder_plan, sent_levels
-from ..queries.invoices import REMINDER, current_invoice, overdue_q
+from ..queries.invoices import REMINDER, invoice_to_remind, overdue_q
 from ..rules.billing import goes_to_accounts_office
 from ..rules.dunning import next_reminder, reminder_waits
 from ..rules.payments import ZERO
 from . import outbox
 
 logger = logging.getLogger(__name__)
+
+COLLECTIVE_REMINDER = "group_payment_reminder"
 
 
 def lock_registration(registration_id):
@@ -46,12 +54,13 @@ def send_payment_reminder(*, registration, by=None, now=None, is_automatic=False
     today = timezone.localdate(now)
     with transaction.atomic():
         registration = lock_registration(registration.pk)
-        invoice = current_invoice(registration)
+        invoice = invoice_to_remind(registration)
         current = balance(registration)
+        name = _reminded_name(registration, invoice)
         if invoice is None or current.open_amount <= ZERO:
             raise RegistrationError(
                 _("%(name)s: Es ist kein Betrag offen, eine Zahlungserinnerung ist nicht nötig.")
-                % {"name": registration.full_name}
+                % {"name": name}
             )
         step = next_reminder(
             due_on=invoice.due_on,
@@ -60,8 +69,7 @@ def send_payment_reminder(*, registration, by=None, now=None, is_automatic=False
         )
         if step is None:
             raise RegistrationError(
-                _("%(name)s: Zahlungserinnerung und beide Mahnungen sind schon verschickt.")
-                % {"name": registration.full_name}
+                _("%(name)s: Zahlungserinnerung und beide Mahnungen sind schon verschickt.") % {"name": name}
             )
         if not step.is_due(today):
             raise RegistrationError(
@@ -69,7 +77,7 @@ def send_payment_reminder(*, registration, by=None, now=None, is_automatic=False
                     "%(name)s: %(level)s ist erst ab %(date)s möglich (Rechnung %(number)s, fällig am %(due)s)."
                 )
                 % {
-                    "name": registration.full_name,
+                    "name": name,
                     "level": step.label,
                     "date": date_format(step.earliest, "d.m.Y"),
                     "number": invoice.number,
@@ -88,35 +96,78 @@ def send_payment_reminder(*, registration, by=None, now=None, is_automatic=False
                 )
         except IntegrityError as error:
             raise RegistrationError(
-                _("%(name)s: %(level)s wurde soeben schon verschickt.")
-                % {"name": registration.full_name, "level": step.label}
+                _("%(name)s: %(level)s wurde soeben schon verschickt.") % {"name": name, "level": step.label}
             ) from error
-        to_office = goes_to_accounts_office(invoice, registration)
-        mail = outbox.queue_mail(
-            registration=registration,
-            template="payment_reminder_accounts" if to_office else REMINDER,
-            kind=REMINDER,
-            to=invoice.recipient_email if to_office else None,
-            cc=registration.email if to_office else "",
-            with_personal_link=not to_office,
-            dedup_key=f"reminder-{invoice.number}-{step.level}",
-            context={
-                "invoice": invoice,
-                "level": step.level,
-                "level_label": step.label,
-                "open_amount": current.open_amount,
-                "paid": current.paid,
-                "iban": format_iban(settings.ASSOCIATION["iban"]),
-                "reference": payment_reference(invoice),
-                "today": today,
-            },
-            attachments=attachments_for(invoice, to_accounts_office=to_office),
-        )
+        context = {
+            "invoice": invoice,
+            "level": step.level,
+            "level_label": step.label,
+            "open_amount": current.open_amount,
+            "paid": current.paid,
+            "iban": format_iban(settings.ASSOCIATION["iban"]),
+            "reference": payment_reference(invoice),
+            "today": today,
+        }
+        if invoice.group_registration_id:
+            mail = _queue_collective_reminder(registration, invoice, step=step, context=context)
+        else:
+            mail = _queue_reminder(registration, invoice, step=step, context=context)
         reminder.mail = mail
         reminder.save(update_fields=["mail"])
     if by is not None:
         logger.info("%s for registration %s queued by user %s", step.label, registration.pk, by.pk)
     return mail
+
+
+def _reminded_name(registration, invoice):
+    """Whom a reminder (or its refusal) is about: the person, or the group of a collective invoice."""
+    if invoice is not None and invoice.group_registration_id:
+        return str(invoice.group_registration)
+    return registration.full_name
+
+
+def _queue_reminder(registration, invoice, *, step, context):
+    to_office = goes_to_accounts_office(invoice, registration)
+    return outbox.queue_mail(
+        registration=registration,
+        template="payment_reminder_accounts" if to_office else REMINDER,
+        kind=REMINDER,
+        to=invoice.recipient_email if to_office else None,
+        cc=registration.email if to_office else "",
+        with_personal_link=not to_office,
+        dedup_key=f"reminder-{invoice.number}-{step.level}",
+        context=context,
+        attachments=attachments_for(invoice, to_accounts_office=to_office),
+    )
+
+
+def _queue_collective_reminder(registration, invoice, *, step, context):
+    """The reminder of a group's collective invoice: to the billing address with the contact in
+    copy (German, the accounts office), else to the contact in the group's language. No personal
+    link: the mail is meant to be forwarded inside the administration."""
+    group = invoice.group_registration
+    to_office = bool(group.billing_email) and group.billing_email != group.contact_email
+    to = group.billing_email or group.contact_email
+    context = {
+        **context,
+        "group": group,
+        "conference": group.conference,
+        "lines": list(invoice.lines.all()),
+        "to_office": to_office,
+    }
+    subject, text, html = outbox.render_mail(
+        COLLECTIVE_REMINDER, context, "de" if to_office else group.language
+    )
+    return outbox.queue_mail(
+        registration=registration,
+        template=COLLECTIVE_REMINDER,
+        kind=REMINDER,
+        to=to,
+        cc=group.contact_email if to_office else "",
+        dedup_key=f"reminder-{invoice.number}-{step.level}",
+        rendered=outbox.RenderedMail(COLLECTIVE_REMINDER, to, subject, text, html),
+        attachments=attachments_for(invoice, to_accounts_office=to_office),
+    )
 
 
 def send_due_reminders(*, registrations, by=None, now=None, is_automatic=False):

@@ -29,6 +29,13 @@ class PlannedReminder:
     def will_be_sent(self):
         return not self.skipped_because
 
+    @property
+    def name(self):
+        """Whom the reminder is about: the person, or the group of a collective invoice."""
+        if self.invoice is not None and self.invoice.group_registration_id:
+            return str(self.invoice.group_registration)
+        return self.registration.full_name
+
 
 def sent_levels(invoice):
     """{level: local date sent} of an invoice whose reminders are prefetched."""
@@ -36,7 +43,10 @@ def sent_levels(invoice):
 
 
 def reminder_plan(registrations, *, today=None):
-    """For each registration: its valid invoice, open amount, next level and why it is skipped (if so)."""
+    """For each registration: its valid invoice, open amount, next level and why it is skipped (if so).
+
+    The invoice is the one queries.invoices.invoice_to_remind picks: its own, or the collective
+    invoice booked on it; the open amount is what is owed on it (the holder's balance)."""
     today = today or timezone.localdate()
     registrations = list(registrations)
     ids = [r.pk for r in registrations]
@@ -45,6 +55,7 @@ def reminder_plan(registrations, *, today=None):
         for invoice in Invoice.objects.filter(
             registration_id__in=ids, kind=Invoice.Kind.INVOICE, cancelled_by__isnull=True
         )
+        .select_related("group_registration")
         .order_by("year", "sequence")
         .prefetch_related(Prefetch("reminders", queryset=PaymentReminder.objects.order_by("level")))
     }

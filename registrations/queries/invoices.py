@@ -66,8 +66,26 @@ def invoice_concerning(registration):
     return InvoiceShare(invoice=invoice, amount=line.amount) if line is not None else None
 
 
+def invoice_to_remind(registration):
+    """The valid invoice booked on the registration that a payment reminder is about: its own
+    invoice, or the collective invoice of its group when it is booked on this registration (the
+    first person on it, whose registration holds the employer's payments), else None.
+
+    A colleague whose fee is a line of a collective invoice booked on someone else has nothing of
+    their own to be reminded of: the Sammelrechnung is reminded once, through its holder."""
+    return (
+        Invoice.objects.filter(
+            registration=registration, kind=Invoice.Kind.INVOICE, cancelled_by__isnull=True
+        )
+        .select_related("group_registration")
+        .order_by("-year", "-sequence")
+        .first()
+    )
+
+
 def overdue_q(today):
-    """Registrations with money open on a valid invoice whose due date has passed."""
+    """Registrations with money open on a valid invoice whose due date has passed (a collective
+    invoice counts for the registration it is booked on, see invoice_to_remind)."""
     return Q(
         payment_status__in=OWING,
         invoices__kind=Invoice.Kind.INVOICE,
