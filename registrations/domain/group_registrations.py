@@ -9,8 +9,10 @@ at all.
 Mails: one per address. The contact gets one mail with the group link and every colleague's
 place; a colleague with an own address gets their own confirmation with their own link;
 a colleague without one is covered by the contact's mail (their registration carries the
-contact's address). The holds end when the contact opens the group link (confirm_group):
-that confirms the address every colleague without an own address carries.
+contact's address). The holds end when the contact opens the group link (confirm_group): the
+group's places are held by the contact's confirmation; a colleague opening their own link first
+confirms only their own address (rules.group_registrations.confirmation_holds_place), and when
+the contact's hold lapses, the whole unconfirmed group lapses and the waiting list moves up.
 """
 
 from django.db import transaction
@@ -193,7 +195,7 @@ def confirm_group(*, group, now=None):
         group = GroupRegistration.objects.select_for_update().get(pk=group.pk)
         for member in group.members.select_related("conference", "group_registration").order_by("pk"):
             if member.awaits_confirmation and not member.is_cancelled:
-                lifecycle.confirm_address(registration=member, now=now)
+                lifecycle.confirm_address(registration=member, now=now, by_group_contact=True)
         if group.email_confirmed_at is None:
             # Only now: until then a confirmed colleague issues no collective invoice of their own
             # (invoicing.issue_for_binding), so it is issued once, for everyone, below.

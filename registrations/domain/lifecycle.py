@@ -43,6 +43,7 @@ from ..queries.places import active_registration_of_person, places_left, waiting
 from ..rules import fees
 from ..rules.billing import BILLING_FIELDS, goes_to_accounts_office
 from ..rules.cancellation import cancellation_cost
+from ..rules.group_registrations import confirmation_holds_place
 from ..rules.personal import (
     PERSONAL_FIELDS,
     SUBSTITUTE_FIELDS,
@@ -446,13 +447,28 @@ def hold_lapsed_message():
     )
 
 
-def confirm_address(*, registration, now=None):
+def held_by_group_message(registration):
+    """What a colleague reads on opening their own link before the group's contact confirmed."""
+    return _(
+        "Danke, Ihre E-Mail-Adresse ist bestätigt. Ihr Platz ist bis %(until)s Uhr reserviert: "
+        "Die Anmeldung gilt, sobald %(contact)s die Gruppenanmeldung über den Link zur Gruppenseite "
+        "bestätigt. Geschieht das nicht rechtzeitig, verfällt die Anmeldung der Gruppe."
+    ) % {
+        "until": date_format(timezone.localtime(registration.hold_expires_at), "d.m.Y, H:i"),
+        "contact": registration.group_registration.contact_name,
+    }
+
+
+def confirm_address(*, registration, now=None, by_group_contact=False):
     """The person opened their mailed link: the address is confirmed and the registration keeps its
     place (or waiting-list spot) for good. A binding one that holds a place now joins its groups and
     gets its invoice, mailed to it; invoice numbers are drawn only here, so they stay gapless.
 
     A hold that lapsed before the link was opened is released instead (release_lapsed_holds):
-    its place may be someone else's already. Returns the registration as stored now.
+    its place may be someone else's already. A colleague of a group whose contact has not confirmed
+    yet keeps the group's hold unchanged (rules.group_registrations.confirmation_holds_place);
+    `by_group_contact`: called for the contact's confirmation (confirm_group). Returns the
+    registration as stored now.
     """
     now = now or timezone.now()
     if not registration.awaits_confirmation:
@@ -467,6 +483,8 @@ def confirm_address(*, registration, now=None):
         if registration.hold_has_lapsed(now):
             release_lapsed_holds(conference, now=now)
             return Registration.objects.select_related("conference").get(pk=registration.pk)
+        if not confirmation_holds_place(registration, by_contact=by_group_contact):
+            return registration  # held by the group until its contact confirms
         places.mark_confirmed(registration, now=now)
         if registration.is_binding and registration.holds_place:
             invoice = take_binding_steps(registration)

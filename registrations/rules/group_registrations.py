@@ -23,6 +23,22 @@ def has_own_address(registration, group):
     return normalise_email(registration.email) != normalise_email(group.contact_email)
 
 
+def confirmation_holds_place(registration, *, by_contact=False):
+    """Whether confirming this registration's address keeps its place (or waiting-list spot).
+
+    The one rule for a group's holds: the places of a group are held by the contact's
+    confirmation. Until the contact opens the group link (GroupRegistration.email_confirmed_at),
+    a colleague who opens their own link confirms only their own address: their registration
+    keeps the group's hold, is not invoiced and lapses with the whole unconfirmed group when that
+    hold is over (the waiting list moves up as after any lapsed hold). So no place is ever held
+    by a colleague while the binding registration that invoices it (the contact's, who accepted
+    the terms for the employer) was never confirmed. `by_contact`: the contact's confirmation
+    itself (domain.group_registrations.confirm_group). Anyone outside a group: always True.
+    """
+    group = registration.group_registration if registration.group_registration_id else None
+    return group is None or by_contact or group.email_confirmed_at is not None
+
+
 def needs_refusal(*, dietary_needs, accessibility_needs, colleague_agreed):
     """Dietary and accessibility needs are health data: the contact enters them only after
     confirming that the colleague agreed; otherwise the colleague enters them through their

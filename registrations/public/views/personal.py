@@ -44,6 +44,8 @@ def registration_for_link(request, token):
         registration = registration_for_token(token)
         if registration.hold_has_lapsed():
             messages.warning(request, lifecycle.hold_lapsed_message())
+        elif registration.awaits_confirmation:  # a colleague's place waits for the group's contact
+            messages.info(request, lifecycle.held_by_group_message(registration))
         else:
             messages.success(request, _("Danke, Ihre E-Mail-Adresse ist bestätigt. Ihre Anmeldung gilt."))
     return registration
