@@ -8,13 +8,19 @@ changes: `verbose_name` on `_meta` and on the fields, never the options a migrat
 
 Django stores permission names in English ("Can add TOTP device"); the user and group forms
 show them as "Bereich | Modell | hinzufügen" in the office's words instead.
+
+Django's yes/no icons carry the Python value as their text alternative (alt="True"), which a
+screen reader reads out in English; `boolean_icon` gives them "ja", "nein" and "unbekannt".
 """
 
 from django.apps import apps
 from django.contrib import admin
+from django.contrib.admin.templatetags import admin_list
 from django.contrib.auth.models import Group, User
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from core.formatting import field_value
@@ -146,8 +152,22 @@ def _reregister(site, model, mixin):
     site.register(model, german)
 
 
+def boolean_icon(field_val):
+    """Django's yes/no icon with a German text alternative instead of alt="True"."""
+    icon, text = {
+        True: ("yes", gettext("ja")),
+        False: ("no", gettext("nein")),
+        None: ("unknown", pgettext("yes/no icon", "unbekannt")),
+    }[field_val]
+    return format_html('<img src="{}" alt="{}">', static(f"admin/img/icon-{icon}.svg"), text)
+
+
 def germanise(site=admin.site):
     """Called once the admin modules are loaded (vsop_events.apps.OfficeAdminConfig.ready)."""
+    # Every caller in Django's admin (change list, read-only fields, display_for_field/value)
+    # imports the icon from admin_list when it draws it, so this one name serves them all;
+    # tests/project/test_german_admin.py fails if Django ever stops looking it up there.
+    admin_list._boolean_icon = boolean_icon
     name_models()
     _reregister(site, User, GermanPermissionsMixin)
     _reregister(site, Group, GermanPermissionsMixin)

@@ -89,8 +89,8 @@ ENGLISH = [
 ISO_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:\d{2}|Z)?")
 ENGLISH_AMOUNT = re.compile(r"\d\.\d{2}\s?€|\d,\d{3}\.\d{2}")
 SKIPPED_TAGS = {"script", "style", "textarea", "pre", "code"}
-# Image alternatives are left out: Django's yes/no icons say alt="True" in every language.
-VISIBLE_ATTRIBUTES = {"title", "placeholder", "aria-label"}
+# Image alternatives count: a screen reader reads them (Django's yes/no icons said alt="True").
+VISIBLE_ATTRIBUTES = {"title", "placeholder", "aria-label", "alt"}
 
 
 class VisibleText(HTMLParser):
@@ -253,6 +253,7 @@ def test_the_scan_sees_english_raw_values_iso_times_and_english_amounts():
         "<button>Run</button><option>- Select an option -</option><h1>View history: Anna</h1>"
         "<td>waiting → holds_place</td><td>2026-12-01 20:24:24.081967+00:00</td><li>300.00 €</li>"
         "<td>registration_waiting</td><script>var None = 1</script><textarea>Run</textarea>"
+        '<img src="/static/admin/img/icon-yes.svg" alt="True">'
     )
     kinds = {(kind, what) for kind, what, _text in findings_in(html, raw_choice_values())}
     assert kinds == {
@@ -264,6 +265,20 @@ def test_the_scan_sees_english_raw_values_iso_times_and_english_amounts():
         ("ISO-Zeit", "2026-12-01 20:24:24.081967+00:00"),
         ("Betrag", "0.00 €"),
         ("Rohwert", "registration_waiting"),
+        ("englisch", "True"),
     }
     german = "<p>Warteliste → Platz gesichert, 01.12.2026 21:24, 1.234,56 €, Verlauf: Anna</p>"
     assert findings_in(german, raw_choice_values()) == []
+
+
+def test_the_yes_no_icons_say_ja_and_nein_wherever_the_admin_draws_them():
+    """Change lists, read-only fields and display_for_field/value all draw Django's icon."""
+    from django.contrib.admin.utils import display_for_field, display_for_value
+    from django.db.models import BooleanField
+
+    field = BooleanField(null=True)
+    assert 'alt="ja"' in display_for_field(True, field, "–")
+    assert 'alt="nein"' in display_for_field(False, field, "–")
+    assert 'alt="unbekannt"' in display_for_field(None, field, "–")
+    assert 'alt="ja"' in display_for_value(True, "–", boolean=True)
+    assert "icon-yes.svg" in display_for_value(True, "–", boolean=True)
