@@ -33,3 +33,17 @@ def bic_for(iban):
     except Exception:  # an unknown bank code is no error: the BIC is optional in SEPA
         return ""
     return str(bic) if bic else ""
+
+
+GERMAN_TRANSLITERATION = str.maketrans(
+    {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss", "ẞ": "SS"}
+)
+
+
+def sepa_text(value):
+    """Names and references for a SEPA file, with German letters written out (Müller → Mueller).
+
+    The SEPA basic character set has no umlauts; sepaxml reduces the rest to ASCII itself, but it
+    would turn "Müller" into "Muller" and "Köln" into "Koln", which no accounts office recognises.
+    """
+    return value.translate(GERMAN_TRANSLITERATION)

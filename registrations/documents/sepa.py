@@ -9,7 +9,7 @@ the file against the schema before it is handed out.
 from django.conf import settings
 from django.utils import timezone
 
-from core.banking import bic_for, compact_iban
+from core.banking import bic_for, compact_iban, sepa_text
 
 from ..rules.refunds import refund_account_holder
 
@@ -18,7 +18,7 @@ SCHEMA = "pain.001.001.09"
 
 def refund_reference(registration):
     """The text the payee sees: what the money is for (within the 140 characters of SEPA)."""
-    return f"Erstattung {registration.conference.title} {registration.full_name}"[:140]
+    return sepa_text(f"Erstattung {registration.conference.title} {registration.full_name}")[:140]
 
 
 def refund_transfer_file(refunds, *, execution_date=None):
@@ -27,7 +27,7 @@ def refund_transfer_file(refunds, *, execution_date=None):
 
     association = settings.ASSOCIATION
     config = {
-        "name": association["name"],
+        "name": sepa_text(association["name"]),
         "IBAN": compact_iban(association["iban"]),
         "BIC": association["bic"] or bic_for(association["iban"]),
         "batch": True,
@@ -37,7 +37,7 @@ def refund_transfer_file(refunds, *, execution_date=None):
     execution_date = execution_date or timezone.localdate()
     for registration, amount in refunds:
         payment = {
-            "name": refund_account_holder(registration),
+            "name": sepa_text(refund_account_holder(registration)),
             "IBAN": compact_iban(registration.refund_iban),
             "amount": int((amount * 100).to_integral_value()),
             "execution_date": execution_date,

@@ -123,12 +123,12 @@ def test_the_sepa_file_pays_each_selected_refund_from_the_association(conference
             "Landkreis Beispiel",
             "DE89370400440532013000",
             "250.00",
-            "Erstattung VSOP-Jahrestagung 2025 Dr. Anna-Lena Muller-Ludenscheidt",
+            "Erstattung VSOP-Jahrestagung 2025 Dr. Anna-Lena Mueller-Luedenscheidt",
         ),
         (
-            "Stadtkasse Koln",
+            "Stadtkasse Koeln",
             "DE02120300000000202051",
             "49.50",
-            "Erstattung VSOP-Jahrestagung 2025 Dr. Anna-Lena Muller-Ludenscheidt",
+            "Erstattung VSOP-Jahrestagung 2025 Dr. Anna-Lena Mueller-Luedenscheidt",
         ),
     ]
