@@ -12,7 +12,10 @@ Invoices are accounting records: German law (§ 147 AO, § 14b UStG) requires
 keeping them, with recipient and participant name, for INVOICE_RETENTION_YEARS
 (8) after the end of the calendar year they were issued in. They survive the
 registration's anonymisation untouched and are anonymised once that period is
-over. The same service serves the daily command (`anonymise_registrations`)
+over. Bank statements are accounting records too (Kontoauszüge, § 147 AO): a credit's payer,
+IBAN and remittance text are blanked on the same schedule (`anonymise_bank_data`), the uploaded
+statement files are deleted then, and an upload nobody booked goes after a month. The same
+service serves the daily command (`anonymise_registrations`)
 and the office's admin action for a person's deletion request.
 """
 
@@ -29,6 +32,8 @@ from django.utils.translation import gettext as _
 from core.exceptions import RegistrationError
 
 from ..models import (
+    BankStatementImport,
+    BankTransaction,
     GroupRegistration,
     InvitationContact,
     Invoice,
@@ -308,6 +313,30 @@ def delete_old_exports(*, cutoff):
     return deleted
 
 
+# An uploaded statement that was never booked is a review someone abandoned: deleted after this.
+UNBOOKED_STATEMENT_DAYS = 30
+
+
+def anonymise_bank_data(*, now, years=None):
+    """Credits and statement files past the accounting retention (like invoices: end of the
+    booking year + INVOICE_RETENTION_YEARS) lose the payer's name, IBAN and remittance text;
+    their amounts, dates and bookings stay, so the payments still add up. Returns the count."""
+    years = settings.INVOICE_RETENTION_YEARS if years is None else years
+    cutoff_year = timezone.localdate(now).year - years
+    with transaction.atomic():
+        blanked = (
+            BankTransaction.objects.filter(booked_on__year__lt=cutoff_year)
+            .exclude(debtor_name=ANONYMISED, debtor_iban="", remittance="", note="")
+            .update(debtor_name=ANONYMISED, debtor_iban="", remittance="", note="")
+        )
+        BankStatementImport.objects.filter(booked_at__isnull=False, booked_at__year__lt=cutoff_year).delete()
+        BankStatementImport.objects.filter(
+            booked_at__isnull=True,
+            uploaded_at__lt=now - dt.timedelta(days=UNBOOKED_STATEMENT_DAYS),
+        ).delete()
+    return blanked
+
+
 # A pending completion's link answers "expired" for a week after it expired; then it is deleted.
 STALE_COMPLETION_DAYS = 7
 
@@ -330,4 +359,5 @@ def run_retention(*, now=None, months=None, years=None):
         anonymise_invoice(invoice=invoice, now=now)
     delete_old_exports(cutoff=plan.cutoff)
     delete_stale_completions(now=now)
+    anonymise_bank_data(now=now, years=years)
     return plan

@@ -31,7 +31,7 @@ def personal_data(registration):
             "group_memberships__group",
             "group_memberships__phase",
             "invoices",
-            "payments",
+            "payments__bank_transactions",
             "mails",
             "pending_completions",
         )
@@ -114,6 +114,17 @@ def personal_data(registration):
                 "betrag": _value(payment.amount),
                 "eingang_am": _value(payment.received_on),
                 "notiz": payment.note,
+                # The credit on the association's statement it was booked from (payer, remittance).
+                "kontoeingaenge": [
+                    {
+                        "buchungstag": _value(credit.booked_on),
+                        "betrag": _value(credit.amount),
+                        "auftraggeber": credit.debtor_name,
+                        "iban": credit.debtor_iban,
+                        "verwendungszweck": credit.remittance,
+                    }
+                    for credit in payment.bank_transactions.all()
+                ],
             }
             for payment in registration.payments.all()
         ],

@@ -12,7 +12,15 @@ from django.utils import timezone
 
 from core.exceptions import RegistrationError
 from registrations.domain import outbox, retention
-from registrations.models import Invoice, OutgoingMail, OutgoingMailAttachment, Payment, Registration
+from registrations.models import (
+    BankStatementImport,
+    BankTransaction,
+    Invoice,
+    OutgoingMail,
+    OutgoingMailAttachment,
+    Payment,
+    Registration,
+)
 from tests.factories import BindingRegistrationFactory, ConferenceFactory
 
 pytestmark = pytest.mark.django_db
@@ -253,3 +261,71 @@ def test_stored_list_exports_of_a_past_conference_are_deleted():
     kept = ExportJob.objects.create(conference=recent, kind="participants", format="csv", content=b"x")
     retention.run_retention(now=NOW)
     assert list(ExportJob.objects.values_list("pk", flat=True)) == [kept.pk]
+
+
+def credit(booked_on, payment=None, **fields):
+    statement = BankStatementImport.objects.create(file_name=f"{booked_on}.xml", content=b"<camt/>")
+    transaction = BankTransaction.objects.create(
+        statement=statement,
+        account_iban="DE89370400440532013000",
+        bank_reference=f"REF-{booked_on}",
+        booked_on=booked_on,
+        amount=Decimal("250.00"),
+        remittance=f"RE 2017-0001 {MARK}",
+        debtor_name=f"Stadtkasse {MARK}",
+        debtor_iban="DE02120300000000202051",
+        state=BankTransaction.State.BOOKED,
+        **fields,
+    )
+    if payment is not None:
+        transaction.payments.add(payment)
+    return statement, transaction
+
+
+def test_bank_credits_lose_payer_and_remittance_after_the_accounting_retention():
+    """Statements are accounting records: kept like invoices (8 years after the booking year)."""
+    registration, _invoice = person_with_everything(conference_ended(days_ago=400))
+    payment = registration.payments.get()
+    old_statement, old = credit(dt.date(2017, 6, 30), payment=payment)
+    kept_statement, kept = credit(dt.date(2018, 6, 30))
+    BankStatementImport.objects.filter(pk=old_statement.pk).update(
+        booked_at=dt.datetime(2017, 7, 1, tzinfo=dt.UTC)
+    )
+    BankStatementImport.objects.filter(pk=kept_statement.pk).update(
+        booked_at=dt.datetime(2018, 7, 1, tzinfo=dt.UTC)
+    )
+    abandoned = BankStatementImport.objects.create(file_name="nie-gebucht.xml", content=MARK.encode())
+    BankStatementImport.objects.filter(pk=abandoned.pk).update(uploaded_at=NOW - dt.timedelta(days=31))
+    recent = BankStatementImport.objects.create(file_name="in-pruefung.xml", content=b"<camt/>")
+    BankStatementImport.objects.filter(pk=recent.pk).update(uploaded_at=NOW - dt.timedelta(days=2))
+
+    retention.run_retention(now=NOW)
+
+    old.refresh_from_db()
+    assert (old.debtor_name, old.debtor_iban, old.remittance) == ("anonymisiert", "", "")
+    assert (old.amount, old.booked_on, old.bank_reference) == (
+        Decimal("250.00"),
+        dt.date(2017, 6, 30),
+        "REF-2017-06-30",
+    )
+    assert list(old.payments.all()) == [payment]  # the booking still adds up
+    kept.refresh_from_db()
+    assert MARK in kept.debtor_name and MARK in kept.remittance
+    assert set(BankStatementImport.objects.values_list("pk", flat=True)) == {kept_statement.pk, recent.pk}
+    assert retention.anonymise_bank_data(now=NOW) == 0  # a second run has nothing left to do
+
+
+def test_the_data_copy_names_the_bank_credit_a_payment_was_booked_from(client):
+    registration, _invoice = person_with_everything(conference_ended(days_ago=10))
+    credit(dt.date(2025, 9, 1), payment=registration.payments.get())
+    data = client.get(reverse("registrations:personal_data_export", args=[registration.token])).json()
+    (payment,) = data["zahlungen"]
+    assert payment["kontoeingaenge"] == [
+        {
+            "buchungstag": "2025-09-01",
+            "betrag": "250.00",
+            "auftraggeber": f"Stadtkasse {MARK}",
+            "iban": "DE02120300000000202051",
+            "verwendungszweck": f"RE 2017-0001 {MARK}",
+        }
+    ]
