@@ -28,6 +28,7 @@ from ..rules.group_registrations import (
     has_own_address,
     member_email,
     needs_refusal,
+    not_registered_entry,
     repeated_people,
 )
 from ..rules.personal import normalise_email, registration_language
@@ -78,7 +79,8 @@ def register_group(*, conference, data, members, now=None):
     Each colleague is registered bindingly as anyone is (a place while places are free, else
     the waiting list, in the order given), billed to the employer. A colleague who is
     registered already (the same person, rules.personal.person_key) is not registered again;
-    their own address is sent their link, as the single form does.
+    their own address is sent their link, as the single form does, and the contact's mail and
+    group page name them (GroupRegistration.not_registered, rules.group_registrations.not_registered_entry).
     """
     now = now or timezone.now()
     window = binding_window(conference, now=now)
@@ -118,8 +120,14 @@ def register_group(*, conference, data, members, now=None):
         )
         group.contact_email = contact_email
         group.save(update_fields=["contact_email"])
+        not_registered = []
         for member in members:
-            _register_member(group, member, data=data, now=now)
+            _registration, created = _register_member(group, member, data=data, now=now)
+            if not created:  # registered already: their owner is mailed, the contact is told
+                not_registered.append(not_registered_entry(member, contact_email=group.contact_email))
+        if not_registered:
+            group.not_registered = not_registered
+            group.save(update_fields=["not_registered"])
         outbox.queue_mail(
             registration=group.members.order_by("pk").first(),
             template="group_registered",
@@ -161,7 +169,7 @@ def _register_member(group, member, *, data, now):
         registration.save(update_fields=["group_registration", "needs_entered_by_contact", "updated_at"])
         if has_own_address(registration, group):
             queue_confirmation(registration, invoice=None)
-    return registration
+    return registration, created
 
 
 def _render_group_mail(group):
@@ -179,6 +187,7 @@ def _render_group_mail(group):
             for member in members
         ],
         "hold_expires_at": min((m.hold_expires_at for m in members if m.hold_expires_at), default=None),
+        "not_registered": group.not_registered,
     }
     subject, text, html = outbox.render_mail("group_registered", context, group.language)
     return outbox.RenderedMail("group_registered", group.contact_email, subject, text, html)

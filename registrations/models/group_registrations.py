@@ -65,6 +65,10 @@ class GroupRegistration(models.Model):
         verbose_name=_("zugestimmter Datenschutzhinweis"),
     )
     email_confirmed_at = models.DateTimeField(_("E-Mail-Adresse bestätigt am"), null=True, blank=True)
+    # Colleagues of the form who were not registered again because they are registered already
+    # (rules.group_registrations.not_registered_entry): {"name", "own_address"} each, for the
+    # contact's mail and group page. Cleared with the contact's data (domain.retention).
+    not_registered = models.JSONField(_("nicht erneut angemeldet"), default=list, blank=True)
     created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
     anonymised_at = models.DateTimeField(_("anonymisiert am"), null=True, blank=True)
 

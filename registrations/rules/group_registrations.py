@@ -39,6 +39,22 @@ def confirmation_holds_place(registration, *, by_contact=False):
     return group is None or by_contact or group.email_confirmed_at is not None
 
 
+def not_registered_entry(member, *, contact_email):
+    """What the contact is told about a colleague of the form who is registered already and so was
+    not registered again (lifecycle.register_binding keeps the typed data for the registration's
+    owner, who is mailed a link that applies it).
+
+    The contact may learn which colleague was not registered and why only as far as it is their
+    own business: a colleague under the contact's address is the contact's mailbox's registration
+    ("registered already under your address"); a colleague with an own address gets their own mail
+    (no enumeration), and the contact learns only that that person was not registered by this form
+    and was written to. Returns {"name": ..., "own_address": bool}.
+    """
+    own = normalise_email(member.get("email") or "")
+    name = " ".join(part for part in (member.get("first_name", ""), member.get("last_name", "")) if part)
+    return {"name": name.strip(), "own_address": bool(own) and own != normalise_email(contact_email)}
+
+
 def needs_refusal(*, dietary_needs, accessibility_needs, colleague_agreed):
     """Dietary and accessibility needs are health data: the contact enters them only after
     confirming that the colleague agreed; otherwise the colleague enters them through their
