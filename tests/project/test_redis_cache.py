@@ -1,6 +1,7 @@
 """The shared cache: CACHE_URL=redis://… is Django's RedisCache, and it works.
 
-Needs a Redis at 127.0.0.1:6379 (database 15 is flushed). Without one the tests skip,
+Needs a Redis at 127.0.0.1:6379 (database 15 is flushed; TEST_REDIS_URL picks another, so
+runs side by side on one machine do not flush each other's database). Without one the tests skip,
 unless REDIS_REQUIRED=1 (CI sets it): then they fail."""
 
 import json
@@ -16,7 +17,7 @@ from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from core.cache import RedisCache
 
 BASE_DIR = Path(__file__).resolve().parents[2]
-REDIS_URL = "redis://127.0.0.1:6379/15"
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
 @pytest.fixture
