@@ -36,6 +36,7 @@ from ..queries.invoices import (
     REMINDER,
     invoices_with_dunning,
     last_reminder_at,
+    named_invoices_q,
     overdue_invoices_q,
     overdue_q,
 )
@@ -160,6 +161,14 @@ class InvoiceAdmin(CircularActionMixin, ReadOnlyHistoryAdmin):
 
     def get_queryset(self, request):
         return invoices_with_dunning(super().get_queryset(request))
+
+    def get_search_results(self, request, queryset, search_term):
+        """Also finds an invoice by its number written as loosely as in a bank transfer
+        (`RE 2026/3`), as the registration list does (queries.invoices.named_invoices_q)."""
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if not search_term.strip():
+            return results, may_have_duplicates
+        return results | queryset.filter(named_invoices_q(search_term)), may_have_duplicates
 
     @admin.display(description=_("Rechnungsdatum"), ordering="issued_on")
     def issued_display(self, obj):

@@ -1,13 +1,9 @@
 """The office's tools. Actions call services; no rule is re-implemented here."""
 
-from functools import reduce
-from operator import or_
-
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import ActionLocation
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -28,10 +24,10 @@ from ..domain import outbox as mail_service
 from ..models import ConsentText, OutgoingMail, Registration
 from ..models.outbox import mail_kind_label
 from ..queries.history import has_history
+from ..queries.invoices import named_invoices_q
 from ..queries.personal import keep_personal_phases
 from ..queries.places import place_counts, waiting_position
 from ..queries.workshops import without_workshop, without_workshop_counts
-from ..rules.bank_statements import invoice_numbers_in
 from ..rules.personal import PERSONAL_FIELDS, normalise_email
 from .binding import (
     BindingRegistrationMixin,
@@ -270,13 +266,8 @@ class RegistrationAdmin(
         term = search_term.strip()
         if not term:
             return results, may_have_duplicates
-        condition = Q(invoices__order_number__iexact=term)
-        numbers = invoice_numbers_in(term)
-        if numbers:
-            condition |= reduce(
-                or_, (Q(invoices__year=year, invoices__sequence=seq) for year, seq in numbers)
-            )
-        by_invoice = queryset.filter(pk__in=queryset.filter(condition).values("pk"))
+        named = named_invoices_q(term, via="invoices__")
+        by_invoice = queryset.filter(pk__in=queryset.filter(named).values("pk"))
         return results | by_invoice, may_have_duplicates
 
     def get_readonly_fields(self, request, obj=None):

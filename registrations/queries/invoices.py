@@ -6,10 +6,22 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from ..models import Invoice, Payment, Registration
+from ..rules.bank_statements import invoice_numbers_in
 from ..rules.payments import OWING
 from .balances import sum_per_registration
 
 REMINDER = "payment_reminder"
+
+
+def named_invoices_q(term, *, via=""):
+    """The invoices a search term names, written as loosely as in a bank transfer (`2026-0003`,
+    `RE 2026/3`; rules.bank_statements.invoice_numbers_in) or as their order number, as a Q on
+    Invoice (`via=""`) or through a relation (`via="invoices__"` on Registration)."""
+    term = (term or "").strip()
+    condition = Q(**{f"{via}order_number__iexact": term})
+    for year, sequence in invoice_numbers_in(term):
+        condition |= Q(**{f"{via}year": year, f"{via}sequence": sequence})
+    return condition
 
 
 def current_invoice(registration):

@@ -224,6 +224,18 @@ def test_registration_list_finds_invoice_and_order_numbers(office, conference, t
     assert [r.pk for r in response.context["cl"].result_list] == [registration.pk]
 
 
+@pytest.mark.parametrize("term", ["{number}", "RE {year}/{seq}", "Rechnung {year} {seq:04d}", "BE-2025-77"])
+def test_invoice_list_finds_invoice_numbers_written_loosely_and_order_numbers(office, conference, term):
+    """The invoice list reads an invoice number as loosely as the registration list and the bank
+    import do (`RE 2026/3` is invoice 2026-0003); it used to find only the number as printed."""
+    _registration, invoice = invoiced(conference, 1, order_number="BE-2025-77")
+    invoiced(conference, 2, order_number="ANDERE-1")
+    year, sequence = invoice.number.split("-")
+    query = term.format(number=invoice.number, year=year, seq=int(sequence))
+    response = office.get(reverse("admin:registrations_invoice_changelist"), {"q": query})
+    assert [i.pk for i in response.context["cl"].result_list] == [invoice.pk]
+
+
 def test_the_queue_lists_only_unmatched_credits_and_all_lists_everything(office, conference):
     registration, invoice = invoiced(conference, 1)
     statement = bank_import.store_statement(
