@@ -2,11 +2,12 @@
 releasing the places of pre-registrations that were not made binding (with one confirmed action)."""
 
 from django.contrib import admin, messages
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+
+from core.windows import deadline_passed
 
 from ..domain import lifecycle
 from ..queries.deadlines import missed_binding_deadline, with_running_personal_deadline
@@ -42,7 +43,7 @@ def personal_deadline_column(obj):
     if obj.personal_deadline is None:
         return "–"
     day = date_format(obj.personal_deadline, "d.m.Y")
-    if obj.is_binding or obj.is_cancelled or obj.personal_deadline >= timezone.localdate():
+    if obj.is_binding or obj.is_cancelled or not deadline_passed(obj.personal_deadline):
         return day
     return format_html('{} <strong class="deadline-passed">{}</strong>', day, _("abgelaufen"))
 
