@@ -24,6 +24,7 @@ MAIL_KINDS = {
     "invoice_documents_accounts": _("Rechnung an die Rechnungsstelle"),
     "payment_reminder": _("Zahlungserinnerung oder Mahnung"),
     "payment_reminder_accounts": _("Zahlungserinnerung an die Rechnungsstelle"),
+    "group_payment_reminder": _("Zahlungserinnerung oder Mahnung zur Sammelrechnung"),
     "substituted_previous": _("Platz an Ersatzperson übergeben"),
     "workshop_moved": _("Workshop umgebucht"),
     "workshop_moved_up": _("Workshop: nachgerückt"),

@@ -590,17 +590,14 @@ class MailKindFilter(admin.SimpleListFilter):
 
 @admin.register(OutgoingMail)
 class OutgoingMailAdmin(admin.ModelAdmin):
-    list_display = [
-        "created_at",
-        "to",
-        "subject",
-        "kind_display",
-        "status",
-        "attempts",
-        "sent_at",
-        "next_attempt_at",
-    ]
+    # Five columns, so the list fits 1,280 px beside the menu and the filters: status, attempts,
+    # sending time and next attempt read as one "Versand" column.
+    list_display = ["created_display", "to", "subject", "kind_display", "delivery"]
     list_filter = ["status", MailKindFilter, CircularFilter]
+
+    class Media:
+        css = {"all": ["css/registrations-admin.css"]}
+
     search_fields = ["to", "subject"]
     date_hierarchy = "created_at"
     readonly_fields = [
@@ -617,6 +614,26 @@ class OutgoingMailAdmin(admin.ModelAdmin):
     @admin.display(description=_("Art"), ordering="kind")
     def kind_display(self, obj):
         return obj.kind_label
+
+    @admin.display(description=_("angelegt am"), ordering="created_at")
+    def created_display(self, obj):
+        return date_format(timezone.localtime(obj.created_at), "d.m.Y H:i")
+
+    @admin.display(description=_("Versand"), ordering="status")
+    def delivery(self, obj):
+        """versendet 02.12. 05:06 / wartet / fehlgeschlagen (3 Versuche), nächster Versuch 05:10."""
+
+        def moment(value):
+            return date_format(timezone.localtime(value), "d.m. H:i")
+
+        if obj.status == OutgoingMail.Status.SENT and obj.sent_at:
+            return format_html("{} {}", _("versendet"), moment(obj.sent_at))
+        parts = [obj.get_status_display()]
+        if obj.attempts:
+            parts.append(ngettext("%(n)d Versuch", "%(n)d Versuche", obj.attempts) % {"n": obj.attempts})
+        if obj.next_attempt_at:
+            parts.append(_("nächster Versuch %(when)s") % {"when": moment(obj.next_attempt_at)})
+        return format_html_join(", ", "{}", ((part,) for part in parts))
 
     list_select_related = ["registration"]
     actions = ["retry_action"]

@@ -4,10 +4,12 @@ invoices, payments and mails, the history reads in German. Screenshots in test-a
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import expect
 
-from registrations.domain import lifecycle
+from registrations.domain import lifecycle, outbox
 from registrations.domain.demo import ORGANISATIONS
+from registrations.models import OutgoingMail
 from registrations.office.roles import OFFICE
 from tests.factories import BindingRegistrationFactory, ConferenceFactory, StaffFactory, binding_data
 from tests.registrations.test_person_page import person_with
@@ -86,3 +88,36 @@ def test_the_office_list_person_page_and_history_at_1280_px(page, site, shot):
     expect(page.locator("#change-history")).to_contain_text("Zahlung")
     expect(page.locator("#change-history")).not_to_contain_text("None")
     shot(page, "history")
+
+
+def test_the_outbox_list_fits_1280_px_beside_its_filters(page, site, shot):
+    """Long addresses and subjects (a Rundschreiben, a workshop title) stay inside the list."""
+    conference = ConferenceFactory(title="Demo-Jahrestagung 2027 der Sozialplanung", places=40)
+    for n in range(6):
+        registration = BindingRegistrationFactory(
+            conference=conference,
+            last_name=f"Niederschulte-Übelhör {n}",
+            email=f"hans-juergen.niederschulte-uebelhoer.{n}@landkreis-beispiel-mit-langem-namen.example",
+        )
+        outbox.queue_mail(registration=registration, template="link_resent")
+    OutgoingMail.objects.filter(pk=OutgoingMail.objects.order_by("pk").first().pk).update(
+        subject="Workshop „Sozialraumorientierte Planung in ländlichen Räumen: Daten, Beteiligung "
+        "und Steuerung im Landkreis“: Sie sind nachgerückt",
+        status=OutgoingMail.Status.FAILED,
+        attempts=3,
+        next_attempt_at=timezone.now(),
+    )
+    StaffFactory(username="buero", password=PASSWORD, roles=[OFFICE])
+
+    page.goto(site + "/admin/")
+    page.get_by_label("Benutzername").fill("buero")
+    page.get_by_label("Passwort").fill(PASSWORD)
+    page.get_by_role("button", name="Anmelden").click()
+    page.goto(site + reverse("admin:registrations_outgoingmail_changelist"))
+    expect(page.locator("#result_list")).to_be_visible()
+    shot(page, "outbox-list")
+    assert overflow(page, "#result_list") == 0
+    last = page.locator("#result_list thead th").last.bounding_box()
+    filters = page.locator("#changelist-filter").bounding_box()
+    assert last["x"] + last["width"] <= filters["x"]
+    expect(page.locator("#result_list")).to_contain_text("nächster Versuch")
