@@ -11,6 +11,7 @@ class RegistrationsConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from . import checks, signals  # noqa: F401 -- the deploy checks; connects the receivers
+        from .domain import confirmations  # noqa: F401 -- registers the deferred confirmation's renderer
 
         post_migrate.connect(sync_roles_after_migrate, dispatch_uid="registrations.sync_roles")
 

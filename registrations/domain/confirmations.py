@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from ..documents import calendar as documents_calendar
 from ..documents.invoice import invoice_attachment
-from ..models import Registration
+from ..models import Invoice, Registration
 from ..queries.deadlines import due_binding_reminders
 from ..queries.invoices import current_invoice
 from ..queries.places import waiting_position
@@ -20,7 +20,10 @@ def calendar_programme(conference):
     return documents_calendar.calendar_programme(conference)
 
 
-def _confirmation_context(registration, *, evening_events=None):
+_UNKNOWN = object()
+
+
+def _confirmation_context(registration, *, evening_events=None, position=_UNKNOWN):
     bookings = list(
         registration.workshop_bookings.select_related("phase", "workshop").order_by("phase__number")
     )
@@ -31,11 +34,62 @@ def _confirmation_context(registration, *, evening_events=None):
     return {
         "workshop_bookings": bookings,
         "evening_events": evening_events,
-        "position": waiting_position(registration),
+        "position": waiting_position(registration) if position is _UNKNOWN else position,
     }
 
 
-_UNKNOWN = object()
+def _confirmation_mail(registration, *, template, invoice, context, programme, evening_events, position):
+    """The confirmation's text and attachments: the person's calendar and, if issued, the invoice."""
+    confirmation = _confirmation_context(registration, evening_events=evening_events, position=position)
+    ics = documents_calendar.personal_ical(
+        registration,
+        items=programme,
+        evening_events=confirmation["evening_events"],
+        bookings=confirmation["workshop_bookings"],
+    )
+    attachments = [(documents_calendar.personal_calendar_filename(registration), ics, "text/calendar")]
+    if invoice is not None:
+        attachments.append(invoice_attachment(invoice))
+    rendered = outbox.render_for(
+        registration=registration,
+        template=template,
+        context={**confirmation, "invoice": invoice, **(context or {})},
+    )
+    return rendered, attachments
+
+
+DEFERRED_CONFIRMATION = "confirmation"
+
+
+def _render_deferred_confirmation(
+    mail, spec, *, registration=None, invoice=None, programme=None, evening_events=None
+):
+    """The renderer of a confirmation queued with `deferred=True` (outbox.render_deferred).
+
+    The caller's objects when it still holds them (right after its transaction), otherwise
+    read now: the registration, its workshop bookings and evening events as committed, the
+    invoice issued with it (by its primary key, so the attachment is exactly that invoice),
+    the waiting position as it was under the lock.
+    """
+    if registration is None or registration.pk != mail.registration_id:
+        registration = Registration.objects.select_related("conference").get(pk=mail.registration_id)
+        evening_events = None
+    if spec["invoice"] is None:
+        invoice = None
+    elif invoice is None or invoice.pk != spec["invoice"]:
+        invoice = Invoice.objects.get(pk=spec["invoice"])
+    return _confirmation_mail(
+        registration,
+        template=spec["template"],
+        invoice=invoice,
+        context=spec["context"],
+        programme=programme,
+        evening_events=evening_events,
+        position=spec["position"],
+    )
+
+
+outbox.DEFERRED_RENDERERS[DEFERRED_CONFIRMATION] = _render_deferred_confirmation
 
 
 def queue_confirmation(
@@ -47,12 +101,19 @@ def queue_confirmation(
     programme=None,
     invoice=_UNKNOWN,
     evening_events=None,
+    deferred=False,
 ):
     """The confirmation of a binding registration with the person's own calendar and, if issued, the invoice.
 
     A caller that has them already passes the `programme` items (calendar_programme(),
     best read before taking the locks), the registration's valid `invoice` (or None)
     and its `evening_events`; otherwise they are looked up here.
+
+    `deferred=True` records the mail without its text (outbox.queue_deferred): the caller holds
+    the conference lock and renders it right after its transaction with
+    outbox.render_deferred_after_commit(mail, registration=..., invoice=..., programme=...,
+    evening_events=...). What the text needs from under the lock (the waiting position, which
+    invoice, `context`, which must be JSON) is stored with it.
     """
     if template is None:
         template = "registration_confirmed" if registration.holds_place else "registration_waiting"
@@ -60,26 +121,33 @@ def queue_confirmation(
         invoice = current_invoice(registration) if registration.holds_place else None
     elif not registration.holds_place:
         invoice = None
-    confirmation = _confirmation_context(registration, evening_events=evening_events)
-    ics = documents_calendar.personal_ical(
+    if deferred:
+        return outbox.queue_deferred(
+            registration=registration,
+            template=template,
+            renderer=DEFERRED_CONFIRMATION,
+            spec={
+                "invoice": invoice.pk if invoice is not None else None,
+                "position": waiting_position(registration),
+                "context": context or {},
+            },
+            dedup_key=dedup_key,
+        )
+    rendered, attachments = _confirmation_mail(
         registration,
-        items=programme,
-        evening_events=confirmation["evening_events"],
-        bookings=confirmation["workshop_bookings"],
+        template=template,
+        invoice=invoice,
+        context=context,
+        programme=programme,
+        evening_events=evening_events,
+        position=_UNKNOWN,
     )
-    attachments = [(documents_calendar.personal_calendar_filename(registration), ics, "text/calendar")]
-    if invoice is not None:
-        attachments.append(invoice_attachment(invoice))
     return outbox.queue_mail(
         registration=registration,
         template=template,
-        context={
-            **confirmation,
-            "invoice": invoice,
-            **(context or {}),
-        },
         dedup_key=dedup_key,
         attachments=attachments,
+        rendered=rendered,
     )
 
 

@@ -356,15 +356,24 @@ def register_binding(
                     join_waiting_list=bool(data.get("join_workshop_waiting_list")),
                 )
             invoice = take_binding_steps(registration) if registration.holds_place else None
-            if notify:
-                queue_confirmation(
-                    registration, programme=programme, invoice=invoice, evening_events=evening_events
-                )
+            # Recorded under the lock, rendered after it (with the calendar) and only then
+            # queued for delivery: every binding registration of the conference waits for
+            # this transaction to commit.
+            confirmation = (
+                queue_confirmation(registration, invoice=invoice, deferred=True) if notify else None
+            )
             completions.remember_submission(data, registration=registration)
     except IntegrityError as error:
         if not is_new:
             raise
         return _repeated(conference, data, BINDING_FORM, error, now), False
+    outbox.render_deferred_after_commit(
+        confirmation,
+        registration=registration,
+        invoice=invoice,
+        programme=programme,
+        evening_events=evening_events,
+    )
     return registration, True
 
 

@@ -161,21 +161,103 @@ def queue_mail(
                 body_text=text,
                 body_html=html,
             )
-            rows = []
-            for attachment in attachments:
-                if not isinstance(attachment, OutgoingMailAttachment):
-                    name, content, mimetype = attachment
-                    attachment = OutgoingMailAttachment(filename=name, mimetype=mimetype, content=content)
-                attachment.mail = mail
-                rows.append(attachment)
-            if rows:
-                OutgoingMailAttachment.objects.bulk_create(rows)
+            _add_attachments(mail, attachments)
     except IntegrityError:
         if dedup_key is None:
             raise
         return None
     transaction.on_commit(lambda: _enqueue_delivery(mail.pk))
     return mail
+
+
+# Renderers of deferred mails (queue_deferred), by the name in the mail's render_spec. The domain
+# module that queues such a mail registers its renderer when imported (the app's ready() imports it).
+DEFERRED_RENDERERS = {}
+
+
+def queue_deferred(*, registration, template, renderer, spec, kind=None, dedup_key=None):
+    """Record a mail to `registration` now and render its text once the caller's transaction is over.
+
+    For a mail queued inside a locked transaction: the row (recipient, kind and `spec`, the JSON
+    of what its text needs besides the rows it reads then: numbers, flags, primary keys) is
+    written with the caller's data, so it is never lost, and nobody waits for the conference
+    lock while templates render. The caller renders it right after its transaction
+    (render_deferred, with the objects it holds); deliver_mail renders it first if that never
+    happened. `renderer` names a function in DEFERRED_RENDERERS. Returns the OutgoingMail, or
+    None for a duplicate `dedup_key` (as queue_mail).
+    """
+    if renderer not in DEFERRED_RENDERERS:
+        raise ValueError(f"No renderer {renderer!r} for deferred mails")
+    try:
+        with transaction.atomic(savepoint=dedup_key is not None):
+            mail = OutgoingMail.objects.create(
+                registration=registration,
+                kind=kind or template,
+                dedup_key=dedup_key,
+                to=_header_safe(registration.email),
+                subject="",
+                body_text="",
+                render_spec={"renderer": renderer, "template": template, **spec},
+            )
+    except IntegrityError:
+        if dedup_key is None:
+            raise
+        return None
+    # Its delivery is queued by render_deferred_after_commit, once the text is written; should
+    # the process stop before, the mail is due all the same (deliver_due_mails, every 5 minutes).
+    return mail
+
+
+def render_deferred(mail, **known):
+    """Render a mail queued with queue_deferred: subject, texts and attachments, written at once.
+
+    `known` are objects the caller holds already (the registration, ...) for the renderer, to
+    spare queries. Safe to call from two processes at once (the request that queued it and a
+    worker delivering due mails): only a mail still waiting for its text is written, in one transaction
+    with its attachments, so it gets one text and one set of attachments. Returns True when
+    this call wrote it.
+    """
+    spec = mail.render_spec
+    if spec is None:
+        return False
+    rendered, attachments = DEFERRED_RENDERERS[spec["renderer"]](mail, spec, **known)
+    if rendered.template != spec["template"]:
+        raise ValueError(f"Rendered {rendered.template!r} for a deferred {spec['template']!r}")
+    with transaction.atomic():
+        written = OutgoingMail.objects.filter(pk=mail.pk, render_spec__isnull=False).update(
+            subject=rendered.subject, body_text=rendered.text, body_html=rendered.html, render_spec=None
+        )
+        if written:
+            _add_attachments(mail, attachments)
+    if written:
+        mail.subject, mail.body_text, mail.body_html = rendered.subject, rendered.text, rendered.html
+        mail.render_spec = None
+    return bool(written)
+
+
+def render_deferred_after_commit(mail, **known):
+    """render_deferred for the request that queued the mail, right after its transaction, then its
+    delivery is queued (once the outermost transaction commits). A failure to render is logged,
+    not raised: what the person did is committed, and delivery renders the mail again."""
+    if mail is None:
+        return
+    try:
+        render_deferred(mail, **known)
+    except Exception:
+        logger.exception("Could not render deferred mail %s; delivery renders it", mail.pk)
+    transaction.on_commit(lambda: _enqueue_delivery(mail.pk))
+
+
+def _add_attachments(mail, attachments):
+    rows = []
+    for attachment in attachments:
+        if not isinstance(attachment, OutgoingMailAttachment):
+            name, content, mimetype = attachment
+            attachment = OutgoingMailAttachment(filename=name, mimetype=mimetype, content=content)
+        attachment.mail = mail
+        rows.append(attachment)
+    if rows:
+        OutgoingMailAttachment.objects.bulk_create(rows)
 
 
 def _enqueue_delivery(mail_id):
@@ -213,6 +295,14 @@ def deliver_mail(mail_id):
     if not _claim(mail_id, now):
         return False
     mail = OutgoingMail.objects.prefetch_related("attachments").get(pk=mail_id)
+    if mail.render_spec is not None:
+        # Queued with queue_deferred and not rendered yet (the process that queued it stopped
+        # in between, or this worker came first): render it now, then read what was written.
+        try:
+            render_deferred(mail)
+        except Exception as error:
+            return _failed(mail, mail.attempts + 1, error)
+        mail = OutgoingMail.objects.prefetch_related("attachments").get(pk=mail_id)
     message = EmailMultiAlternatives(
         subject=mail.subject,
         body=mail.body_text,
@@ -229,15 +319,7 @@ def deliver_mail(mail_id):
             message.attach(attachment.filename, _attachment_content(attachment), attachment.mimetype)
         message.send(using="default")
     except Exception as error:  # any failure of the mail server is retried later
-        delay = RETRY_DELAYS[min(attempts, len(RETRY_DELAYS)) - 1]
-        OutgoingMail.objects.filter(pk=mail.pk).update(
-            status=OutgoingMail.Status.FAILED,
-            attempts=attempts,
-            last_error=f"{type(error).__name__}: {error}"[:2000],
-            next_attempt_at=timezone.now() + delay,
-        )
-        logger.warning("Mail %s not delivered (attempt %s): %s", mail.pk, attempts, type(error).__name__)
-        return False
+        return _failed(mail, attempts, error)
     OutgoingMail.objects.filter(pk=mail.pk).update(
         status=OutgoingMail.Status.SENT,
         attempts=attempts,
@@ -246,6 +328,18 @@ def deliver_mail(mail_id):
         last_error="",
     )
     return True
+
+
+def _failed(mail, attempts, error):
+    delay = RETRY_DELAYS[min(attempts, len(RETRY_DELAYS)) - 1]
+    OutgoingMail.objects.filter(pk=mail.pk).update(
+        status=OutgoingMail.Status.FAILED,
+        attempts=attempts,
+        last_error=f"{type(error).__name__}: {error}"[:2000],
+        next_attempt_at=timezone.now() + delay,
+    )
+    logger.warning("Mail %s not delivered (attempt %s): %s", mail.pk, attempts, type(error).__name__)
+    return False
 
 
 def deliver_due_mails(*, limit=500):

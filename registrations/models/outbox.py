@@ -80,6 +80,9 @@ class OutgoingMail(models.Model):
     next_attempt_at = models.DateTimeField(_("nächster Versuch"), null=True, blank=True)
     created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
     sent_at = models.DateTimeField(_("versendet am"), null=True, blank=True)
+    # A mail queued inside a locked transaction and rendered once it committed (domain/outbox.py,
+    # render_deferred): what its text needs besides the rows it reads then. None once rendered.
+    render_spec = models.JSONField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("E-Mail")

@@ -30,10 +30,13 @@ pytestmark = pytest.mark.django_db
 # Before the work on issue 8: pre-registration 12 (9 locked), binding registration 49 (47 locked).
 # The pre-registration counts the places once more before the lock, to render its mail there.
 # Issue 14 adds one locked query to each: lapsed holds are released before a newcomer is placed.
+# Issue 18: the binding confirmation is recorded under the lock and rendered after it, with its
+# calendar and attachments (outbox.queue_deferred): 27 -> 25 locked, 31 -> 34 in all (the
+# bookings are read after the lock, and writing the text is a transaction of its own).
 PRE_REGISTER_QUERIES = 12
 PRE_REGISTER_LOCKED = 8
-BINDING_QUERIES = 31
-BINDING_LOCKED = 27
+BINDING_QUERIES = 34
+BINDING_LOCKED = 25
 
 
 @pytest.fixture
@@ -63,11 +66,22 @@ def binding_data(conference, n):
 
 
 def locked_part(queries):
-    """The queries from the first lock of the conference row on."""
+    """The queries from the first lock of the conference row to the end of its transaction.
+
+    In a test the transaction is a savepoint in the test's own: the lock is held from the
+    lock to the release of the savepoint opened just before it (or to the end, without one).
+    """
     for index, query in enumerate(queries):
         sql = query["sql"]
         # lock_conference: a get by primary key (FOR UPDATE on PostgreSQL; SQLite locks the whole database).
         if 'FROM "programme_conference" WHERE "programme_conference"."id" =' in sql:
+            opened = [q["sql"] for q in queries[:index] if q["sql"].startswith("SAVEPOINT ")]
+            if not opened:
+                return queries[index:]
+            release = "RELEASE " + opened[-1]
+            for end in range(index, len(queries)):
+                if queries[end]["sql"] == release:
+                    return queries[index : end + 1]
             return queries[index:]
     return []
 
@@ -224,3 +238,114 @@ def test_the_request_user_is_loaded_before_the_lock(conference, monkeypatch, rf)
     with _context_manager(request):
         register_binding(conference=conference, data=data, registration=pre)
     assert calls == ["user", "lock"]
+
+
+# ---------------------------------------------------------------- the binding confirmation after the lock
+
+
+def binding_registration(conference, n=1):
+    first, _ = register_binding(conference=conference, data=binding_data(conference, 0))
+    lifecycle.confirm_address(registration=first)
+    pre, _ = lifecycle.pre_register(conference=conference, data=person(n))
+    registration, _ = register_binding(
+        conference=conference, data=binding_data(conference, n), registration=pre
+    )
+    return registration
+
+
+def confirmation_as_rendered_now(registration):
+    from registrations.domain import confirmations
+    from registrations.queries.invoices import current_invoice
+
+    return confirmations._confirmation_mail(
+        registration,
+        template="registration_confirmed",
+        invoice=current_invoice(registration),
+        context={},
+        programme=None,
+        evening_events=None,
+        position=None,
+    )
+
+
+def test_the_binding_confirmation_is_rendered_after_the_locked_transaction(conference, monkeypatch):
+    register_binding(conference=conference, data=binding_data(conference, 0))  # the terms exist now
+    pre, _ = lifecycle.pre_register(conference=conference, data=person(1))
+    calls = []
+    real_lock, real_render = lifecycle.lock_conference, outbox.render_mail
+    depth = lambda: len(connection.atomic_blocks)  # noqa: E731
+    monkeypatch.setattr(
+        lifecycle, "lock_conference", lambda pk: calls.append(("lock", depth())) or real_lock(pk)
+    )
+    monkeypatch.setattr(
+        outbox, "render_mail", lambda t, c, *rest: calls.append((t, depth())) or real_render(t, c, *rest)
+    )
+
+    registration, _ = register_binding(
+        conference=conference, data=binding_data(conference, 1), registration=pre
+    )
+
+    (lock, lock_depth), (template, render_depth) = calls
+    assert (lock, template) == ("lock", "registration_confirmed")
+    assert render_depth < lock_depth  # the locked transaction was over when the mail was rendered
+    mail = OutgoingMail.objects.get(registration=registration, kind="registration_confirmed")
+    assert mail.render_spec is None
+    monkeypatch.undo()
+    rendered, attachments = confirmation_as_rendered_now(registration)
+    assert (mail.to, mail.subject, mail.body_text, mail.body_html) == (
+        rendered.to,
+        rendered.subject,
+        rendered.text,
+        rendered.html,
+    )
+    invoice = Invoice.objects.get(registration=registration)
+    stored = list(mail.attachments.order_by("pk"))
+    assert [(a.filename, a.mimetype) for a in stored] == [
+        (attachments[0][0], "text/calendar"),
+        (attachments[1].filename, "application/pdf"),
+    ]
+    assert bytes(stored[0].content) == attachments[0][1]
+    assert stored[1].invoice == invoice  # exactly the issued invoice
+
+
+def test_a_confirmation_left_unrendered_is_rendered_by_its_delivery(conference, monkeypatch, mailoutbox):
+    """The process stopped between commit and rendering: the mail is in the outbox all the same,
+    and delivery renders it once, with the issued invoice attached."""
+    monkeypatch.setattr(outbox, "render_deferred_after_commit", lambda mail, **known: None)
+    registration = binding_registration(conference)
+    mail = OutgoingMail.objects.get(registration=registration, kind="registration_confirmed")
+    assert mail.render_spec is not None and mail.body_text == "" and not mail.attachments.exists()
+    monkeypatch.undo()
+    mailoutbox.clear()
+
+    assert outbox.deliver_mail(mail.pk) is True
+    assert outbox.deliver_mail(mail.pk) is False  # sent: never twice
+
+    mail.refresh_from_db()
+    rendered, _attachments = confirmation_as_rendered_now(registration)
+    assert mail.status == OutgoingMail.Status.SENT and mail.render_spec is None
+    assert (mail.subject, mail.body_text) == (rendered.subject, rendered.text)
+    (message,) = mailoutbox
+    assert message.body == rendered.text
+    invoice = Invoice.objects.get(registration=registration)
+    assert [name for name, _content, _type in message.attachments] == [
+        f"{conference.slug}.ics",
+        _attachments[1].filename,
+    ]
+    assert mail.attachments.get(mimetype="application/pdf").invoice == invoice
+
+
+def test_a_deferred_mail_is_written_once_when_two_render_it(conference, monkeypatch):
+    monkeypatch.setattr(outbox, "render_deferred_after_commit", lambda mail, **known: None)
+    registration = binding_registration(conference)
+    monkeypatch.undo()
+    first = OutgoingMail.objects.get(registration=registration, kind="registration_confirmed")
+    second = OutgoingMail.objects.get(pk=first.pk)  # another process read it at the same time
+
+    assert outbox.render_deferred(first) is True
+    assert outbox.render_deferred(second) is False
+    assert outbox.render_deferred(first) is False
+
+    assert first.attachments.count() == 2
+    first.refresh_from_db()
+    assert first.render_spec is None and first.body_text
