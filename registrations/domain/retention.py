@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from django.apps import apps
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -238,18 +238,50 @@ def _anonymise_group_once_empty(group_id, *, now):
         or Registration.objects.filter(group_registration_id=group_id, anonymised_at=None).exists()
     ):
         return
-    group = GroupRegistration.objects.select_for_update().get(pk=group_id)
+    anonymise_group(GroupRegistration.objects.select_for_update().get(pk=group_id), now=now)
+
+
+def anonymise_group(group, *, now):
+    """Remove the contact's data from a group registration: names, addresses, the colleagues the
+    form did not register, the audit trail and the mails to the contact that no colleague's
+    registration carries (a group whose colleagues were all registered already). The employer's
+    organisation and billing address stay, as on the invoices. Runs in the caller's transaction."""
     if group.anonymised_at is not None:
-        return
+        return group
+    group_id = group.pk
+    OutgoingMail.objects.filter(
+        registration__isnull=True, to=group.contact_email, kind="group_registered"
+    ).update(
+        to=f"{ANONYMISED}-gruppe-{group_id}@example.invalid", subject=ANONYMISED, body_text="", body_html=""
+    )
     _delete_history(GroupRegistration, id=group_id)
     group.contact_first_name = ANONYMISED
     group.contact_last_name = ANONYMISED
     group.contact_email = f"{ANONYMISED}-gruppe-{group_id}@example.invalid"
     group.contact_phone = ""
     group.billing_email = ""
+    group.not_registered = []
     group.token = new_token()  # the group link stops working
     group.anonymised_at = now
     group.save()
+    return group
+
+
+def groups_due(*, now=None, months=None):
+    """Group registrations not yet anonymised whose conference ended more than `months` months ago
+    and that no colleague's registration keeps (none, or all anonymised): the ones a colleague's
+    anonymisation does not reach."""
+    now = now or timezone.now()
+    months = settings.RETENTION_MONTHS if months is None else months
+    return (
+        GroupRegistration.objects.filter(
+            anonymised_at__isnull=True, conference__ends_at__lt=months_before(now, months)
+        )
+        .exclude(
+            Exists(Registration.objects.filter(group_registration=OuterRef("pk"), anonymised_at__isnull=True))
+        )
+        .order_by("pk")
+    )
 
 
 def keep_invitation_contact(registration):
@@ -355,6 +387,9 @@ def run_retention(*, now=None, months=None, years=None):
     plan = plan_retention(now=now, months=months, years=years)
     for registration in plan.registrations:
         anonymise_registration(registration=registration, now=now, force=True)
+    for group in groups_due(now=now, months=months):
+        with transaction.atomic():
+            anonymise_group(GroupRegistration.objects.select_for_update().get(pk=group.pk), now=now)
     for invoice in plan.invoices_due:
         anonymise_invoice(invoice=invoice, now=now)
     delete_old_exports(cutoff=plan.cutoff)

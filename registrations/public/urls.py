@@ -38,6 +38,11 @@ urlpatterns = [
         name="group_member_needs",
     ),
     path(
+        "gruppe/<str:token>/meine-daten.json",
+        group_registration.group_data_export,
+        name="group_data_export",
+    ),
+    path(
         "gruppe/<str:token>/rechnung/<str:number>.pdf",
         group_registration.group_invoice_pdf,
         name="group_invoice_pdf",

@@ -139,3 +139,101 @@ def test_organisers_cannot_anonymise(rf):
     request = rf.get("/admin/")
     request.user = StaffFactory(roles=[ORGANISATION])
     assert "anonymise_action" not in admin.site._registry[Registration].get_actions(request)
+
+
+# ---------------------------------------------------------------- group registrations (issue 15, review gap 3
+
+
+def _group(conference, members):
+    from registrations.domain import group_registrations
+
+    return group_registrations.register_group(
+        conference=conference,
+        data={
+            "contact_first_name": "Sabine",
+            "contact_last_name": "Sekretär",
+            "contact_email": "sekretariat@kreis-beispiel.de",
+            "contact_phone": "0221 12345",
+            "organisation": "Landkreis Beispiel",
+            "billing": "collective",
+            "billing_organisation": "Landkreis Beispiel",
+            "billing_street": "Hauptstraße 1",
+            "billing_postcode": "50667",
+            "billing_city": "Köln",
+            "billing_email": "rechnungen@kreis-beispiel.de",
+            "order_number": "PO-4711",
+            "terms_accepted": True,
+        },
+        members=[{"first_name": name, "last_name": "Beispiel", "email": email} for name, email in members],
+    )
+
+
+def test_a_colleagues_copy_names_the_group_that_registered_them_but_not_the_other_colleagues(client):
+    conference = ConferenceFactory(places=10)
+    group = _group(conference, [("Anna", ""), ("Bernd", "bernd@kreis-beispiel.de")])
+    bernd = group.members.get(first_name="Bernd")
+    data = json.loads(client.get(url("personal_data_export", bernd)).content)
+    assert data["gruppenanmeldung"]["kontaktperson"] == "Sabine Sekretär"
+    assert data["gruppenanmeldung"]["kontakt_email"] == "sekretariat@kreis-beispiel.de"
+    assert data["gruppenanmeldung"]["rechnungs_email"] == "rechnungen@kreis-beispiel.de"
+    assert data["gruppenanmeldung"]["bestellnummer"] == "PO-4711"
+    assert "Anna" not in json.dumps(data["gruppenanmeldung"])
+    assert group.token not in json.dumps(data)
+
+
+def test_the_contacts_copy_holds_the_group_billing_and_the_colleagues_they_registered(client):
+    from registrations.domain import group_registrations
+
+    conference = ConferenceFactory(places=10)
+    _group(conference, [("Anna", "")])
+    group = _group(conference, [("Anna", ""), ("Bernd", "bernd@kreis-beispiel.de")])
+    group_registrations.confirm_group(group=group)
+    page = client.get(group.get_absolute_url()).content.decode()
+    export_url = reverse("registrations:group_data_export", kwargs={"token": group.token})
+    assert export_url in page
+    response = client.get(export_url)
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="meine-daten-gruppe.json"'
+    assert "no-cache" in response["Cache-Control"]
+    data = json.loads(response.content)
+    own = data["gruppenanmeldung"]
+    assert (own["contact_last_name"], own["contact_phone"], own["billing_email"]) == (
+        "Sekretär",
+        "0221 12345",
+        "rechnungen@kreis-beispiel.de",
+    )
+    assert own["not_registered"] == [{"name": "Anna Beispiel", "own_address": False}]
+    assert "token" not in own
+    assert [p["vorname"] for p in data["angemeldete_personen"]] == ["Bernd"]
+    assert [line["teilnehmer"] for line in data["sammelrechnungen"][0]["zeilen"]] == ["Bernd Beispiel"]
+    assert data["emails"] and all(m["an"] == "sekretariat@kreis-beispiel.de" for m in data["emails"])
+    assert group.token not in json.dumps({k: v for k, v in data.items() if k != "emails"})
+
+
+def test_retention_clears_the_group_with_its_colleagues_it_did_not_register_and_a_group_without_members():
+    from registrations.domain import lifecycle
+    from registrations.domain.retention import anonymise_registration, run_retention
+
+    conference = ConferenceFactory(places=10)
+    _group(conference, [("Anna", "")])
+    group = _group(conference, [("Anna", ""), ("Bernd", "")])
+    assert group.not_registered
+    bernd = group.members.get()
+    lifecycle.cancel(registration=bernd)
+    anonymise_registration(registration=bernd)
+    group.refresh_from_db()
+    assert group.anonymised_at is not None
+    assert group.not_registered == []
+    # A group whose every colleague was registered already has no member to be anonymised with.
+    empty = _group(conference, [("Anna", "")])
+    assert not empty.members.exists() and empty.not_registered
+    mail_to_contact = OutgoingMail.objects.filter(registration__isnull=True, kind="group_registered")
+    assert "Anna Beispiel" in mail_to_contact.get().body_text
+    conference.starts_at -= dt.timedelta(days=800)
+    conference.ends_at -= dt.timedelta(days=800)
+    conference.save()
+    run_retention()
+    empty.refresh_from_db()
+    assert (empty.contact_last_name, empty.not_registered) == ("anonymisiert", [])
+    assert "Anna" not in mail_to_contact.get().body_text
+    assert empty.history.count() == 1

@@ -1,6 +1,8 @@
 """Group registration by a contact, and the contact's group page: thin wrappers around
 domain/group_registrations.py and domain/lifecycle.py."""
 
+import json
+
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,6 +19,7 @@ from ...domain.consent import current_terms
 from ...queries.group_registrations import group_for_token, group_overview
 from ...queries.invoices import invoice_concerning
 from ...queries.places import place_counts
+from ...queries.privacy import group_personal_data
 from ...queries.workshops import workshop_choices
 from ...rules.cancellation import cancellation_cost
 from ...rules.group_registrations import MAX_MEMBERS
@@ -243,4 +246,19 @@ def group_invoice_pdf(request, token, number):
         return render(request, "registrations/download_limited.html", status=429)
     response = HttpResponse(invoice_pdf(invoice), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{invoice_filename(invoice)}"'
+    return response
+
+
+@never_cache
+@require_http_methods(["GET"])
+def group_data_export(request, token):
+    """The contact's copy of everything stored about the group registration (DSGVO Art. 15, 20)."""
+    group = group_for_token(token)
+    if is_download_limited(token):
+        return render(request, "registrations/download_limited.html", status=429)
+    response = HttpResponse(
+        json.dumps(group_personal_data(group), ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'attachment; filename="meine-daten-gruppe.json"'
     return response
