@@ -213,7 +213,7 @@ def update_personal_data(*, registration, data):
 
 
 def register_binding(
-    *, conference, data, registration=None, source=Registration.Source.WEB, now=None, notify=True
+    *, conference, data, registration=None, source=Registration.Source.WEB, now=None, notify=True, terms=None
 ):
     """Register a person bindingly. Returns (registration, created).
 
@@ -234,6 +234,8 @@ def register_binding(
     raises AlreadyRegistered.
     `notify=False` leaves out the person's confirmation mail: a group registration's colleague
     without an own address is told through the contact's one mail (domain/group_registrations.py).
+    `terms`: the conference's current terms (consent.current_terms) when the caller read them
+    for this request already (the form showed them); read here otherwise.
     """
     now = now or timezone.now()
     if source == Registration.Source.WEB:
@@ -252,7 +254,8 @@ def register_binding(
     if "email" in personal:
         personal["email"] = normalise_email(personal["email"])
     binding = binding_values(data)
-    terms = current_terms(conference)
+    if terms is None:
+        terms = current_terms(conference)
     if data.get("terms_version") and str(data["terms_version"]) != str(terms.version):
         raise RegistrationError(
             _(

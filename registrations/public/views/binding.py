@@ -45,6 +45,7 @@ def _submit(request, form, conference, *, registration=None):
             conference=conference,
             data={**form.service_data(), "language": request.LANGUAGE_CODE},
             registration=registration,
+            terms=form.terms,  # read for this request's form already
         )
     except lifecycle.AlreadyRegistered:
         raise

@@ -40,8 +40,8 @@ def registration_for_link(request, token):
     """
     registration = registration_for_token(token)
     if registration.awaits_confirmation:
-        lifecycle.confirm_address(registration=registration)
-        registration = registration_for_token(token)
+        # The registration as stored now, with its conference: no second read by the token.
+        registration = lifecycle.confirm_address(registration=registration)
         if registration.hold_has_lapsed():
             messages.warning(request, lifecycle.hold_lapsed_message())
         elif registration.awaits_confirmation:  # a colleague's place waits for the group's contact
