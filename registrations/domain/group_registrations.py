@@ -33,7 +33,7 @@ from ..rules.group_registrations import (
 )
 from ..rules.personal import normalise_email, registration_language
 from ..rules.windows import binding_window
-from . import invoicing, lifecycle, outbox
+from . import invitations, invoicing, lifecycle, outbox
 from .confirmations import queue_confirmation
 from .consent import current_privacy_text
 from .locking import lock_conference, prepare_to_lock
@@ -74,7 +74,8 @@ MEMBER_FIELDS = (
 def register_group(*, conference, data, members, now=None):
     """Register `members` (dicts of MEMBER_FIELDS, `needs_agreed`, `workshop_choices`) for the
     contact and billing in `data` (CONTACT_FIELDS, GROUP_BILLING_FIELDS, `terms_accepted`,
-    `terms_version`, `language`). Returns the GroupRegistration.
+    `terms_version`, `language`, and the contact's own `invitation_consent`, recorded when the
+    contact confirms). Returns the GroupRegistration.
 
     Each colleague is registered bindingly as anyone is (a place while places are free, else
     the waiting list, in the order given), billed to the employer. A colleague who is
@@ -115,6 +116,7 @@ def register_group(*, conference, data, members, now=None):
             conference=conference,
             language=registration_language(data.get("language")),
             privacy_consent=current_privacy_text(),
+            invitation_consent=bool(data.get("invitation_consent")),
             **{key: data.get(key) or "" for key in CONTACT_FIELDS},
             **{**billing, "billing": billing["billing"] or GroupRegistration.Billing.COLLECTIVE},
         )
@@ -210,6 +212,8 @@ def confirm_group(*, group, now=None):
             # (invoicing.issue_for_binding), so it is issued once, for everyone, below.
             group.email_confirmed_at = now
             group.save(update_fields=["email_confirmed_at"])
+            if group.invitation_consent:  # the contact's own consent, now that the address is theirs
+                invitations.give_group_contact_invitation_consent(group=group, now=now)
         if group.is_billed_collectively:
             storno, invoice = invoicing.update_collective_invoice(group, now=now)
             if storno is not None or invoice is not None:

@@ -50,6 +50,33 @@ def give_invitation_consent(*, registration, now=None):
         return same_person_contacts(registration).get()
 
 
+def give_group_contact_invitation_consent(*, group, now=None):
+    """The contact of a group registration ticked "Über künftige Tagungen informieren" for
+    themselves (never for their colleagues, who consent through their own links): recorded once
+    the contact's address is confirmed. The contact has no registration of their own, so the row
+    keeps name and address itself. One row per person, as give_invitation_consent. Returns it."""
+    person = {
+        "email__iexact": group.contact_email,
+        "first_name__iexact": group.contact_first_name,
+        "last_name__iexact": group.contact_last_name,
+    }
+    existing = InvitationContact.objects.filter(**person).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            return InvitationContact.objects.create(
+                registration=None,
+                first_name=group.contact_first_name,
+                last_name=group.contact_last_name,
+                email=group.contact_email,
+                language=group.language,
+                consented_at=now or timezone.now(),
+            )
+    except IntegrityError:
+        return InvitationContact.objects.get(**person)
+
+
 def withdraw_invitation_consent(*, registration=None, token=None):
     """Withdraw the consent: by the person's registration (personal page) or the invitation's link.
 

@@ -445,6 +445,8 @@ def apply_completion(*, completion, now=None):
                         join_waiting_list=bool(data.get("join_workshop_waiting_list")),
                         now=now,
                     )
+            if data.get("invitation_consent"):  # register_binding gives it on the other path
+                invitations.give_invitation_consent(registration=registration, now=now)
         completions.mark_applied(completion, now=now)
     return Registration.objects.select_related("conference").get(pk=registration.pk)
 

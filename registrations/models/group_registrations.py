@@ -64,6 +64,11 @@ class GroupRegistration(models.Model):
         related_name="+",
         verbose_name=_("zugestimmter Datenschutzhinweis"),
     )
+    # The contact's own consent to future invitations, ticked on the form; recorded as an
+    # InvitationContact once the contact's address is confirmed (confirm_group).
+    invitation_consent = models.BooleanField(
+        _("Kontaktperson will über künftige Tagungen informiert werden"), default=False
+    )
     email_confirmed_at = models.DateTimeField(_("E-Mail-Adresse bestätigt am"), null=True, blank=True)
     # Colleagues of the form who were not registered again because they are registered already
     # (rules.group_registrations.not_registered_entry): {"name", "own_address"} each, for the

@@ -17,6 +17,7 @@ from ..models import FormSubmission, PendingCompletion, Registration
 from ..rules import fees
 from ..rules.billing import BINDING_FIELDS
 from ..rules.personal import PERSONAL_FIELDS
+from .invitations import invitation_consent_of
 
 _TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 
@@ -31,6 +32,8 @@ STORED_KEYS = (
     "terms_accepted",
     "terms_version",
     "language",
+    # The separate consent to future invitations (domain/invitations.py): given when applied.
+    "invitation_consent",
 )
 # The fee is frozen at the binding registration: membership changes afterwards go through the office.
 MEMBERSHIP_FIELDS = ("is_member", "member_number")
@@ -200,6 +203,8 @@ def completion_plan(registration, data, form):
                 changes.append(
                     Change(_("Workshop"), titles.get(booked.get(phase), EMPTY), titles.get(wish, EMPTY))
                 )
+    if data.get("invitation_consent") and invitation_consent_of(registration) is None:
+        changes.append(Change(_("Über künftige Tagungen informieren"), _("nein"), _("ja")))
     fee = None
     if becomes_binding:
         is_member = bool(data.get("is_member"))

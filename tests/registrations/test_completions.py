@@ -279,3 +279,35 @@ def test_a_correction_after_the_binding_registration_moves_the_workshop_and_keep
     completion = PendingCompletion.objects.get()
     applied = lifecycle.apply_completion(completion=completion)
     assert list(applied.workshop_bookings.values_list("workshop_id", flat=True)) == [second.pk]
+
+
+# ---------------------------------------------------------------- the invitation consent (issue 15, review gap 4)
+
+
+def test_a_pending_completion_carries_the_invitation_consent_and_applying_gives_it(conference):
+    from registrations.queries.completions import completion_plan
+    from registrations.queries.invitations import invitation_consent_of
+
+    registration = confirmed_pre_registration(conference)
+    lifecycle.pre_register(conference=conference, data=pre_registration_data(1, invitation_consent=True))
+    completion = PendingCompletion.objects.get()
+    assert completion.data["invitation_consent"] is True
+    assert invitation_consent_of(registration) is None  # nothing before the owner applies it
+    plan = completion_plan(registration, completion.data, completion.form)
+    assert ("Über künftige Tagungen informieren", "nein", "ja") in [
+        (c.label, c.before, c.after) for c in plan.changes
+    ]
+    lifecycle.apply_completion(completion=completion)
+    assert invitation_consent_of(registration) is not None
+
+
+def test_the_binding_forms_invitation_consent_survives_the_completion_of_a_pre_registration(conference):
+    from registrations.queries.invitations import invitation_consent_of
+
+    registration = confirmed_pre_registration(conference)
+    lifecycle.register_binding(conference=conference, data=typed_binding(1, invitation_consent=True))
+    completion = PendingCompletion.objects.get()
+    assert completion.data["invitation_consent"] is True
+    applied = lifecycle.apply_completion(completion=completion)
+    assert applied.is_binding
+    assert invitation_consent_of(registration) is not None

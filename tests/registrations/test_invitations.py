@@ -322,3 +322,68 @@ def test_colleagues_sharing_a_mailbox_each_get_their_own_invitation(conference, 
     )
     assert bodies[0].startswith("Guten Tag Ada Beispiel,")
     assert bodies[1].startswith("Guten Tag Bea Beispiel,")
+
+
+# ---------------------------------------------------------------- the group form (issue 15, review gap 4)
+
+
+def _group_form(conference, **extra):
+    return {
+        "contact_first_name": "Sabine",
+        "contact_last_name": "Sekretär",
+        "contact_email": "sekretariat@kreis-beispiel.de",
+        "organisation": "Landkreis Beispiel",
+        "billing": "collective",
+        "billing_organisation": "Landkreis Beispiel",
+        "billing_street": "Hauptstraße 1",
+        "billing_postcode": "50667",
+        "billing_city": "Köln",
+        "privacy_consent": "on",
+        "terms_accepted": "on",
+        "person-TOTAL_FORMS": "1",
+        "person-INITIAL_FORMS": "0",
+        "person-MIN_NUM_FORMS": "1",
+        "person-MAX_NUM_FORMS": "20",
+        "person-0-first_name": "Anna",
+        "person-0-last_name": "Beispiel",
+        **extra,
+    }
+
+
+def test_the_group_form_offers_the_contacts_invitation_consent_unticked(client, conference):
+    url = reverse("registrations:group_register", kwargs={"slug": conference.slug})
+    html = client.get(url).content.decode()
+    assert LABEL in html
+    field = re.search(r'<input[^>]*name="invitation_consent"[^>]*>', html).group(0)
+    assert "checked" not in field
+
+
+def test_the_contacts_ticked_consent_is_recorded_once_the_contact_confirms(client, conference):
+    from registrations.models import GroupRegistration
+
+    url = reverse("registrations:group_register", kwargs={"slug": conference.slug})
+    response = client.post(url, _group_form(conference, invitation_consent="on"), follow=True)
+    assert response.status_code == 200
+    group = GroupRegistration.objects.get()
+    assert group.invitation_consent is True
+    assert not InvitationContact.objects.exists()  # a stranger's address typed in gets nothing
+    client.get(group.get_absolute_url())
+    contact = InvitationContact.objects.get()
+    assert (contact.first_name, contact.last_name, contact.email) == (
+        "Sabine",
+        "Sekretär",
+        "sekretariat@kreis-beispiel.de",
+    )
+    assert contact.registration is None
+    # Only the contact consented: the colleague was not signed up for invitations on their behalf.
+    assert not InvitationContact.objects.filter(first_name="Anna").exists()
+
+
+def test_without_the_tick_the_contact_gets_no_invitations(client, conference):
+    from registrations.models import GroupRegistration
+
+    url = reverse("registrations:group_register", kwargs={"slug": conference.slug})
+    client.post(url, _group_form(conference), follow=True)
+    group = GroupRegistration.objects.get()
+    client.get(group.get_absolute_url())
+    assert not InvitationContact.objects.exists()

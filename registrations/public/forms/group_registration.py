@@ -21,6 +21,7 @@ from ...models import GroupRegistration, Registration
 from ...rules.group_registrations import MAX_MEMBERS, needs_refusal
 from ...rules.leitweg import normalise_leitweg_id, validate_leitweg_id
 from .binding import _POSTCODE_RE, BindingRegistrationForm
+from .personal import invitation_consent_field
 
 
 def _polish(form):
@@ -116,6 +117,14 @@ class GroupContactForm(CleanTextMixin, forms.ModelForm):
             "für die Tagung übermittle."
         ),
     )
+    invitation_consent = invitation_consent_field(
+        help_text=_(
+            "Freiwillig und nur für Sie als Kontaktperson: Wir schicken Ihnen die Einladungen zu den "
+            "nächsten Tagungen. Dafür behalten wir Ihren Namen und Ihre E-Mail-Adresse auch nach dem "
+            "Löschen der übrigen Daten, nur zu diesem Zweck. Sie können das in jeder Einladung widerrufen. "
+            "Ihre Kolleginnen und Kollegen entscheiden das selbst über ihren eigenen Link."
+        )
+    )
     terms_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     terms_accepted = forms.BooleanField(
         label=_(
@@ -185,6 +194,7 @@ class GroupContactForm(CleanTextMixin, forms.ModelForm):
             Fieldset(
                 _("Zahlungsvereinbarung und Teilnahmebedingungen"),
                 "privacy_consent",
+                "invitation_consent",
                 "terms_version",
                 RenderedHTML(terms_html),
                 "terms_accepted",

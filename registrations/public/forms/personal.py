@@ -15,12 +15,13 @@ from ...models import Registration
 from ...rules.personal import PERSONAL_FIELDS
 
 
-def invitation_consent_field():
+def invitation_consent_field(help_text=None):
     """The separate, optional consent to future invitations (domain/invitations.py)."""
     return forms.BooleanField(
         label=_("Über künftige Tagungen informieren"),
         required=False,
-        help_text=_(
+        help_text=help_text
+        or _(
             "Freiwillig: Wir schicken Ihnen die Einladungen zu den nächsten Tagungen. Dafür behalten wir "
             "Ihren Namen und Ihre E-Mail-Adresse auch nach dem Löschen Ihrer übrigen Daten, nur zu diesem "
             "Zweck. Sie können das jederzeit auf Ihrer Anmeldeseite oder in jeder Einladung widerrufen."
