@@ -28,6 +28,22 @@ PYTHON = sys.executable
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/vsop_bench"
 
 
+def database_url_arguments(parser):
+    """--database-url, or --database-name for a database of one's own on the default server."""
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--database-url", default=DEFAULT_DB)
+    group.add_argument(
+        "--database-name",
+        help="e.g. pages_bench: postgres://postgres@127.0.0.1:5432/NAME (dropped and created)",
+    )
+
+
+def database_url(args):
+    if args.database_name:
+        return DEFAULT_DB.rsplit("/", 1)[0] + "/" + args.database_name
+    return args.database_url
+
+
 def bench_env(database_url, *, workers, port, conn_max_age=0, extra=None):
     env = {
         **os.environ,
@@ -62,7 +78,9 @@ def reset_database(database_url):
     import psycopg
 
     name = database_url.rsplit("/", 1)[1]
-    assert name.startswith("vsop_bench"), f"refusing to drop {name!r}: not a benchmark database"
+    assert name.startswith("vsop_bench") or name.endswith("_bench"), (
+        f"refusing to drop {name!r}: not a benchmark database (vsop_bench… or …_bench)"
+    )
     admin_url = database_url.rsplit("/", 1)[0] + "/postgres"
     with psycopg.connect(admin_url, autocommit=True) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

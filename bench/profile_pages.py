@@ -12,6 +12,9 @@ Two ways per page:
   renders the page as every request did before the page cache (core/pagecache.py);
 - cached: the page comes from the shared cache with its own CSRF token.
 
+Every request is sent without cookies, as wrk sends them: a page with a form then draws a
+new CSRF secret and sets the cookie each time (the costlier case).
+
 hello-world (bench/urls.py) is the ceiling: the same middleware, no view work.
 `--profile NAME` prints cProfile's statistics of NAME's requests (both ways).
 """
@@ -27,7 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import DEFAULT_DB, bench_env  # noqa: E402
+from bench.common import bench_env, database_url, database_url_arguments  # noqa: E402
 
 PAGES = {
     "hello": "/bench/hello/",
@@ -49,6 +52,7 @@ def measure(client, path, *, requests, rendered, profiler=None):
     for _ in range(requests):
         if rendered:
             invalidate_public_pages()
+        client.cookies.clear()  # as wrk: no cookie, so a page with a form makes a new CSRF secret
         if profiler:
             profiler.enable()
         started = time.process_time()
@@ -64,11 +68,12 @@ def main():
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--database-url", default=DEFAULT_DB)
+    database_url_arguments(parser)
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--profile", choices=sorted(PAGES), help="print cProfile statistics of this page")
     parser.add_argument("--top", type=int, default=20)
     args = parser.parse_args()
+    args.database_url = database_url(args)
 
     os.environ.update(bench_env(args.database_url, workers=1, port=0, conn_max_age=60))
     import django
@@ -76,7 +81,7 @@ def main():
     django.setup()
     from django.test import Client
 
-    client = Client(HTTP_HOST="127.0.0.1")  # it never logs in or posts: its cookies change nothing
+    client = Client(HTTP_HOST="127.0.0.1")  # never logs in or posts; sends no cookie, as wrk
     print(
         f"in-process, DEBUG off, {args.requests} requests per figure, CPU time of this process "
         f"(PostgreSQL's own CPU not included); load average "

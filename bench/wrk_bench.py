@@ -31,8 +31,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import (  # noqa: E402
-    DEFAULT_DB,
     bench_env,
+    database_url,
+    database_url_arguments,
     gunicorn,
     machine_facts,
     prepare,
@@ -100,7 +101,7 @@ def main():
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--database-url", default=DEFAULT_DB)
+    database_url_arguments(parser)
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=int, default=5, help="per wrk run")
@@ -112,6 +113,7 @@ def main():
     parser.add_argument("--conn-max-age", type=int, default=60)
     parser.add_argument("--keep-database", action="store_true", help="reuse the database of an earlier run")
     args = parser.parse_args()
+    args.database_url = database_url(args)
 
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed: apt-get install wrk")

@@ -30,9 +30,9 @@ from django.core.cache import cache
 from django.db import transaction
 from django.dispatch import Signal
 from django.http import HttpResponse
-from django.middleware.csrf import get_token
 from django.utils import timezone, translation
 
+from .csrf import get_token
 from .forms.submission import SUBMISSION_TOKEN_PLACEHOLDER, new_submission_token
 
 VERSION_KEY = "public-pages:version"
@@ -118,6 +118,9 @@ def _seconds_to_keep():
 
 
 def _with_token(request, content):
+    """The stored HTML with this visit's CSRF token (core/csrf.py: Django's token, drawn faster)
+    and a submission token of its own. No query, no cache write, nothing signed: a cached hit
+    costs the page lookup, these two tokens and the CSRF cookie (tests/project/test_page_cache.py)."""
     if _SUBMISSION_PLACEHOLDER_BYTES in content:  # a form's token of its own for every visit
         content = content.replace(_SUBMISSION_PLACEHOLDER_BYTES, new_submission_token().encode())
     if _PLACEHOLDER_BYTES not in content:

@@ -117,6 +117,65 @@ def test_the_cached_conference_page_has_a_csrf_token_of_its_own_that_a_post_acce
     assert Registration.objects.filter(email="anna.cache@example.org", conference=conference).exists()
 
 
+class CacheCalls:
+    """Wraps the cache core/pagecache.py uses and records which of its methods are called."""
+
+    def __init__(self, real):
+        self.real, self.calls = real, []
+
+    def __getattr__(self, name):
+        attribute = getattr(self.real, name)
+        if callable(attribute):
+            self.calls.append(name)
+        return attribute
+
+
+@pytest.mark.parametrize("page", PUBLIC_PAGES)
+def test_a_cached_hit_reads_the_cache_once_and_writes_nothing(
+    page, conference, monkeypatch, django_assert_num_queries
+):
+    """What a hit costs per request: one cache read, no query, no cache or session write."""
+    url = public_pages(conference)[page]
+    get(url)
+    calls = CacheCalls(pagecache.cache)
+    monkeypatch.setattr(pagecache, "cache", calls)
+
+    with django_assert_num_queries(0):
+        response = get(url)
+
+    assert calls.calls == ["get_many"]
+    assert "sessionid" not in response.cookies
+    assert set(response.cookies) <= {"csrftoken"}  # a page with a form sets the CSRF cookie only
+
+
+def test_a_visitor_with_a_csrf_cookie_keeps_it_and_posts_with_the_token_of_the_cached_page(conference):
+    url = conference.get_absolute_url()
+    get(url)
+    visitor = Client(enforce_csrf_checks=True)
+    first = get(url, visitor)
+    cookie = first.cookies["csrftoken"].value
+
+    second = get(url, visitor)
+    token = TOKEN_RE.findall(second.content.decode())[0]
+
+    assert second.cookies["csrftoken"].value == cookie  # renewed, not replaced
+    assert token != TOKEN_RE.findall(first.content.decode())[0]  # masked anew
+    response = visitor.post(
+        reverse("registrations:pre_register", kwargs={"slug": conference.slug}),
+        {
+            "csrfmiddlewaretoken": token,
+            "first_name": "Bernd",
+            "last_name": "Mit Cookie",
+            "email": "bernd.cookie@example.org",
+            "organisation": "Stadt Bonn",
+            "privacy_consent": "on",
+            "submit": "Unverbindlich voranmelden",
+        },
+    )
+    assert response.status_code == 302
+    assert Registration.objects.filter(email="bernd.cookie@example.org", conference=conference).exists()
+
+
 def test_a_post_with_the_token_of_the_stored_page_is_refused(conference):
     """The stored HTML holds a placeholder, never a real token that others could reuse."""
     url = conference.get_absolute_url()
