@@ -231,6 +231,8 @@ TASKS = {
 
 # Exports with more rows than this run as a background task (exports.ExportJob).
 EXPORTS_BACKGROUND_THRESHOLD = env.int("EXPORTS_BACKGROUND_THRESHOLD", default=300)
+# Long PDFs are laid out in chunks on this many processes at once (core/pdf.py); 1: in-process.
+PDF_PROCESSES = env.int("PDF_PROCESSES", default=min(2, os.cpu_count() or 1))
 
 # The association's details used in mails, invoices and documents.
 ASSOCIATION = {

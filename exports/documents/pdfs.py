@@ -38,15 +38,14 @@ def _render_rows_in_chunks(
 ):
     """Render a table template once per chunk of rows and join the parts (see core/pdf.py).
 
-    `progress(done, total)` hears of every chunk rendered, so a long list's job page moves on.
+    `progress(done, total)` hears of every chunk rendered, so a long list's job page moves on;
+    the chunks are laid out on both cores at once (core.pdf.render_pdfs).
     """
     parts = pdf.chunks(rows, chunk_size or pdf.CHUNK_ROWS)
-    rendered = []
-    offset = 0
+    documents, offset = [], 0
     for index, part in enumerate(parts):
-        progress(index, len(parts))
-        rendered.append(
-            render_pdf(
+        documents.append(
+            (
                 template,
                 {
                     **context,
@@ -59,7 +58,7 @@ def _render_rows_in_chunks(
             )
         )
         offset += len(part)
-    progress(len(parts), len(parts))
+    rendered = pdf.render_pdfs(documents, progress=progress)
     return pdf.join_pdfs(rendered, orientation=orientation, margin=margin)
 
 
