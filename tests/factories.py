@@ -162,6 +162,22 @@ def binding_participants(conference, count, *, organisations=None, **kwargs):
     ]
 
 
+def invoiced_registration(conference, n=1, fee=None, *, days_ago=0, **extra):
+    """Person n's binding registration (p{n}@example.org, last name Person{n}) with its invoice issued
+    `days_ago` days ago (40: past due, a reminder may go out), read back from the database.
+    The money tests' one builder; `fee` as text or Decimal, other fields as for BindingRegistrationFactory."""
+    from registrations.domain import invoicing
+
+    if fee is not None:
+        extra["fee"] = Decimal(fee)
+    extra.setdefault("email", f"p{n}@example.org")
+    extra.setdefault("last_name", f"Person{n}")
+    registration = BindingRegistrationFactory(conference=conference, **extra)
+    invoicing.issue_invoice(registration=registration, now=timezone.now() - dt.timedelta(days=days_ago))
+    registration.refresh_from_db()
+    return registration
+
+
 def pre_registration_data(n=1, **extra):
     """What person n enters to pre-register: the `data` the pre-registration service takes."""
     return {

@@ -1,6 +1,5 @@
 """The dashboard's money: outstanding, overdue and refunds due apart, each linking to its list (issue 16)."""
 
-import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -8,33 +7,25 @@ from django.urls import reverse
 from django.utils import timezone
 
 from exports.queries.dashboard import office_dashboard
-from registrations.domain import invoicing, lifecycle, payments
-from tests.factories import BindingRegistrationFactory
+from registrations.domain import lifecycle, payments
+from tests.factories import invoiced_registration
 
 pytestmark = pytest.mark.django_db
-
-
-def invoiced(conference, n, fee, *, days_ago=0):
-    registration = BindingRegistrationFactory(
-        conference=conference, email=f"p{n}@example.org", fee=Decimal(fee)
-    )
-    invoicing.issue_invoice(registration=registration, now=timezone.now() - dt.timedelta(days=days_ago))
-    return registration
 
 
 @pytest.fixture
 def money(conference):
     """1,000 € still to come in (400 of them overdue), 350 € to pay back: the old figure said "offen 650 €"."""
-    invoiced(conference, 1, "400.00", days_ago=30)  # overdue
-    invoiced(conference, 2, "350.00")
-    partly = invoiced(conference, 3, "350.00")
+    invoiced_registration(conference, 1, "400.00", days_ago=30)  # overdue
+    invoiced_registration(conference, 2, "350.00")
+    partly = invoiced_registration(conference, 3, "350.00")
     payments.record_payment(registration=partly, amount=Decimal("100.00"), received_on=timezone.localdate())
-    cancelled = invoiced(conference, 4, "300.00")
+    cancelled = invoiced_registration(conference, 4, "300.00")
     payments.record_payment(
         registration=cancelled, amount=Decimal("300.00"), received_on=timezone.localdate()
     )
     lifecycle.cancel(registration=cancelled)
-    double = invoiced(conference, 5, "250.00")
+    double = invoiced_registration(conference, 5, "250.00")
     payments.record_payment(registration=double, amount=Decimal("300.00"), received_on=timezone.localdate())
     return conference
 

@@ -11,8 +11,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from exports.queries.ledger import invoice_journal, open_items
-from registrations.domain import dunning, invoicing, lifecycle, payments
-from tests.factories import BindingRegistrationFactory, ConferenceFactory, StaffFactory
+from registrations.domain import dunning, lifecycle, payments
+from tests.factories import ConferenceFactory, StaffFactory, invoiced_registration
 
 pytestmark = pytest.mark.django_db
 
@@ -31,27 +31,19 @@ def conference(time_machine):
     )
 
 
-def invoiced(conference, n, **kwargs):
-    registration = BindingRegistrationFactory(
-        conference=conference, email=f"p{n}@example.org", last_name=f"Person{n}", **kwargs
-    )
-    invoicing.issue_invoice(registration=registration)
-    return registration
-
-
 @pytest.fixture
 def books(conference, time_machine):
     """July 2025: one paid on 10.07., one open and reminded, one cancelled after paying."""
-    paid = invoiced(conference, 1)
+    paid = invoiced_registration(conference, 1)
     payments.record_payment(registration=paid, amount=Decimal("250.00"), received_on=dt.date(2025, 7, 10))
-    reminded = invoiced(conference, 2, billing_organisation="=Stadt Köln")
-    cancelled = invoiced(conference, 3)
+    reminded = invoiced_registration(conference, 2, billing_organisation="=Stadt Köln")
+    cancelled = invoiced_registration(conference, 3)
     payments.record_payment(registration=cancelled, amount=Decimal("250.00"), received_on=dt.date(2025, 7, 2))
     lifecycle.cancel(registration=cancelled)
     time_machine.move_to(dt.datetime(2025, 7, 25, 12, 0, tzinfo=BERLIN), tick=False)
     dunning.send_payment_reminder(registration=reminded)
     time_machine.move_to(dt.datetime(2025, 8, 2, 12, 0, tzinfo=BERLIN), tick=False)
-    invoiced(conference, 4)  # August: outside the July journal
+    invoiced_registration(conference, 4)  # August: outside the July journal
     return {"paid": paid, "reminded": reminded, "cancelled": cancelled}
 
 
@@ -89,7 +81,7 @@ def test_open_items_hold_what_is_owed_and_what_is_to_pay_back(books):
 
 
 def test_the_journal_and_open_items_run_a_constant_number_of_queries(conference, django_assert_num_queries):
-    people = [invoiced(conference, n) for n in range(3)]
+    people = [invoiced_registration(conference, n) for n in range(3)]
     for count in (1, 3):
         for n, person in enumerate(people):
             person.invoices.update(issued_on=JULY[0] if n < count else dt.date(2024, 1, 1))

@@ -8,9 +8,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from registrations.domain import invoicing, lifecycle, payments
+from registrations.domain import lifecycle, payments
 from registrations.models import Payment, Registration
-from tests.factories import BindingRegistrationFactory, ConferenceFactory
+from tests.factories import ConferenceFactory, invoiced_registration
 
 pytestmark = pytest.mark.django_db
 
@@ -23,16 +23,8 @@ def conference():
     return ConferenceFactory(title="VSOP-Jahrestagung 2025")
 
 
-def invoiced(conference, n, **kwargs):
-    registration = BindingRegistrationFactory(
-        conference=conference, email=f"p{n}@example.org", last_name=f"Person{n}", **kwargs
-    )
-    invoicing.issue_invoice(registration=registration)
-    return registration
-
-
 def cancelled_after_paying(conference, n, **kwargs):
-    registration = invoiced(conference, n, **kwargs)
+    registration = invoiced_registration(conference, n, **kwargs)
     payments.record_payment(
         registration=registration, amount=Decimal("250.00"), received_on=timezone.localdate()
     )
@@ -42,7 +34,7 @@ def cancelled_after_paying(conference, n, **kwargs):
 
 
 def overpaid(conference, n, **kwargs):
-    registration = invoiced(conference, n, **kwargs)
+    registration = invoiced_registration(conference, n, **kwargs)
     payments.record_payment(
         registration=registration, amount=Decimal("300.00"), received_on=timezone.localdate()
     )
@@ -66,7 +58,7 @@ def test_the_list_of_refunds_due_holds_overpaid_and_cancelled_after_paying(admin
     """Issue 16: there was no list of refunds due."""
     refund = cancelled_after_paying(conference, 1)
     surplus = overpaid(conference, 2)
-    invoiced(conference, 3)
+    invoiced_registration(conference, 3)
 
     response = admin_client.get(reverse(REGISTRATIONS), {"money": "refund_due"})
 
@@ -79,7 +71,7 @@ def test_the_list_of_refunds_due_holds_overpaid_and_cancelled_after_paying(admin
 
 
 def test_the_outstanding_list_holds_what_is_still_to_come_in(admin_client, conference):
-    still_open = invoiced(conference, 1)
+    still_open = invoiced_registration(conference, 1)
     cancelled_after_paying(conference, 2)
     response = admin_client.get(reverse(REGISTRATIONS), {"money": "outstanding"})
     assert [r.pk for r in response.context["cl"].result_list] == [still_open.pk]
@@ -101,7 +93,7 @@ def test_the_refund_list_runs_a_constant_number_of_queries(
 def test_mark_refunded_asks_the_date_then_records_each_credit(admin_client, admin_user, conference):
     refund = cancelled_after_paying(conference, 1)
     surplus = overpaid(conference, 2)
-    nothing = invoiced(conference, 3)
+    nothing = invoiced_registration(conference, 3)
 
     page = admin_client.post(
         reverse(REGISTRATIONS),
@@ -129,7 +121,7 @@ def test_mark_refunded_asks_the_date_then_records_each_credit(admin_client, admi
 def test_the_sepa_file_holds_the_selected_refunds_with_an_iban(admin_client, conference):
     with_iban = cancelled_after_paying(conference, 1, refund_iban="DE89370400440532013000")
     without_iban = overpaid(conference, 2)
-    nothing = invoiced(conference, 3, refund_iban="DE89370400440532013000")
+    nothing = invoiced_registration(conference, 3, refund_iban="DE89370400440532013000")
 
     response = admin_client.post(
         reverse(REGISTRATIONS),

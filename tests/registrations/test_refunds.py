@@ -9,9 +9,9 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from registrations.documents.sepa import refund_transfer_file
-from registrations.domain import invoicing, lifecycle, payments
+from registrations.domain import lifecycle, payments
 from registrations.models import Registration
-from tests.factories import BindingRegistrationFactory, ConferenceFactory
+from tests.factories import ConferenceFactory, invoiced_registration
 
 pytestmark = pytest.mark.django_db
 
@@ -31,13 +31,6 @@ def conference(time_machine):
     )
 
 
-def invoiced(conference, n=0, **kwargs):
-    registration = BindingRegistrationFactory(conference=conference, email=f"p{n}@example.org", **kwargs)
-    invoicing.issue_invoice(registration=registration)
-    registration.refresh_from_db()
-    return registration
-
-
 def status_of(registration):
     registration.refresh_from_db()
     return registration.payment_status
@@ -45,7 +38,7 @@ def status_of(registration):
 
 def test_an_overpayment_is_flagged_not_silently_paid(conference):
     """Issue 16: an overpayment became "bezahlt" silently."""
-    registration = invoiced(conference)
+    registration = invoiced_registration(conference)
     payments.record_payment(registration=registration, amount=Decimal("250.00"), received_on=JULY_3)
     payments.record_payment(registration=registration, amount=Decimal("250.00"), received_on=JULY_3)
     assert status_of(registration) == Status.OVERPAID
@@ -54,7 +47,7 @@ def test_an_overpayment_is_flagged_not_silently_paid(conference):
 
 def test_a_storno_of_a_paid_registration_makes_a_refund_due(conference):
     """Issue 16: after a storno of a paid registration the status still said "bezahlt"."""
-    registration = invoiced(conference)
+    registration = invoiced_registration(conference)
     payments.record_payment(registration=registration, amount=Decimal("250.00"), received_on=JULY_3)
     lifecycle.cancel(registration=registration)
     assert status_of(registration) == Status.REFUND_DUE
@@ -62,12 +55,12 @@ def test_a_storno_of_a_paid_registration_makes_a_refund_due(conference):
 
 
 def test_mark_refunded_records_the_credit_and_skips_the_rest(conference):
-    cancelled = invoiced(conference, 1)
+    cancelled = invoiced_registration(conference, 1)
     payments.record_payment(registration=cancelled, amount=Decimal("250.00"), received_on=JULY_3)
     lifecycle.cancel(registration=cancelled)
-    overpaid = invoiced(conference, 2)
+    overpaid = invoiced_registration(conference, 2)
     payments.record_payment(registration=overpaid, amount=Decimal("300.00"), received_on=JULY_3)
-    still_open = invoiced(conference, 3)
+    still_open = invoiced_registration(conference, 3)
 
     refunds = payments.mark_refunded(
         registrations=[cancelled, overpaid, still_open], refunded_on=dt.date(2025, 7, 20)
@@ -94,9 +87,14 @@ def test_the_refund_iban_is_checked():
 
 
 def test_the_sepa_file_pays_each_selected_refund_from_the_association(conference):
-    first = invoiced(conference, 1, refund_iban="DE89370400440532013000")
-    second = invoiced(
-        conference, 2, refund_iban="DE02 1203 0000 0000 2020 51", refund_account_holder="Stadtkasse Köln"
+    umlauts = {"last_name": "Müller-Lüdenscheidt"}  # the bank file writes them out
+    first = invoiced_registration(conference, 1, refund_iban="DE89370400440532013000", **umlauts)
+    second = invoiced_registration(
+        conference,
+        2,
+        refund_iban="DE02 1203 0000 0000 2020 51",
+        refund_account_holder="Stadtkasse Köln",
+        **umlauts,
     )
 
     xml = refund_transfer_file(
