@@ -6,12 +6,13 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from registrations.domain import bank_import, invoicing
+from registrations.domain import bank_import
 from registrations.models import BankStatementImport, BankTransaction, Payment, Registration
 from registrations.office.roles import OFFICE, ORGANISATION
+from registrations.queries.invoices import current_invoice
 from registrations.rules import bank_statements
 from tests.camt import Booking, statement_08
-from tests.factories import BindingRegistrationFactory, ConferenceFactory, StaffFactory
+from tests.factories import ConferenceFactory, StaffFactory, invoiced_registration
 
 pytestmark = pytest.mark.django_db
 
@@ -41,12 +42,9 @@ def organiser(client):
 
 
 def invoiced(conference, n, fee="250.00", **kwargs):
-    registration = BindingRegistrationFactory(
-        conference=conference, email=f"p{n}@example.org", last_name=f"Person{n}", fee=Decimal(fee), **kwargs
-    )
-    invoice = invoicing.issue_invoice(registration=registration)
-    registration.refresh_from_db()
-    return registration, invoice
+    """The shared builder (tests/factories.py), with the invoice the credits name."""
+    registration = invoiced_registration(conference, n, fee, **kwargs)
+    return registration, current_invoice(registration)
 
 
 def upload(client, content, name="auszug.xml"):

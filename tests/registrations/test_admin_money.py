@@ -2,6 +2,7 @@
 
 import datetime as dt
 from decimal import Decimal
+from functools import partial
 
 import pytest
 from django.urls import reverse
@@ -11,26 +12,16 @@ from registrations.domain import dunning, invoicing, payments
 from registrations.models import Invoice, OutgoingMail, Payment, Registration
 from registrations.office.money import MoneyRegistrationMixin
 from registrations.queries import invoices as invoice_queries
-from tests.factories import BindingRegistrationFactory, ConferenceFactory, StaffFactory
+from tests.factories import BindingRegistrationFactory, ConferenceFactory, StaffFactory, invoiced_registration
 
 pytestmark = pytest.mark.django_db
 
 CHANGELIST = "admin:registrations_registration_changelist"
 
 
-def invoiced(conference, n, *, issued_days_ago=0, **kwargs):
-    """`issued_days_ago=40`: the invoice is past due and its Zahlungserinnerung may go out."""
-    kwargs.setdefault(
-        "leitweg_id", "04011000-1234512345-06"
-    )  # valid check digits: the admin form checks them
-    registration = BindingRegistrationFactory(
-        conference=conference, email=f"p{n}@example.org", last_name=f"Person{n}", **kwargs
-    )
-    invoicing.issue_invoice(
-        registration=registration, now=timezone.now() - dt.timedelta(days=issued_days_ago)
-    )
-    registration.refresh_from_db()
-    return registration
+# The admin form checks a Leitweg-ID's check digits: these registrations carry a valid one.
+# `days_ago=40`: the invoice is past due and its Zahlungserinnerung may go out.
+invoiced = partial(invoiced_registration, leitweg_id="04011000-1234512345-06")
 
 
 @pytest.fixture
@@ -122,12 +113,12 @@ def test_registration_changelist_with_money_columns_runs_constant_queries(
     admin_client, conference, django_assert_max_num_queries
 ):
     url = reverse(CHANGELIST)
-    registration = invoiced(conference, 0, issued_days_ago=40)
+    registration = invoiced(conference, 0, days_ago=40)
     dunning.send_payment_reminder(registration=registration)
     with django_assert_max_num_queries(18):
         assert admin_client.get(url).status_code == 200
     for n in range(1, 12):
-        dunning.send_payment_reminder(registration=invoiced(conference, n, issued_days_ago=40))
+        dunning.send_payment_reminder(registration=invoiced(conference, n, days_ago=40))
     with django_assert_max_num_queries(18):
         response = admin_client.get(url)
     assert response.status_code == 200
@@ -200,8 +191,8 @@ def test_mark_paid_with_an_invalid_date_shows_the_form_again(admin_client, confe
 
 
 def test_reminder_action_sends_and_records_and_never_fails(admin_client, conference):
-    open_one = invoiced(conference, 1, issued_days_ago=40)
-    paid = invoiced(conference, 2, issued_days_ago=40)
+    open_one = invoiced(conference, 1, days_ago=40)
+    paid = invoiced(conference, 2, days_ago=40)
     payments.record_payment(registration=paid, amount=Decimal("250.00"), received_on=timezone.localdate())
     no_invoice = BindingRegistrationFactory(conference=conference, email="ohne@example.org")
 
@@ -275,7 +266,7 @@ def test_money_actions_are_offered_with_payment_permissions(client, conference):
             permissions=["view_registration", "change_registration", "add_payment", "change_payment"],
         )
     )
-    registration = invoiced(conference, 1, issued_days_ago=40)
+    registration = invoiced(conference, 1, days_ago=40)
     response = run_action(client, "payment_reminder_action", [registration], apply="1")
     assert "Zahlungserinnerung an 1 Person in die Warteschlange gestellt; sie wird versendet." in messages_of(
         response

@@ -8,9 +8,10 @@ from core.exceptions import RegistrationError
 from registrations.domain import bank_import, invoicing, payments
 from registrations.models import BankTransaction, Payment, Registration
 from registrations.queries.bank_statements import owing_candidates, review_statement, suggestions_for
+from registrations.queries.invoices import current_invoice
 from registrations.rules.bank_statements import StatementError, parse_statement_file
 from tests.camt import DEBTOR_IBAN, Booking, statement_02, statement_08, without_namespace, zipped
-from tests.factories import BindingRegistrationFactory, ConferenceFactory
+from tests.factories import ConferenceFactory, invoiced_registration
 
 pytestmark = pytest.mark.django_db
 PAID = Registration.PaymentStatus.PAID
@@ -23,16 +24,9 @@ def conference():
 
 
 def invoiced(conference, n, fee="250.00", **kwargs):
-    registration = BindingRegistrationFactory(
-        conference=conference,
-        email=f"p{n}@example.org",
-        last_name=f"Person{n}",
-        fee=Decimal(fee),
-        **kwargs,
-    )
-    invoice = invoicing.issue_invoice(registration=registration)
-    registration.refresh_from_db()
-    return registration, invoice
+    """The shared builder (tests/factories.py), with the invoice the credits name."""
+    registration = invoiced_registration(conference, n, fee, **kwargs)
+    return registration, current_invoice(registration)
 
 
 def book(content, *, name="auszug.xml"):
