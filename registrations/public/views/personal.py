@@ -44,7 +44,11 @@ def registration_for_link(request, token):
         registration = lifecycle.confirm_address(registration=registration)
         if registration.hold_has_lapsed():
             messages.warning(request, lifecycle.hold_lapsed_message())
-        elif registration.awaits_confirmation:  # a colleague's place waits for the group's contact
+        elif (
+            registration.awaits_confirmation
+            and registration.group_registration_id
+            and not registration.is_cancelled
+        ):  # a colleague's place waits for the group's contact
             messages.info(request, lifecycle.held_by_group_message(registration))
         else:
             messages.success(request, _("Danke, Ihre E-Mail-Adresse ist bestätigt. Ihre Anmeldung gilt."))
