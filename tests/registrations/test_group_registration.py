@@ -412,3 +412,21 @@ def test_group_page_reads_waiting_positions_in_one_query_however_many_wait(clien
     html = response.content.decode()
     assert "Warteliste, Platz 1" in html and "Warteliste, Platz 4" in html
     assert four_wait == one_waits
+
+
+def test_the_colleague_row_and_the_substitute_form_share_one_person_definition():
+    """Issue 15, review gap 4: the person fields are defined once (public/forms/_person.py)."""
+    from registrations.public.forms._person import PersonFields
+    from registrations.public.forms.binding import SubstituteForm
+    from registrations.public.forms.group_registration import GroupMemberForm
+
+    assert issubclass(GroupMemberForm, PersonFields) and issubclass(SubstituteForm, PersonFields)
+    typed = {"first_name": "Anna1", "last_name": "Beispiel", "email": "anna@example.org", "is_member": ""}
+    colleague_row, substitute = GroupMemberForm(typed), SubstituteForm({**typed, "organisation": "Kreis"})
+    assert not colleague_row.is_valid() and not substitute.is_valid()
+    assert colleague_row.errors["first_name"] == substitute.errors["first_name"]
+    valid = {**typed, "first_name": "Anna", "member_number": "123"}
+    colleague_row = GroupMemberForm(valid)
+    assert colleague_row.is_valid(), colleague_row.errors
+    assert colleague_row.cleaned_data["salutation"] == Registration.Salutation.NONE
+    assert colleague_row.cleaned_data["member_number"] == ""  # not a member: no number

@@ -1,11 +1,8 @@
 """The binding registration form: input cleaning and German errors. The rules live in rules/ and the domain."""
 
-import re
-
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Fieldset, Layout, Submit
 from django import forms
-from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import escape, format_html
@@ -15,17 +12,23 @@ from django.utils.translation import pgettext_lazy
 from core.forms.cached import RenderedHTML, with_cached_fields
 from core.forms.submission import SubmissionTokenMixin
 from core.forms.text import CleanTextMixin
-from core.forms.validators import validate_person_name
 
 from ...models import Registration
 from ...rules import fees
 from ...rules.billing import BINDING_FIELDS, billing_errors, cleared_employer_fields
 from ...rules.evening_events import members_only_refusal
-from ...rules.leitweg import normalise_leitweg_id, validate_leitweg_id
+from ...rules.leitweg import validate_leitweg_id
+from ._person import (
+    BILLING_WIDGETS,
+    PERSON_FIELD_ORDER,
+    BillingCleaning,
+    PersonFields,
+    billing_fieldset,
+    german_messages,
+    pop_workshop_choices,
+)
 from .personal import PersonalDataForm, invitation_consent_field
 from .workshops import RadioSelectWithDisabled, compact_workshop_label
-
-_POSTCODE_RE = re.compile(r"^\d{5}$|^[A-Z]{1,2}-?\d{4,5}$|^\d{4}$")
 
 
 class EveningEventsWidget(forms.CheckboxSelectMultiple):
@@ -42,7 +45,7 @@ class EveningEventsWidget(forms.CheckboxSelectMultiple):
         return option
 
 
-class BindingRegistrationForm(SubmissionTokenMixin, PersonalDataForm):
+class BindingRegistrationForm(SubmissionTokenMixin, BillingCleaning, PersonalDataForm):
     """Personal data, billing, workshops, evening events, consents – one form, one submit.
 
     `conference` and the data to show come from the view: `phases` (the workshops
@@ -88,12 +91,7 @@ class BindingRegistrationForm(SubmissionTokenMixin, PersonalDataForm):
         widgets = {
             **PersonalDataForm.Meta.widgets,
             "billing_recipient": forms.RadioSelect,
-            "billing_street": forms.TextInput(attrs={"autocomplete": "street-address"}),
-            "billing_postcode": forms.TextInput(
-                attrs={"autocomplete": "postal-code", "inputmode": "numeric"}
-            ),
-            "billing_city": forms.TextInput(attrs={"autocomplete": "address-level2"}),
-            "billing_email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            **BILLING_WIDGETS,
         }
         error_messages = {
             **PersonalDataForm.Meta.error_messages,
@@ -234,47 +232,13 @@ class BindingRegistrationForm(SubmissionTokenMixin, PersonalDataForm):
     # ------------------------------------------------------------------ layout
 
     def _layout(self):
-        personal = [
-            name
-            for name in (
-                "salutation",
-                "academic_title",
-                "first_name",
-                "last_name",
-                "email",
-                "organisation",
-                "position",
-                "is_member",
-                "member_number",
-            )
-        ]
+        personal = list(PERSON_FIELD_ORDER)
         fee_note = render_to_string(
             "registrations/_binding_fee_note.html", {"conference": self.conference, "fee": self.fee_preview()}
         )
         parts = [
             Fieldset(_("Ihre Angaben"), *personal, RenderedHTML(fee_note)),
-            Fieldset(
-                _("Rechnung"),
-                "billing_recipient",
-                Div(
-                    "billing_organisation",
-                    "billing_department",
-                    css_class="binding-employer-fields",
-                ),
-                "billing_street",
-                Div(
-                    Div("billing_postcode", css_class="col-sm-4"),
-                    Div("billing_city", css_class="col-sm-8"),
-                    css_class="row",
-                ),
-                "billing_email",
-                Div(
-                    "order_number",
-                    "cost_centre",
-                    "leitweg_id",
-                    css_class="binding-employer-fields",
-                ),
-            ),
+            billing_fieldset(_("Rechnung")),
         ]
         if self.workshop_field_names:
             parts.append(Fieldset(_("Workshops"), *self.workshop_field_names))
@@ -305,15 +269,6 @@ class BindingRegistrationForm(SubmissionTokenMixin, PersonalDataForm):
     def is_bot(self):
         return bool(self.data.get("website"))
 
-    def clean_leitweg_id(self):
-        return normalise_leitweg_id(self.cleaned_data.get("leitweg_id") or "")
-
-    def clean_billing_postcode(self):
-        value = (self.cleaned_data.get("billing_postcode") or "").strip().upper()
-        if value and not _POSTCODE_RE.match(value):
-            raise ValidationError(_("Bitte geben Sie eine gültige Postleitzahl ein, z. B. 50667."))
-        return value
-
     def clean(self):
         cleaned = super().clean()
         for name, message in billing_errors(cleaned).items():
@@ -337,12 +292,7 @@ class BindingRegistrationForm(SubmissionTokenMixin, PersonalDataForm):
     def service_data(self):
         """The cleaned data in the shape `register_binding` takes."""
         cleaned = dict(self.cleaned_data)
-        choices = {}
-        for name in self.workshop_field_names:
-            value = cleaned.pop(name, None)
-            if value is not None:
-                choices[int(name.removeprefix("workshop_"))] = value
-        cleaned["workshop_choices"] = choices
+        cleaned["workshop_choices"] = pop_workshop_choices(cleaned, self.workshop_field_names)
         cleaned.setdefault("evening_events", [])
         cleaned.pop("website", None)
         return cleaned
@@ -367,27 +317,18 @@ def lock_membership_fields(form):
         )
 
 
-class SubstituteForm(CleanTextMixin, forms.Form):
-    """Personal data of the person who takes over the place (Ersatzperson)."""
+class SubstituteForm(CleanTextMixin, PersonFields):
+    """Personal data of the person who takes over the place (Ersatzperson): the shared person
+    fields (_person.PersonFields) with an address and organisation of their own."""
 
-    salutation = forms.ChoiceField(
-        label=_("Anrede"),
-        choices=Registration.Salutation.choices,
-        required=False,
-        initial=Registration.Salutation.NONE,
-    )
-    academic_title = forms.CharField(label=_("Titel"), max_length=50, required=False)
-    first_name = forms.CharField(label=_("Vorname"), max_length=100)
-    last_name = forms.CharField(label=_("Nachname"), max_length=100)
+    field_order = [*PERSON_FIELD_ORDER, "confirm"]
     email = forms.EmailField(
         label=_("E-Mail"),
         max_length=254,
         error_messages={"invalid": _("Bitte geben Sie eine gültige E-Mail-Adresse ein.")},
     )
     organisation = forms.CharField(label=_("Organisation"), max_length=200)
-    position = forms.CharField(label=_("Funktion / Stelle"), max_length=200, required=False)
     is_member = forms.BooleanField(label=_("Die Ersatzperson ist Mitglied im VSOP e.V."), required=False)
-    member_number = forms.CharField(label=_("Mitgliedsnummer"), max_length=30, required=False)
     confirm = forms.BooleanField(
         label=_(
             "Ich gebe meinen Platz an diese Person ab. Sie erhält eine Bestätigung und einen eigenen Link; "
@@ -397,25 +338,10 @@ class SubstituteForm(CleanTextMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["first_name"].validators.append(validate_person_name)
-        self.fields["last_name"].validators.append(validate_person_name)
-        for field in self.fields.values():
-            if field.required:
-                field.error_messages["required"] = _("Bitte füllen Sie dieses Feld aus.")
-            if isinstance(field, forms.CharField) and field.max_length:
-                field.error_messages["max_length"] = _(
-                    "Bitte höchstens %(limit_value)d Zeichen eingeben (jetzt: %(show_value)d)."
-                )
+        german_messages(self)
         self.fields["confirm"].error_messages["required"] = _(
             "Bitte bestätigen Sie die Übergabe des Platzes."
         )
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.add_input(Submit("submit", _("Platz an die Ersatzperson übergeben")))
-
-    def clean(self):
-        cleaned = super().clean()
-        cleaned["salutation"] = cleaned.get("salutation") or Registration.Salutation.NONE
-        if not cleaned.get("is_member"):
-            cleaned["member_number"] = ""
-        return cleaned

@@ -7,7 +7,6 @@ rules/billing.py, the registration itself in domain/group_registrations.py.
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Fieldset, Layout
 from django import forms
-from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
@@ -17,28 +16,25 @@ from core.forms.cached import RenderedHTML
 from core.forms.text import CleanTextMixin
 from core.forms.validators import validate_person_name
 
-from ...models import GroupRegistration, Registration
+from ...models import GroupRegistration
 from ...rules.group_registrations import MAX_MEMBERS, needs_refusal
-from ...rules.leitweg import normalise_leitweg_id, validate_leitweg_id
-from .binding import _POSTCODE_RE, BindingRegistrationForm
+from ...rules.leitweg import validate_leitweg_id
+from ._person import (
+    BILLING_WIDGETS,
+    BillingCleaning,
+    PersonFields,
+    billing_fieldset,
+    german_messages,
+    membership_row,
+    name_rows,
+    pop_workshop_choices,
+    row,
+)
+from .binding import BindingRegistrationForm
 from .personal import invitation_consent_field
 
 
-def _polish(form):
-    """German messages and maxlength on every field, as on the other public forms."""
-    for field in form.fields.values():
-        if field.required:
-            field.error_messages["required"] = _("Bitte füllen Sie dieses Feld aus.")
-        if isinstance(field, forms.CharField) and field.max_length:
-            field.widget.attrs["maxlength"] = field.max_length
-            field.error_messages["max_length"] = _(
-                "Bitte höchstens %(limit_value)d Zeichen eingeben (jetzt: %(show_value)d)."
-            )
-        if isinstance(field, forms.EmailField):
-            field.error_messages["invalid"] = _("Bitte geben Sie eine gültige E-Mail-Adresse ein.")
-
-
-class GroupContactForm(CleanTextMixin, forms.ModelForm):
+class GroupContactForm(CleanTextMixin, BillingCleaning, forms.ModelForm):
     """Who registers (the contact), for which employer, and how the employer is invoiced."""
 
     class Meta:
@@ -98,12 +94,7 @@ class GroupContactForm(CleanTextMixin, forms.ModelForm):
             "contact_last_name": forms.TextInput(attrs={"autocomplete": "family-name"}),
             "contact_phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
             "organisation": forms.TextInput(attrs={"autocomplete": "organization"}),
-            "billing_street": forms.TextInput(attrs={"autocomplete": "street-address"}),
-            "billing_postcode": forms.TextInput(
-                attrs={"autocomplete": "postal-code", "inputmode": "numeric"}
-            ),
-            "billing_city": forms.TextInput(attrs={"autocomplete": "address-level2"}),
-            "billing_email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            **BILLING_WIDGETS,
         }
 
     website = forms.CharField(
@@ -146,7 +137,7 @@ class GroupContactForm(CleanTextMixin, forms.ModelForm):
             reverse("programme:page", kwargs={"slug": "datenschutz"}),
             _("Datenschutzhinweis lesen (öffnet in neuem Fenster)"),
         )
-        _polish(self)
+        german_messages(self)
         self.fields["privacy_consent"].error_messages["required"] = _(
             "Bitte stimmen Sie dem Datenschutzhinweis zu."
         )
@@ -159,31 +150,12 @@ class GroupContactForm(CleanTextMixin, forms.ModelForm):
         self.helper.layout = Layout(
             Fieldset(
                 _("Sie als Kontaktperson"),
-                Div(
-                    Div("contact_first_name", css_class="col-sm-6"),
-                    Div("contact_last_name", css_class="col-sm-6"),
-                    css_class="row",
-                ),
+                row(("contact_first_name", 6), ("contact_last_name", 6)),
                 "contact_email",
                 "contact_phone",
                 "organisation",
             ),
-            Fieldset(
-                _("Rechnung an den Arbeitgeber"),
-                "billing",
-                "billing_organisation",
-                "billing_department",
-                "billing_street",
-                Div(
-                    Div("billing_postcode", css_class="col-sm-4"),
-                    Div("billing_city", css_class="col-sm-8"),
-                    css_class="row",
-                ),
-                "billing_email",
-                "order_number",
-                "cost_centre",
-                "leitweg_id",
-            ),
+            billing_fieldset(_("Rechnung an den Arbeitgeber"), choice="billing", employer_css_class=None),
             Div("website", css_class="hp-wrapper", aria_hidden="true"),
         )
         self.consent_helper = FormHelper()
@@ -205,31 +177,14 @@ class GroupContactForm(CleanTextMixin, forms.ModelForm):
     def is_bot(self):
         return bool(self.data.get("website"))
 
-    def clean_leitweg_id(self):
-        return normalise_leitweg_id(self.cleaned_data.get("leitweg_id") or "")
-
-    def clean_billing_postcode(self):
-        value = (self.cleaned_data.get("billing_postcode") or "").strip().upper()
-        if value and not _POSTCODE_RE.match(value):
-            raise ValidationError(_("Bitte geben Sie eine gültige Postleitzahl ein, z. B. 50667."))
-        return value
-
     def clean_contact_email(self):
         return (self.cleaned_data.get("contact_email") or "").strip().lower()
 
 
-class GroupMemberForm(CleanTextMixin, forms.Form):
-    """One colleague: name, optional own address, membership, workshops, and needs only with consent."""
+class GroupMemberForm(CleanTextMixin, PersonFields):
+    """One colleague: the shared person fields (_person.PersonFields), an optional own address,
+    workshops, and needs only with consent."""
 
-    salutation = forms.ChoiceField(
-        label=_("Anrede"),
-        choices=Registration.Salutation.choices,
-        required=False,
-        initial=Registration.Salutation.NONE,
-    )
-    academic_title = forms.CharField(label=_("Titel"), max_length=50, required=False)
-    first_name = forms.CharField(label=_("Vorname"), max_length=100)
-    last_name = forms.CharField(label=_("Nachname"), max_length=100)
     email = forms.EmailField(
         label=_("Eigene E-Mail-Adresse (optional)"),
         max_length=254,
@@ -237,9 +192,6 @@ class GroupMemberForm(CleanTextMixin, forms.Form):
         help_text=_("Mit eigener Adresse erhält die Person einen eigenen Link für ihre Angaben."),
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),
     )
-    position = forms.CharField(label=_("Funktion / Stelle"), max_length=200, required=False)
-    is_member = forms.BooleanField(label=_("Mitglied im VSOP e.V."), required=False)
-    member_number = forms.CharField(label=_("Mitgliedsnummer"), max_length=30, required=False)
     dietary_needs = forms.CharField(
         label=_("Ernährung (optional)"),
         max_length=300,
@@ -258,8 +210,6 @@ class GroupMemberForm(CleanTextMixin, forms.Form):
 
     def __init__(self, *args, phases=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["first_name"].validators.append(validate_person_name)
-        self.fields["last_name"].validators.append(validate_person_name)
         self.workshop_field_names = []
         for choice in phases:
             name = f"workshop_{choice.phase.pk}"
@@ -270,28 +220,15 @@ class GroupMemberForm(CleanTextMixin, forms.Form):
                 label=str(choice.phase), choices=options, coerce=int, required=False, empty_value=None
             )
             self.workshop_field_names.append(name)
-        _polish(self)
+        german_messages(self)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
         self.helper.layout = Layout(
-            Div(
-                Div("salutation", css_class="col-sm-4"),
-                Div("academic_title", css_class="col-sm-8"),
-                css_class="row",
-            ),
-            Div(
-                Div("first_name", css_class="col-sm-6"),
-                Div("last_name", css_class="col-sm-6"),
-                css_class="row",
-            ),
+            *name_rows(),
             "email",
             "position",
-            Div(
-                Div("is_member", css_class="col-sm-6"),
-                Div("member_number", css_class="col-sm-6"),
-                css_class="row",
-            ),
+            membership_row(),
             *self.workshop_field_names,
             "dietary_needs",
             "accessibility_needs",
@@ -299,10 +236,7 @@ class GroupMemberForm(CleanTextMixin, forms.Form):
         )
 
     def clean(self):
-        cleaned = super().clean()
-        cleaned["salutation"] = cleaned.get("salutation") or Registration.Salutation.NONE
-        if not cleaned.get("is_member"):
-            cleaned["member_number"] = ""
+        cleaned = super().clean()  # salutation and membership: PersonFields.clean
         refusal = needs_refusal(
             dietary_needs=cleaned.get("dietary_needs"),
             accessibility_needs=cleaned.get("accessibility_needs"),
@@ -315,12 +249,7 @@ class GroupMemberForm(CleanTextMixin, forms.Form):
     def member_data(self):
         """The cleaned row in the shape domain.group_registrations.register_group takes."""
         cleaned = dict(self.cleaned_data)
-        choices = {}
-        for name in self.workshop_field_names:
-            value = cleaned.pop(name, None)
-            if value is not None:
-                choices[int(name.removeprefix("workshop_"))] = value
-        cleaned["workshop_choices"] = choices
+        cleaned["workshop_choices"] = pop_workshop_choices(cleaned, self.workshop_field_names)
         return cleaned
 
 

@@ -6,7 +6,7 @@ rules/evening_events.py, the change itself in domain/self_service.py.
 """
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Div, Fieldset, Layout, Submit
+from crispy_forms.layout import Fieldset, Layout, Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +16,7 @@ from ...models import Registration
 from ...rules.billing import BINDING_FIELDS, billing_errors, cleared_employer_fields
 from ...rules.evening_events import members_only_refusal
 from ...rules.leitweg import validate_leitweg_id
+from ._person import billing_fieldset
 from .binding import BindingRegistrationForm, EveningEventsWidget
 
 
@@ -78,19 +79,7 @@ class SelfServiceForm(CleanTextMixin, forms.ModelForm):
         self.helper = FormHelper()
         self.helper.form_tag = False
         parts = [
-            Fieldset(
-                _("Rechnung"),
-                "billing_recipient",
-                Div("billing_organisation", "billing_department", css_class="binding-employer-fields"),
-                "billing_street",
-                Div(
-                    Div("billing_postcode", css_class="col-sm-4"),
-                    Div("billing_city", css_class="col-sm-8"),
-                    css_class="row",
-                ),
-                "billing_email",
-                Div("order_number", "cost_centre", "leitweg_id", css_class="binding-employer-fields"),
-            )
+            billing_fieldset(_("Rechnung")),
         ]
         if "evening_events" in self.fields:
             parts.append(Fieldset(_("Abendveranstaltungen"), "evening_events"))
