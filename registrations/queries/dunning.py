@@ -42,6 +42,19 @@ def sent_levels(invoice):
     return {r.level: timezone.localdate(r.sent_at) for r in invoice.reminders.all()}
 
 
+def _collective_invoice_numbers(group_ids):
+    """{group id: number of its valid collective invoice} for the groups given (one query)."""
+    if not group_ids:
+        return {}
+    return dict(
+        Invoice.objects.filter(
+            group_registration_id__in=group_ids, kind=Invoice.Kind.INVOICE, cancelled_by__isnull=True
+        )
+        .order_by("year", "sequence")
+        .values_list("group_registration_id", "number")
+    )
+
+
 def reminder_plan(registrations, *, today=None):
     """For each registration: its valid invoice, open amount, next level and why it is skipped (if so).
 
@@ -60,12 +73,20 @@ def reminder_plan(registrations, *, today=None):
         .prefetch_related(Prefetch("reminders", queryset=PaymentReminder.objects.order_by("level")))
     }
     balances = balances_for(ids)
+    collective = _collective_invoice_numbers(
+        {r.group_registration_id for r in registrations if r.group_registration_id and r.pk not in invoices}
+    )
     plan = []
     for registration in registrations:
         invoice = invoices.get(registration.pk)
         open_amount = balances[registration.pk].open_amount
         step, reason = None, ""
-        if invoice is None or open_amount <= ZERO:
+        if invoice is None and registration.group_registration_id in collective:
+            # A line of the group's collective invoice: reminded once, through the invoice itself.
+            reason = _("Zeile der Sammelrechnung %(number)s, die als Ganzes erinnert wird") % {
+                "number": collective[registration.group_registration_id]
+            }
+        elif invoice is None or open_amount <= ZERO:
             reason = _("kein Betrag offen")
         else:
             step = next_reminder(

@@ -175,3 +175,16 @@ def test_the_office_previews_and_sends_the_collective_reminder_from_the_overdue_
     )
     assert reminders_of(invoice) == [Level.REMINDER]
     assert OutgoingMail.objects.get(kind="payment_reminder").to == ACCOUNTS
+
+
+def test_a_colleague_on_the_collective_invoice_is_skipped_with_the_invoice_named(conference, time_machine):
+    group = make_group(conference)
+    invoice = current_collective_invoice(group)
+    time_machine.move_to(at(23), tick=False)
+    holder = invoice.registration
+    other = group.members.exclude(pk=holder.pk).get()
+    plan = {p.registration.pk: p for p in reminder_plan([holder, other])}
+    assert plan[holder.pk].will_be_sent
+    assert plan[other.pk].skipped_because == (
+        f"Zeile der Sammelrechnung {invoice.number}, die als Ganzes erinnert wird"
+    )
