@@ -35,6 +35,7 @@ def main():
     parser.add_argument("--people", type=int, default=40)
     parser.add_argument("--profile", help="print cProfile statistics of this step")
     parser.add_argument("--top", type=int, default=25)
+    parser.add_argument("--sort", default="cumulative", help="pstats order: cumulative, tottime, ...")
     args = parser.parse_args()
 
     os.environ.update(bench_env(args.database_url, workers=1, port=0, conn_max_age=60))
@@ -58,6 +59,25 @@ def main():
         return execute(sql, params, many, context)
 
     current = [None]
+    # How long each step holds the conference lock (CPU of this process, from taking the lock
+    # to the commit): every pre-registration and binding registration of the conference waits
+    # for it, so it bounds the burst however many cores there are.
+    from django.db import transaction
+
+    from registrations.domain import lifecycle
+
+    held = defaultdict(float)
+    real_lock = lifecycle.lock_conference
+
+    def timed_lock(pk):
+        step_name, started = current[0], time.process_time()
+        if transaction.get_connection().in_atomic_block:
+            transaction.on_commit(
+                lambda: held.__setitem__(step_name, held[step_name] + time.process_time() - started)
+            )
+        return real_lock(pk)
+
+    lifecycle.lock_conference = timed_lock
     counting = connection.execute_wrapper(count_query)  # kept: the wrapper lives as long as this
     counting.__enter__()
     profiler = cProfile.Profile()
@@ -125,14 +145,15 @@ def main():
         f"(PostgreSQL's own not included); load average " + " / ".join(f"{x:.2f}" for x in os.getloadavg())
     )
     for name, seconds in cpu.items():
+        lock = f"  lock held {held[name] / args.people * 1000:5.1f} ms" if name in held else ""
         print(
-            f"{name:<28} {seconds / args.people * 1000:7.1f} ms  {queries[name] / args.people:5.1f} queries"
+            f"{name:<28} {seconds / args.people * 1000:7.1f} ms  {queries[name] / args.people:5.1f} queries{lock}"
         )
     print(f"{'per person':<28} {total * 1000:7.1f} ms  (2 cores: at most {2 / total * 60:.0f} people/min)")
     if args.profile:
         out = io.StringIO()
-        pstats.Stats(profiler, stream=out).strip_dirs().sort_stats("cumulative").print_stats(args.top)
-        print(f"\n--- cProfile: {args.profile}, by cumulative time ---")
+        pstats.Stats(profiler, stream=out).strip_dirs().sort_stats(args.sort).print_stats(args.top)
+        print(f"\n--- cProfile: {args.profile}, by {args.sort} time ---")
         print("\n".join(line for line in out.getvalue().splitlines() if line.strip()))
 
 
