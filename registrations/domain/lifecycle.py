@@ -113,8 +113,9 @@ def pre_register(*, conference, data, source=Registration.Source.WEB, now=None):
     places.start_hold(registration, conference=conference, now=now)
     # Every pre-registration of the conference waits for the one before it to commit,
     # so the confirmation of the usual case (a free place) is rendered before the lock
-    # and used when the locked rows say the same; otherwise it is rendered again.
-    confirmation = None
+    # and used when the locked rows say the same; otherwise (the waiting list, a changed
+    # conference) the mail is recorded under the lock and rendered after it.
+    confirmation = deferred = None
     if places_left(conference) > 0:
         confirmation = outbox.render_for(registration=registration, template=PLACE_CONFIRMATION)
     rendered_for = conference.updated_at
@@ -138,16 +139,19 @@ def pre_register(*, conference, data, source=Registration.Source.WEB, now=None):
             completions.remember_submission(data, registration=registration)
             if data.get("invitation_consent"):
                 invitations.give_invitation_consent(registration=registration, now=now)
-            if not holds_place or conference.updated_at != rendered_for:
-                confirmation = None
-            outbox.queue_mail(
-                registration=registration,
-                template=PLACE_CONFIRMATION if holds_place else "waiting_list_confirmed",
-                context={"position": waiting_position(registration)},
-                rendered=confirmation,
-            )
+            template = PLACE_CONFIRMATION if holds_place else "waiting_list_confirmed"
+            if holds_place and conference.updated_at == rendered_for and confirmation is not None:
+                outbox.queue_mail(registration=registration, template=template, rendered=confirmation)
+            else:
+                deferred = outbox.queue_deferred(
+                    registration=registration,
+                    template=template,
+                    renderer=outbox.DEFERRED_MAIL,
+                    spec={"context": {"position": waiting_position(registration)}},
+                )
     except IntegrityError as error:
         return _repeated(conference, data, PRE_REGISTRATION_FORM, error, now), False
+    outbox.render_deferred_after_commit(deferred, registration=registration)
     return registration, True
 
 

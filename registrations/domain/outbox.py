@@ -175,6 +175,20 @@ def queue_mail(
 DEFERRED_RENDERERS = {}
 
 
+DEFERRED_MAIL = "mail"
+
+
+def _render_deferred_mail(mail, spec, *, registration=None):
+    """The renderer of a plain mail to its registration (queue_deferred with renderer=DEFERRED_MAIL):
+    the template with the JSON `context` stored under the lock, no attachments."""
+    if registration is None or registration.pk != mail.registration_id:
+        registration = mail.registration
+    return render_for(registration=registration, template=spec["template"], context=spec["context"]), []
+
+
+DEFERRED_RENDERERS[DEFERRED_MAIL] = _render_deferred_mail
+
+
 def queue_deferred(*, registration, template, renderer, spec, kind=None, dedup_key=None):
     """Record a mail to `registration` now and render its text once the caller's transaction is over.
 

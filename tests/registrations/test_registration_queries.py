@@ -32,7 +32,8 @@ pytestmark = pytest.mark.django_db
 # Issue 14 adds one locked query to each: lapsed holds are released before a newcomer is placed.
 # Issue 18: the binding confirmation is recorded under the lock and rendered after it, with its
 # calendar and attachments (outbox.queue_deferred): 27 -> 25 locked, 31 -> 34 in all (the
-# bookings are read after the lock, and writing the text is a transaction of its own).
+# bookings are read after the lock, and writing the text is a transaction of its own). A
+# pre-registration on the waiting list renders its mail after the lock the same way.
 PRE_REGISTER_QUERIES = 12
 PRE_REGISTER_LOCKED = 8
 BINDING_QUERIES = 34
@@ -162,15 +163,24 @@ def test_a_pre_registration_with_a_free_place_renders_its_mail_before_the_lock(c
     assert_mail_as_rendered_now(registration, "pre_registration_confirmed", position=None)
 
 
-def test_a_pre_registration_on_the_waiting_list_renders_its_mail_under_the_lock(conference, monkeypatch):
+def test_a_pre_registration_on_the_waiting_list_renders_its_mail_after_the_lock(conference, monkeypatch):
     conference.places = 1
     conference.save()
     lifecycle.pre_register(conference=conference, data=person(1))
     calls = record_lock_and_renders(monkeypatch)
+    depths = []
+    real_render = outbox.render_mail
+    monkeypatch.setattr(
+        outbox,
+        "render_mail",
+        lambda t, c, *rest: depths.append(len(connection.atomic_blocks)) or real_render(t, c, *rest),
+    )
 
     registration, _ = lifecycle.pre_register(conference=conference, data=person(2))
 
     assert calls == ["lock", "waiting_list_confirmed"]
+    assert depths == [len(connection.atomic_blocks)]  # rendered once the locked transaction was over
+    assert OutgoingMail.objects.get(registration=registration).render_spec is None
     assert registration.is_waiting
     monkeypatch.undo()
     assert_mail_as_rendered_now(registration, "waiting_list_confirmed", position=1)
