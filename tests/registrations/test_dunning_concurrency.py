@@ -73,3 +73,43 @@ def test_control_without_the_lock_only_the_constraint_stops_the_second_reminder(
     assert all("wurde soeben schon verschickt" in str(error) for error in errors)
     assert PaymentReminder.objects.count() == 1
     assert OutgoingMail.objects.filter(kind="payment_reminder").count() == 1
+
+
+def overdue_collective_invoice():
+    """A group's collective invoice, issued 40 days ago (issue 15, review gap 1)."""
+    from registrations.domain import group_registrations
+    from registrations.queries.invoices import current_collective_invoice
+
+    conference = ConferenceFactory(places=10)
+    group = group_registrations.register_group(
+        conference=conference,
+        data={
+            "contact_first_name": "Sabine",
+            "contact_last_name": "Sekretär",
+            "contact_email": "sekretariat@kreis-beispiel.de",
+            "organisation": "Landkreis Beispiel",
+            "billing": "collective",
+            "billing_organisation": "Landkreis Beispiel",
+            "billing_street": "Hauptstraße 1",
+            "billing_postcode": "50667",
+            "billing_city": "Köln",
+            "billing_email": "rechnungen@kreis-beispiel.de",
+            "terms_accepted": True,
+        },
+        members=[{"first_name": name, "last_name": "Beispiel"} for name in ("Anna", "Bernd")],
+    )
+    group_registrations.confirm_group(group=group, now=timezone.now() - dt.timedelta(days=40))
+    return current_collective_invoice(group)
+
+
+def test_concurrent_reminders_of_a_collective_invoice_send_one_reminder():
+    invoice = overdue_collective_invoice()
+
+    results, errors = fire(invoice.registration)
+
+    assert len(results) == 1
+    assert len(errors) == CLICKS - 1
+    assert PaymentReminder.objects.filter(invoice=invoice).count() == 1
+    assert list(OutgoingMail.objects.filter(kind="payment_reminder").values_list("to", flat=True)) == [
+        "rechnungen@kreis-beispiel.de"
+    ]
