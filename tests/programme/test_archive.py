@@ -126,3 +126,20 @@ def test_single_day_programme_needs_no_day_navigation(client):
     ProgrammeItemFactory(conference=conference, starts_at=conference.starts_at + dt.timedelta(hours=1))
     html = client.get(reverse("programme:programme", kwargs={"slug": conference.slug})).content.decode()
     assert "Zu einem Tag springen" not in html
+
+
+def test_a_past_conference_shows_its_report_on_its_own_page_and_no_invitation(client):
+    conference = koeln_2025()
+    conference.description = "Wir bitten um eine unverbindliche Voranmeldung bis zum 2. Juni 2025."
+    conference.report = (
+        "Rund 80 Sozialplanerinnen und Sozialplaner diskutierten in Köln.\n\nDie Folien folgen."
+    )
+    conference.save()
+    html = client.get(conference.get_absolute_url()).content.decode()
+    report = html[html.index('id="report-heading"') :]
+    assert "Tagungsbericht" in report[:100]
+    assert "<p>Rund 80 Sozialplanerinnen und Sozialplaner diskutierten in Köln.</p>" in report
+    assert "<p>Die Folien folgen.</p>" in report
+    assert "Ein Tagungsbericht liegt noch nicht vor" not in html
+    assert "Voranmeldung bis zum 2. Juni 2025" not in html
+    assert "Unverbindlich voranmelden" not in html
