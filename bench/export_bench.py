@@ -121,8 +121,24 @@ def measure_app(conference_slug):
     conference = Conference.objects.get(slug=conference_slug)
     _warm_up()
     start, cpu, children = time.perf_counter(), time.process_time(), _children_cpu_seconds()
+    shown = []
+
+    def progress(done, total):  # what the job page shows, on stderr (the parent passes it on)
+        percent = 100 * done // total
+        if not shown or shown[-1] != percent:
+            shown.append(percent)
+            print(
+                f"      app: {percent:3d} % after {time.perf_counter() - start:6.1f} s",
+                file=sys.stderr,
+                flush=True,
+            )
+
     result = services.export_file(
-        conference=conference, kind="participants", format="pdf", params={"columns": COLUMNS}
+        conference=conference,
+        kind="participants",
+        format="pdf",
+        params={"columns": COLUMNS},
+        progress=progress,
     )
     cpu_seconds = time.process_time() - cpu + _children_cpu_seconds() - children  # the PDF workers too
     return time.perf_counter() - start, cpu_seconds, result.content
@@ -234,7 +250,7 @@ def main():
             output = subprocess.run(
                 [sys.executable, __file__, "--child", which, "--database-url", database_url],
                 check=True,
-                capture_output=True,
+                stdout=subprocess.PIPE,  # the figures; progress comes on stderr, shown as it happens
                 text=True,
                 env={
                     **os.environ,
