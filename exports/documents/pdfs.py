@@ -1,4 +1,4 @@
-"""PDF lists of a conference, rendered with WeasyPrint through core.pdf.render_pdf.
+"""PDF lists of a conference, rendered with WeasyPrint through core.pdf (render_pdfs: on both cores).
 
 Templates live in templates/documents/lists/ and extend the letterhead of
 templates/documents/base.html (page numbers, print date, table headers
@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import pdf
-from core.pdf import render_pdf
 from registrations.rules.attendance import days_text, qr_payload
 
 from ..queries import lists
@@ -164,15 +163,15 @@ def sign_in_sheets_pdf(table, *, days=None):
     """One sign-in sheet (Unterschriftenliste) per conference day, with a signature column."""
     days = days or lists.conference_days(table.conference)
     chunked = len(days) * len(pdf.chunks(table.registrations)) > 1
-    rendered = []
+    documents = []
     for day in days:
         offset = 0
         for part in pdf.chunks(sign_in_rows(table, day)):
             context = {"conference": table.conference, "day": day, "people": part}
             context |= {"row_offset": offset, "first_chunk": offset == 0, "chunked": chunked}
-            rendered.append(render_pdf("documents/lists/sign_in.html", context))
+            documents.append(("documents/lists/sign_in.html", context))
             offset += len(part)
-    return pdf.join_pdfs(rendered, margin=SIGN_IN_MARGIN)
+    return pdf.join_pdfs(pdf.render_pdfs(documents), margin=SIGN_IN_MARGIN)
 
 
 def _cut_marks():
@@ -228,8 +227,8 @@ def badges_pdf(table):
     """Name badges on A4 sheets for standard badge holders, with cut marks."""
     sheets = badge_sheets(table.registrations)
     numbered = [{"number": n, "cards": cards} for n, cards in enumerate(sheets, start=1)]
-    rendered = [
-        render_pdf(
+    rendered = pdf.render_pdfs(
+        (
             "documents/lists/badges.html",
             {
                 "conference": table.conference,
@@ -241,7 +240,7 @@ def badges_pdf(table):
             },
         )
         for part in pdf.chunks(numbered, BADGE_SHEETS_PER_CHUNK)
-    ]
+    )
     # Each sheet prints its own number; no stamped page numbers on badge sheets.
     return pdf.join_pdfs(rendered, number_pages=False)
 
@@ -265,11 +264,11 @@ def certificates_pdf(table):
         if (days := lists.attended_days(r))
     ]
     # A certificate stands alone: no "Seite n von N" across the batch.
-    rendered = [
-        render_pdf(
+    rendered = pdf.render_pdfs(
+        (
             "documents/lists/certificates.html",
             {"conference": table.conference, "people": part, "title": _("Teilnahmebescheinigung")},
         )
         for part in pdf.chunks(people, CERTIFICATES_PER_CHUNK)
-    ]
+    )
     return pdf.join_pdfs(rendered, number_pages=False)
