@@ -60,7 +60,7 @@ def _pool(processes):
     else:
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["weasyprint"])
-    return ProcessPoolExecutor(max_workers=processes, mp_context=context)
+    return ProcessPoolExecutor(max_workers=processes, mp_context=context, initializer=pdf_worker.start)
 
 
 def render_pdfs(documents, *, progress=_no_progress):

@@ -1,6 +1,7 @@
 """core.pdf.render_pdfs: a long list's chunks laid out in worker processes, joined in order."""
 
 import io
+import signal
 
 import pytest
 from pypdf import PdfReader
@@ -78,3 +79,17 @@ def test_an_error_in_a_worker_is_the_exports_error(long_list, settings, monkeypa
 
 def _broken_write_pdf(html, base_url):
     raise ValueError("kaputt")
+
+
+def test_a_worker_ends_on_sigterm_whatever_handler_the_exporting_process_has():
+    """The task worker's SIGTERM handler (graceful shutdown) is not the forked worker's."""
+    previous = signal.signal(signal.SIGTERM, lambda signum, frame: None)
+    try:
+        with pdf._pool(1) as pool:
+            assert pool.submit(_sigterm_is_default).result()
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _sigterm_is_default():
+    return signal.getsignal(signal.SIGTERM) == signal.SIG_DFL
