@@ -362,3 +362,35 @@ class StaffFactory(UserFactory):
                     content_type__app_label__in=["registrations", "programme", "exports"], codename=codename
                 )
             )
+
+
+def group_contact_data(**extra):
+    """What a secretariat types as the contact of a group registration (collective invoice)."""
+    return {
+        "contact_first_name": "Sabine",
+        "contact_last_name": "Sekretär",
+        "contact_email": "sekretariat@kreis-beispiel.de",
+        "organisation": "Landkreis Beispiel",
+        "billing": "collective",
+        "billing_organisation": "Landkreis Beispiel",
+        "billing_street": "Hauptstraße 1",
+        "billing_postcode": "50667",
+        "billing_city": "Köln",
+        "billing_email": "",
+        "terms_accepted": True,
+        **extra,
+    }
+
+
+def group_colleague(first_name, **extra):
+    """One colleague on a group registration (no own address unless given)."""
+    return {"first_name": first_name, "last_name": "Beispiel", "email": "", "is_member": False, **extra}
+
+
+def registered_group(conference, members, **contact):
+    """A group registration made through the domain service (not yet confirmed by the contact)."""
+    from registrations.domain import group_registrations
+
+    return group_registrations.register_group(
+        conference=conference, data=group_contact_data(**contact), members=members
+    )

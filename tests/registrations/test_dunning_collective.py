@@ -14,7 +14,7 @@ from registrations.domain import dunning, group_registrations, payments
 from registrations.models import OutgoingMail, PaymentReminder
 from registrations.queries.dunning import reminder_plan
 from registrations.queries.invoices import current_collective_invoice, overdue_registrations
-from tests.factories import ConferenceFactory
+from tests.factories import ConferenceFactory, group_colleague, registered_group
 
 pytestmark = pytest.mark.django_db
 
@@ -44,26 +44,12 @@ def conference(time_machine):
 
 
 def make_group(conference, *, billing_email=ACCOUNTS, language="de"):
-    group = group_registrations.register_group(
-        conference=conference,
-        data={
-            "contact_first_name": "Sabine",
-            "contact_last_name": "Sekretär",
-            "contact_email": SECRETARIAT,
-            "organisation": "Landkreis Beispiel",
-            "billing": "collective",
-            "billing_organisation": "Landkreis Beispiel",
-            "billing_street": "Hauptstraße 1",
-            "billing_postcode": "50667",
-            "billing_city": "Köln",
-            "billing_email": billing_email,
-            "terms_accepted": True,
-            "language": language,
-        },
-        members=[
-            {"first_name": "Anna", "last_name": "Beispiel", "email": "", "is_member": True},
-            {"first_name": "Bernd", "last_name": "Beispiel", "email": "bernd@kreis-beispiel.de"},
-        ],
+    group = registered_group(
+        conference,
+        [group_colleague("Anna", is_member=True), group_colleague("Bernd", email="bernd@kreis-beispiel.de")],
+        contact_email=SECRETARIAT,
+        billing_email=billing_email,
+        language=language,
     )
     group_registrations.confirm_group(group=group)
     return group

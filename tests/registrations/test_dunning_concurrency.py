@@ -14,7 +14,7 @@ from django.utils import timezone
 from core.exceptions import RegistrationError
 from registrations.domain import dunning, invoicing
 from registrations.models import OutgoingMail, PaymentReminder, Registration
-from tests.factories import BindingRegistrationFactory, ConferenceFactory
+from tests.factories import BindingRegistrationFactory, ConferenceFactory, group_colleague, registered_group
 
 from .race import POSTGRES_RACE, at_once
 
@@ -81,22 +81,10 @@ def overdue_collective_invoice():
     from registrations.queries.invoices import current_collective_invoice
 
     conference = ConferenceFactory(places=10)
-    group = group_registrations.register_group(
-        conference=conference,
-        data={
-            "contact_first_name": "Sabine",
-            "contact_last_name": "Sekretär",
-            "contact_email": "sekretariat@kreis-beispiel.de",
-            "organisation": "Landkreis Beispiel",
-            "billing": "collective",
-            "billing_organisation": "Landkreis Beispiel",
-            "billing_street": "Hauptstraße 1",
-            "billing_postcode": "50667",
-            "billing_city": "Köln",
-            "billing_email": "rechnungen@kreis-beispiel.de",
-            "terms_accepted": True,
-        },
-        members=[{"first_name": name, "last_name": "Beispiel"} for name in ("Anna", "Bernd")],
+    group = registered_group(
+        conference,
+        [group_colleague("Anna"), group_colleague("Bernd")],
+        billing_email="rechnungen@kreis-beispiel.de",
     )
     group_registrations.confirm_group(group=group, now=timezone.now() - dt.timedelta(days=40))
     return current_collective_invoice(group)

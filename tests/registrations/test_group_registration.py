@@ -11,7 +11,7 @@ from registrations.domain import group_registrations, lifecycle
 from registrations.domain.lost_link import send_lost_links
 from registrations.models import GroupRegistration, Invoice, OutgoingMail, Registration
 from registrations.queries.invoices import current_collective_invoice
-from tests.factories import ConferenceFactory
+from tests.factories import ConferenceFactory, group_colleague, group_contact_data
 
 pytestmark = pytest.mark.django_db
 
@@ -19,27 +19,18 @@ SECRETARIAT = "sekretariat@kreis-beispiel.de"
 
 
 def contact(**extra):
-    return {
-        "contact_first_name": "Sabine",
-        "contact_last_name": "Sekretär",
-        "contact_email": "Sekretariat@Kreis-Beispiel.de",
-        "organisation": "Landkreis Beispiel",
-        "billing": "collective",
-        "billing_organisation": "Landkreis Beispiel",
-        "billing_department": "Sozialamt",
-        "billing_street": "Hauptstraße 1",
-        "billing_postcode": "50667",
-        "billing_city": "Köln",
-        "billing_email": "",
-        "order_number": "PO-4711",
-        "leitweg_id": "",
-        "terms_accepted": True,
-        **extra,
-    }
+    return group_contact_data(
+        **{
+            "contact_email": "Sekretariat@Kreis-Beispiel.de",  # the address is folded to lower case
+            "billing_department": "Sozialamt",
+            "order_number": "PO-4711",
+            "leitweg_id": "",
+            **extra,
+        }
+    )
 
 
-def colleague(first_name, **extra):
-    return {"first_name": first_name, "last_name": "Beispiel", "email": "", "is_member": False, **extra}
+colleague = group_colleague
 
 
 def register(conference, members=None, **extra):

@@ -10,7 +10,14 @@ from django.urls import reverse
 from registrations.domain import outbox
 from registrations.models import Invoice, OutgoingMail, Registration
 from registrations.office.roles import OFFICE, ORGANISATION
-from tests.factories import BindingRegistrationFactory, ConferenceFactory, RegistrationFactory, StaffFactory
+from tests.factories import (
+    BindingRegistrationFactory,
+    ConferenceFactory,
+    RegistrationFactory,
+    StaffFactory,
+    group_colleague,
+    registered_group,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -145,26 +152,12 @@ def test_organisers_cannot_anonymise(rf):
 
 
 def _group(conference, members):
-    from registrations.domain import group_registrations
-
-    return group_registrations.register_group(
-        conference=conference,
-        data={
-            "contact_first_name": "Sabine",
-            "contact_last_name": "Sekretär",
-            "contact_email": "sekretariat@kreis-beispiel.de",
-            "contact_phone": "0221 12345",
-            "organisation": "Landkreis Beispiel",
-            "billing": "collective",
-            "billing_organisation": "Landkreis Beispiel",
-            "billing_street": "Hauptstraße 1",
-            "billing_postcode": "50667",
-            "billing_city": "Köln",
-            "billing_email": "rechnungen@kreis-beispiel.de",
-            "order_number": "PO-4711",
-            "terms_accepted": True,
-        },
-        members=[{"first_name": name, "last_name": "Beispiel", "email": email} for name, email in members],
+    return registered_group(
+        conference,
+        [group_colleague(name, email=email) for name, email in members],
+        contact_phone="0221 12345",
+        billing_email="rechnungen@kreis-beispiel.de",
+        order_number="PO-4711",
     )
 
 
