@@ -145,28 +145,35 @@ def queue_mail(
         )
     elif rendered.template != template:
         raise ValueError(f"Rendered {rendered.template!r}, asked to queue {template!r}")
-    recipient, subject, text, html = rendered.to, rendered.subject, rendered.text, rendered.html
+    mail = _create_mail(
+        attachments,
+        registration=registration,
+        kind=kind or template,
+        dedup_key=dedup_key,
+        to=rendered.to,
+        cc=_header_safe(cc),
+        subject=rendered.subject,
+        body_text=rendered.text,
+        body_html=rendered.html,
+    )
+    if mail is not None:
+        transaction.on_commit(lambda: _enqueue_delivery(mail.pk))
+    return mail
+
+
+def _create_mail(attachments, **fields):
+    """Write the mail and its attachments together; None when its dedup key was used already.
+
+    Only a mail with a dedup key needs a savepoint: its duplicate is expected and swallowed
+    here; any other error rolls back the caller's transaction as well."""
     try:
-        # Mail and attachments are written together. Only a mail with a dedup key needs a
-        # savepoint: its duplicate is expected and swallowed below; any other error
-        # rolls back the caller's transaction as well.
-        with transaction.atomic(savepoint=dedup_key is not None):
-            mail = OutgoingMail.objects.create(
-                registration=registration,
-                kind=kind or template,
-                dedup_key=dedup_key,
-                to=recipient,
-                cc=_header_safe(cc),
-                subject=subject,
-                body_text=text,
-                body_html=html,
-            )
+        with transaction.atomic(savepoint=fields["dedup_key"] is not None):
+            mail = OutgoingMail.objects.create(**fields)
             _add_attachments(mail, attachments)
     except IntegrityError:
-        if dedup_key is None:
+        if fields["dedup_key"] is None:
             raise
         return None
-    transaction.on_commit(lambda: _enqueue_delivery(mail.pk))
     return mail
 
 
@@ -202,21 +209,16 @@ def queue_deferred(*, registration, template, renderer, spec, kind=None, dedup_k
     """
     if renderer not in DEFERRED_RENDERERS:
         raise ValueError(f"No renderer {renderer!r} for deferred mails")
-    try:
-        with transaction.atomic(savepoint=dedup_key is not None):
-            mail = OutgoingMail.objects.create(
-                registration=registration,
-                kind=kind or template,
-                dedup_key=dedup_key,
-                to=_header_safe(registration.email),
-                subject="",
-                body_text="",
-                render_spec={"renderer": renderer, "template": template, **spec},
-            )
-    except IntegrityError:
-        if dedup_key is None:
-            raise
-        return None
+    mail = _create_mail(
+        (),
+        registration=registration,
+        kind=kind or template,
+        dedup_key=dedup_key,
+        to=_header_safe(registration.email),
+        subject="",
+        body_text="",
+        render_spec={"renderer": renderer, "template": template, **spec},
+    )
     # Its delivery is queued by render_deferred_after_commit, once the text is written; should
     # the process stop before, the mail is due all the same (deliver_due_mails, every 5 minutes).
     return mail

@@ -21,6 +21,7 @@ from tests.factories import (
     RegistrationFactory,
     StaffFactory,
     binding_data,
+    group_contact_data,
     pre_registered,
     pre_registration_data,
 )
@@ -328,16 +329,9 @@ def test_colleagues_sharing_a_mailbox_each_get_their_own_invitation(conference, 
 
 
 def _group_form(conference, **extra):
+    """The group form as a browser posts it: the shared contact data, ticked boxes as "on"."""
     return {
-        "contact_first_name": "Sabine",
-        "contact_last_name": "Sekretär",
-        "contact_email": "sekretariat@kreis-beispiel.de",
-        "organisation": "Landkreis Beispiel",
-        "billing": "collective",
-        "billing_organisation": "Landkreis Beispiel",
-        "billing_street": "Hauptstraße 1",
-        "billing_postcode": "50667",
-        "billing_city": "Köln",
+        **{name: value for name, value in group_contact_data().items() if value not in ("", True)},
         "privacy_consent": "on",
         "terms_accepted": "on",
         "person-TOTAL_FORMS": "1",
