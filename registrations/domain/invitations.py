@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from core.exceptions import RegistrationError
 
 from ..models import InvitationContact
-from ..queries.invitations import invitation_recipients, same_person_contacts
+from ..queries.invitations import contacts_of_person, invitation_recipients, same_person_contacts
 from . import outbox
 from .locking import lock_conference
 
@@ -31,23 +31,16 @@ def give_invitation_consent(*, registration, now=None):
     One row per person (address and name): a consent already given stays as it is.
     Returns the InvitationContact.
     """
-    existing = same_person_contacts(registration).first()
-    if existing is not None:
-        return existing
-    try:
-        with transaction.atomic():
-            return InvitationContact.objects.create(
-                registration=registration,
-                salutation=registration.salutation,
-                academic_title=registration.academic_title,
-                first_name=registration.first_name,
-                last_name=registration.last_name,
-                email=registration.email,
-                language=registration.language,
-                consented_at=now or timezone.now(),
-            )
-    except IntegrityError:  # the same person consented in a parallel request
-        return same_person_contacts(registration).get()
+    return _consent_once(
+        registration=registration,
+        salutation=registration.salutation,
+        academic_title=registration.academic_title,
+        first_name=registration.first_name,
+        last_name=registration.last_name,
+        email=registration.email,
+        language=registration.language,
+        consented_at=now or timezone.now(),
+    )
 
 
 def give_group_contact_invitation_consent(*, group, now=None):
@@ -55,26 +48,30 @@ def give_group_contact_invitation_consent(*, group, now=None):
     themselves (never for their colleagues, who consent through their own links): recorded once
     the contact's address is confirmed. The contact has no registration of their own, so the row
     keeps name and address itself. One row per person, as give_invitation_consent. Returns it."""
-    person = {
-        "email__iexact": group.contact_email,
-        "first_name__iexact": group.contact_first_name,
-        "last_name__iexact": group.contact_last_name,
-    }
-    existing = InvitationContact.objects.filter(**person).first()
+    return _consent_once(
+        registration=None,
+        first_name=group.contact_first_name,
+        last_name=group.contact_last_name,
+        email=group.contact_email,
+        language=group.language,
+        consented_at=now or timezone.now(),
+    )
+
+
+def _consent_once(**fields):
+    """The person's consent row: the one there is, or a new one with `fields` (also when the
+    same person consents in a parallel request: the database's constraint decides)."""
+    person = contacts_of_person(
+        email=fields["email"], first_name=fields["first_name"], last_name=fields["last_name"]
+    )
+    existing = person.first()
     if existing is not None:
         return existing
     try:
         with transaction.atomic():
-            return InvitationContact.objects.create(
-                registration=None,
-                first_name=group.contact_first_name,
-                last_name=group.contact_last_name,
-                email=group.contact_email,
-                language=group.language,
-                consented_at=now or timezone.now(),
-            )
-    except IntegrityError:
-        return InvitationContact.objects.get(**person)
+            return InvitationContact.objects.create(**fields)
+    except IntegrityError:  # the same person consented in a parallel request
+        return person.get()
 
 
 def withdraw_invitation_consent(*, registration=None, token=None):

@@ -68,12 +68,17 @@ def invitation_recipients(conference, *, contacts=None):
     return recipients
 
 
-def same_person_contacts(registration):
-    """The consent rows of the person of `registration`: the same address and name, in any case."""
+def contacts_of_person(*, email, first_name, last_name):
+    """The consent rows of one person: the same address and name, in any case."""
     return InvitationContact.objects.filter(
-        email__iexact=registration.email,
-        first_name__iexact=registration.first_name,
-        last_name__iexact=registration.last_name,
+        email__iexact=email, first_name__iexact=first_name, last_name__iexact=last_name
+    )
+
+
+def same_person_contacts(registration):
+    """The consent rows of the person of `registration`."""
+    return contacts_of_person(
+        email=registration.email, first_name=registration.first_name, last_name=registration.last_name
     )
 
 
