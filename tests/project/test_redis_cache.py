@@ -17,7 +17,10 @@ from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from core.cache import RedisCache
 
 BASE_DIR = Path(__file__).resolve().parents[2]
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+# Each pytest-xdist worker flushes a database of its own (gw0: 15, gw1: 14, …), so two test
+# files using Redis never flush each other's keys while `make test` runs them side by side.
+_WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+REDIS_URL = os.environ.get("TEST_REDIS_URL", f"redis://127.0.0.1:6379/{15 - _WORKER % 8}")
 
 
 @pytest.fixture
