@@ -75,10 +75,8 @@ worker: $(STAMP)
 system-packages:
 	@bash ops/system-packages.sh
 
-# The whole suite: everything but the browser journeys on all cores, then the journeys
-# (ops/run-tests.sh says how and why). TEST_WORKERS=1 runs the first part in one process.
 test: $(STAMP) system-packages
-	PY=$(PY) bash ops/run-tests.sh $(PYTEST_ARGS)
+	$(PY) -m pytest $(PYTEST_ARGS)
 
 # Everything but the browser journeys, on both cores (pytest-xdist; each worker has its own
 # test database, the tests of one file stay in one worker).
