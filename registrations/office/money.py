@@ -295,12 +295,14 @@ class InvoiceAdmin(CircularActionMixin, ReadOnlyHistoryAdmin):
 
 
 class PaymentAdminForm(forms.ModelForm):
-    # German input: "250,00"; a negative amount is a refund.
-    amount = forms.DecimalField(label=_("Betrag"), max_digits=8, decimal_places=2, localize=True)
+    # German input: "250,00"; a negative amount is a refund. The label names the currency,
+    # because the payment rows on the person's page show the bare number under it.
+    amount = forms.DecimalField(label=_("Betrag in €"), max_digits=8, decimal_places=2, localize=True)
 
     class Meta:
         model = Payment
         fields = ["registration", "amount", "received_on", "note"]
+        labels = {"amount": _("Betrag in €")}  # the inline's header over rows it shows read-only
 
 
 @admin.register(Payment)

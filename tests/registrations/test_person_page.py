@@ -3,6 +3,7 @@ invoices with their state and open amount, payments and mails, with links to act
 does not grow with what the person has."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -86,6 +87,9 @@ def test_the_registration_page_shows_workshops_groups_invoices_payments_and_mail
     assert "teilweise bezahlt" in html  # 10 € of 300 € paid
     assert "290,00\xa0€" in html  # still open
     assert "10,00\xa0€" in html  # the payment
+    payments = html[html.index('id="payments-group"') : html.index('id="mails-group"')]
+    assert '<th class="column-amount">Betrag in €' in payments  # the column names the currency
+    assert '<td class="field-amount">\n<p>10,00</p>' in re.sub(r">\s+<", ">\n<", payments)
     mail = registration.mails.filter(kind="link_resent").get()
     assert "Persönlicher Link" in html and "Rechnung" in html
     assert reverse("admin:registrations_outgoingmail_change", args=[mail.pk]) in html
