@@ -39,6 +39,7 @@ from ..queries.invoices import (
     named_invoices_q,
     overdue_invoices_q,
     overdue_q,
+    with_collective_invoice,
 )
 from ..rules.payments import OWED_BACK, OWING
 from ..rules.refunds import refund_blocker
@@ -497,6 +498,16 @@ class MarkPaidForm(forms.Form):
     note = forms.CharField(label=_("Notiz"), max_length=300, required=False)
 
 
+def _on_collective_invoice(registration):
+    """Its group has a valid collective invoice, and it has no payment status of its own or the
+    invoice's (it is booked on this registration)."""
+    number = getattr(registration, "collective_invoice_number", None)
+    return bool(number) and registration.payment_status in (
+        Registration.PaymentStatus.NONE,
+        registration.collective_invoice_status,
+    )
+
+
 class MoneyRegistrationMixin:
     """Money columns, inlines and actions for RegistrationAdmin."""
 
@@ -517,11 +528,24 @@ class MoneyRegistrationMixin:
         return inlines
 
     def get_queryset(self, request):
-        return with_balance(
-            super()
-            .get_queryset(request)
-            .annotate(last_reminder_at=Max("mails__created_at", filter=Q(mails__kind=REMINDER)))
+        return with_collective_invoice(
+            with_balance(
+                super()
+                .get_queryset(request)
+                .annotate(last_reminder_at=Max("mails__created_at", filter=Q(mails__kind=REMINDER)))
+            )
         )
+
+    @admin.display(description=_("Zahlung"), ordering="payment_status")
+    def payment_display(self, obj):
+        """The registration's payment status; a colleague on the group's collective invoice has
+        no invoice of their own, so the column shows that invoice's status and number instead."""
+        if _on_collective_invoice(obj):
+            return _("%(status)s (Sammelrechnung %(number)s)") % {
+                "status": Registration.PaymentStatus(obj.collective_invoice_status).label,
+                "number": obj.collective_invoice_number,
+            }
+        return obj.get_payment_status_display()
 
     @admin.display(description=_("letzte Zahlungserinnerung"), ordering="last_reminder_at")
     def last_reminder(self, obj):
@@ -532,7 +556,10 @@ class MoneyRegistrationMixin:
 
     @admin.display(description=_("offener Betrag"))
     def open_amount(self, obj):
-        """Negative when money is to be paid back."""
+        """Negative when money is to be paid back; a colleague on the collective invoice owes
+        nothing of their own (the invoice's open amount is on the registration it is booked on)."""
+        if _on_collective_invoice(obj) and obj.payment_status == Registration.PaymentStatus.NONE:
+            return "–"
         if hasattr(obj, "invoiced_total"):
             return euro(obj.invoiced_total - obj.paid_total)
         return euro(balance(obj).open_amount)

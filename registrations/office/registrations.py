@@ -130,7 +130,7 @@ class RegistrationAdmin(
         "state_display",
         personal_deadline_column,
         "membership_check",
-        "payment_status",
+        "payment_display",
         "open_amount",
         "created_display",
     ]
@@ -194,7 +194,7 @@ class RegistrationAdmin(
         "substitute_for",
         "deletion_requested_at",
         "anonymised_at",
-        "payment_status",
+        "payment_display",
         "open_amount",
         "last_reminder",
         "group_registration_overview",
@@ -239,7 +239,7 @@ class RegistrationAdmin(
                     ("privacy_consent", "privacy_consented_at"),
                     ("created_at", "updated_at"),
                     ("deletion_requested_at", "anonymised_at"),
-                    ("payment_status", "open_amount", "last_reminder"),
+                    ("payment_display", "open_amount", "last_reminder"),
                 ]
             },
         ),

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Max, Q
+from django.db.models import Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from ..models import Invoice, Payment, Registration
@@ -47,6 +47,28 @@ def current_collective_invoice(group):
         Invoice.objects.filter(group_registration=group, kind=Invoice.Kind.INVOICE, cancelled_by__isnull=True)
         .order_by("-year", "-sequence")
         .first()
+    )
+
+
+def _valid_collective_invoices():
+    return Invoice.objects.filter(kind=Invoice.Kind.INVOICE, cancelled_by__isnull=True).exclude(
+        group_registration=None
+    )
+
+
+def with_collective_invoice(registrations):
+    """Annotate the valid collective invoice of each registration's group, if it has one: its
+    `collective_invoice_number` and `collective_invoice_status`, the payment status of the
+    registration it is booked on (subqueries: no query per row). Colleagues on it have no
+    invoice of their own, so their own payment status says "no invoice"."""
+    valid = (
+        _valid_collective_invoices()
+        .filter(group_registration=OuterRef("group_registration"))
+        .order_by("-year", "-sequence")
+    )
+    return registrations.annotate(
+        collective_invoice_number=Subquery(valid.values("number")[:1]),
+        collective_invoice_status=Subquery(valid.values("registration__payment_status")[:1]),
     )
 
 

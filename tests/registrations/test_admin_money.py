@@ -378,3 +378,54 @@ def test_registration_change_page_queries_do_not_grow_with_payments(
     with django_assert_max_num_queries(len(captured)):
         response = admin_client.get(url)
     assert "10,00\u00a0€ – " in response.content.decode()
+
+
+def _payment_cells(html):
+    """(name, payment, open amount) of each row of the registration list."""
+    import re
+
+    rows = re.findall(r"<tr>.*?</tr>", html, re.S)
+    cells = []
+    for row in rows:
+        name = re.search(r'<th class="field-name_display">.*?>([^<]+)</a>', row, re.S)
+        payment = re.search(r'<td class="field-payment_display">([^<]*)</td>', row)
+        amount = re.search(r'<td class="field-open_amount">([^<]*)</td>', row)
+        if name and payment and amount:
+            cells.append((name.group(1).strip(), payment.group(1), amount.group(1)))
+    return sorted(cells)
+
+
+def test_colleagues_on_a_collective_invoice_show_its_status_in_the_list_at_constant_queries(
+    admin_client, conference, django_assert_max_num_queries
+):
+    """A colleague has no invoice of their own: the list says which collective invoice they are
+    on and how far it is paid, not "keine Rechnung"; the open amount is on the one it is booked on."""
+    from registrations.domain import group_registrations
+    from tests.factories import group_colleague, registered_group
+
+    def confirmed_group(names, contact_email):
+        group = registered_group(
+            conference, [group_colleague(name) for name in names], contact_email=contact_email
+        )
+        group_registrations.confirm_group(group=group)
+        return Invoice.objects.get(group_registration=group, kind=Invoice.Kind.INVOICE)
+
+    invoice = confirmed_group(["Anna", "Bernd"], "sek1@kreis-beispiel.de")
+    with django_assert_max_num_queries(18):
+        html = admin_client.get(reverse(CHANGELIST)).content.decode()
+    open_ = f"offen (Sammelrechnung {invoice.number})"
+    assert _payment_cells(html) == [
+        ("Beispiel, Anna", open_, "600,00\xa0€"),  # the invoice is booked on the first
+        ("Beispiel, Bernd", open_, "–"),
+    ]
+
+    payments.record_payment(
+        registration=invoice.registration, amount=invoice.amount, received_on=timezone.localdate()
+    )
+    for n in range(3):
+        confirmed_group([f"Carla{n}", f"Dirk{n}"], f"sek-{n}@kreis-beispiel.de")
+    with django_assert_max_num_queries(18):
+        html = admin_client.get(reverse(CHANGELIST)).content.decode()
+    paid = f"bezahlt (Sammelrechnung {invoice.number})"
+    assert _payment_cells(html)[:2] == [("Beispiel, Anna", paid, "0,00\xa0€"), ("Beispiel, Bernd", paid, "–")]
+    assert len(_payment_cells(html)) == 8
