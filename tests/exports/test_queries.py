@@ -1,4 +1,7 @@
-"""Every export runs the same number of queries for 10 and for 200 participants."""
+"""Every export runs the same number of queries for 10 and for 30 participants.
+
+A query per row would already show at 10 rows (MAX_QUERIES is 7); the second size proves the count
+does not grow, which 30 shows as well as 200 did at a fraction of the PDF pages."""
 
 import pytest
 
@@ -25,7 +28,7 @@ ALL_COLUMNS = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize("rows", [10, 200])
+@pytest.mark.parametrize("rows", [10, 30])
 def test_every_export_runs_a_constant_number_of_queries(
     conference, populate, django_assert_max_num_queries, rows
 ):
