@@ -75,17 +75,22 @@ worker: $(STAMP)
 system-packages:
 	@bash ops/system-packages.sh
 
+# PYTHONDONTWRITEBYTECODE (set on some machines and CI images) would make every Django process
+# the tests start (check --deploy, schedulers, gunicorn, send_queued_mails ...) compile the
+# project again; with it cleared the first import writes __pycache__ (in .gitignore) for the rest.
+TEST_ENV := PYTHONDONTWRITEBYTECODE=
+
 test: $(STAMP) system-packages
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
 
 # Everything but the browser journeys, on both cores (pytest-xdist; each worker has its own
 # test database, the tests of one file stay in one worker).
 test-fast: $(STAMP)
 	@bash ops/system-packages.sh --without-browser
-	$(PY) -m pytest -m "not browser" -n $${TEST_WORKERS:-auto} --dist loadfile $(PYTEST_ARGS)
+	$(TEST_ENV) $(PY) -m pytest -m "not browser" -n $${TEST_WORKERS:-auto} --dist loadfile $(PYTEST_ARGS)
 
 test-postgres: $(STAMP)
-	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/vsop_events} $(PY) -m pytest $(PYTEST_ARGS)
+	$(TEST_ENV) DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/vsop_events} $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(PY) -m ruff check .
