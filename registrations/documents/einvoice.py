@@ -33,6 +33,8 @@ from drafthorse.models.payment import PaymentMeans, PaymentTerms
 from drafthorse.models.tradelines import LineItem
 from lxml import etree
 
+from core import pdf_worker
+
 from ..models import Invoice
 
 XRECHNUNG_GUIDELINE = "urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung_3.0"
@@ -399,7 +401,9 @@ def render_invoice_pdf_with_xml(html, xml, *, base_url=None):
     """
     from weasyprint import HTML, Attachment
 
-    document = HTML(string=html, base_url=base_url or str(settings.BASE_DIR)).render()
+    document = HTML(
+        string=html, base_url=base_url or str(settings.BASE_DIR), url_fetcher=pdf_worker.url_fetcher()
+    ).render()
     document.metadata.attachments = [
         *document.metadata.attachments,
         Attachment(
