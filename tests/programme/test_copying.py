@@ -6,7 +6,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -45,8 +45,23 @@ pytestmark = pytest.mark.django_db
 OFFSET = 364
 
 
+@pytest.fixture(scope="module")
+def _leipzig_loaded(django_db_setup, django_db_blocker):
+    """The demo and Leipzig's office settings, loaded once for this module (every test here copies
+    Leipzig). Each test runs in a savepoint of this transaction and rolls back to it, as with
+    Django's TestCase.setUpTestData; the module's end rolls the data back."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        _load_leipzig()
+        yield
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def leipzig():
+def leipzig(_leipzig_loaded):
+    return Conference.objects.get(slug="jahrestagung-2022-leipzig")
+
+
+def _load_leipzig():
     call_command("load_demo", stdout=StringIO())
     conference = Conference.objects.get(slug="jahrestagung-2022-leipzig")
     # The demo has no deadlines, terms or groups for 2022; the office's conference would.
@@ -65,8 +80,6 @@ def leipzig():
         group.moderators.add(PersonFactory())
     ExportLayout.objects.create(name="Namensliste", conference=conference, columns=["last_name"])
     ExportLayout.objects.create(name="Für alle Tagungen", conference=None, columns=["email"])
-    conference.refresh_from_db()
-    return conference
 
 
 def copy_of(source, **kwargs):
