@@ -38,8 +38,10 @@ def start_schedulers(cache_url, count=2):
 
 
 def outputs_after(processes, *, started, timeout=40):
-    """Wait until `started` of the processes say they started (or the timeout), two seconds more,
-    then stop them all and return what each printed."""
+    """Wait until `started` of the processes say they started (or the timeout), then stop them all
+    and return what each printed. When some should stay waiting, two seconds more first: the window
+    in which one that wrongly got the lock would start too. When all are to start, nothing is left
+    to wait for."""
     lines = [[] for _ in processes]
     readers = [
         threading.Thread(target=lambda p=process, out=out: out.extend(p.stdout), daemon=True)
@@ -55,7 +57,8 @@ def outputs_after(processes, *, started, timeout=40):
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline and started_count() < started:
             time.sleep(0.2)
-        time.sleep(2)
+        if started < len(processes):
+            time.sleep(2)
     finally:
         for process in processes:
             process.terminate()
