@@ -6,8 +6,8 @@ so every document has the same letterhead context and is rendered in German.
 Long PDFs in chunks: WeasyPrint holds the layout of every page until the file is written.
 A 1,000-row table rendered in one go needs about 280 MiB. Rendering it in
 chunks of CHUNK_ROWS rows and joining the parts with pypdf keeps the peak at
-one chunk's worth; the page numbers ("Seite 3 von 56") are then stamped on
-the joined file from a one-line-per-page overlay. Each chunk starts on a new
+one chunk's worth; the page numbers ("Seite 3 von 56") are then written into
+each page of the joined file (`_stamp_page_numbers`). Each chunk starts on a new
 page, so a long list has a partly filled page every CHUNK_ROWS rows.
 
 Both cores: `render_pdfs()` lays out the chunks of a long list in PDF_PROCESSES worker
@@ -97,8 +97,84 @@ def chunks(items, size=None):
     return [items[start : start + size] for start in range(0, len(items), size)] or [[]]
 
 
-def join_pdfs(parts, *, orientation="portrait", margin="22mm 18mm 22mm 22mm", number_pages=True):
-    """One PDF from several; with `number_pages` every page gets 'Seite n von N' bottom right."""
+# "Seite n von N" is written straight into each joined page's content: Helvetica, one of the
+# PDF's standard fonts, needs no embedding and no layout (rendering a WeasyPrint overlay of
+# every page and merging it page by page took 3.6 s for a 5,000-row list, bench/LOAD.md).
+PAGE_NUMBER_TEXT = "Seite {page} von {pages}"
+PAGE_NUMBER_SIZE = 8  # pt, as the documents' footer
+PAGE_NUMBER_GREY = 0.333  # #555, as the documents' footer
+# Helvetica's advance widths (Adobe's core AFM, 1/1000 em) of what the text can contain,
+# to align it right.
+HELVETICA_WIDTHS = {" ": 278, "S": 667, "e": 556, "i": 222, "t": 278, "v": 500, "o": 556, "n": 556}
+HELVETICA_WIDTHS |= dict.fromkeys("0123456789", 556)
+# Where WeasyPrint puts the footer's baseline: the margin box's line (DejaVu Sans, line height
+# 1.164 em, ascent 0.928 em) centred in the bottom margin.
+BASELINE_BELOW_CENTRE = (0.928 - 1.164 / 2) * PAGE_NUMBER_SIZE
+MM = 72 / 25.4
+
+
+def _right_and_bottom_margin_pt(margin):
+    """The right and bottom of a CSS margin shorthand in mm ('15mm 12mm 18mm 12mm'), in pt."""
+    values = [float(value.removesuffix("mm")) * MM for value in margin.split()]
+    top = values[0]
+    right = values[1] if len(values) > 1 else top
+    bottom = values[2] if len(values) > 2 else top
+    return right, bottom
+
+
+def _stamp_page_numbers(writer, margin):
+    """Append 'Seite n von N' to each page's content, right-aligned on the footer's baseline.
+
+    The page's own content streams stay as they are (nothing decoded or compressed again):
+    its /Contents becomes [q, own streams…, Q + the number], so whatever graphics state the
+    page leaves (WeasyPrint flips the y axis and scales to px) does not move the number.
+    `_add_object` is how pypdf itself adds a new indirect object to a writer.
+    """
+    from pypdf.generic import ArrayObject, DictionaryObject, NameObject
+
+    right, bottom = _right_and_bottom_margin_pt(margin)
+    font = writer._add_object(
+        DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/Font"),
+                NameObject("/Subtype"): NameObject("/Type1"),
+                NameObject("/BaseFont"): NameObject("/Helvetica"),
+                NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
+            }
+        )
+    )
+    save_state = writer._add_object(_stream(b"q\n"))
+    total = len(writer.pages)
+    for number, page in enumerate(writer.pages, start=1):
+        text = PAGE_NUMBER_TEXT.format(page=number, pages=total)
+        width = sum(HELVETICA_WIDTHS[char] for char in text) * PAGE_NUMBER_SIZE / 1000
+        x = float(page.mediabox.right) - right - width
+        y = float(page.mediabox.bottom) + bottom / 2 - BASELINE_BELOW_CENTRE
+        stamp = (
+            f"\nQ\nq {PAGE_NUMBER_GREY} g BT /VsopPageNumber {PAGE_NUMBER_SIZE} Tf "
+            f"{x:.2f} {y:.2f} Td ({text}) Tj ET Q\n"
+        )
+        resources = page.setdefault(NameObject("/Resources"), DictionaryObject()).get_object()
+        fonts = resources.setdefault(NameObject("/Font"), DictionaryObject()).get_object()
+        fonts[NameObject("/VsopPageNumber")] = font
+        own = page.raw_get("/Contents") if "/Contents" in page else ArrayObject()
+        own = list(own.get_object()) if isinstance(own.get_object(), ArrayObject) else [own]
+        page[NameObject("/Contents")] = ArrayObject(
+            [save_state, *own, writer._add_object(_stream(stamp.encode("ascii")))]
+        )
+
+
+def _stream(data):
+    from pypdf.generic import DecodedStreamObject
+
+    stream = DecodedStreamObject()
+    stream.set_data(data)
+    return stream
+
+
+def join_pdfs(parts, *, margin="22mm 18mm 22mm 22mm", number_pages=True):
+    """One PDF from several; with `number_pages` every page gets 'Seite n von N' bottom right,
+    where the documents' footer has it (`margin`: the documents' @page margin)."""
     if len(parts) == 1:
         return parts[0]
     from pypdf import PdfReader, PdfWriter
@@ -107,13 +183,7 @@ def join_pdfs(parts, *, orientation="portrait", margin="22mm 18mm 22mm 22mm", nu
     for part in parts:
         writer.append(PdfReader(io.BytesIO(part)))
     if number_pages:
-        overlay = render_pdf(
-            "documents/lists/page_numbers.html",
-            {"pages": range(len(writer.pages)), "orientation": orientation, "margin": margin},
-        )
-        for page, stamp in zip(writer.pages, PdfReader(io.BytesIO(overlay)).pages, strict=True):
-            page.merge_page(stamp)
-            page.compress_content_streams()  # merge_page leaves the joined stream uncompressed
+        _stamp_page_numbers(writer, margin)
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()

@@ -32,9 +32,7 @@ def _no_progress(done, total):
     pass
 
 
-def _render_rows_in_chunks(
-    template, rows, context, *, orientation, margin, chunk_size=None, progress=_no_progress
-):
+def _render_rows_in_chunks(template, rows, context, *, margin, chunk_size=None, progress=_no_progress):
     """Render a table template once per chunk of rows and join the parts (see core/pdf.py).
 
     `progress(done, total)` hears of every chunk rendered, so a long list's job page moves on;
@@ -58,7 +56,7 @@ def _render_rows_in_chunks(
         )
         offset += len(part)
     rendered = pdf.render_pdfs(documents, progress=progress)
-    return pdf.join_pdfs(rendered, orientation=orientation, margin=margin)
+    return pdf.join_pdfs(rendered, margin=margin)
 
 
 CHAR_MM, BOLD_CHAR_MM, CELL_PADDING_MM, NUMBER_COLUMN_MM = 1.75, 1.9, 3.5, 9
@@ -122,7 +120,6 @@ def participant_list_pdf(table, *, filters_text="", progress=_no_progress):
             "landscape": orientation == "landscape",
             "filters_text": filters_text,
         },
-        orientation=orientation,
         margin=LIST_MARGIN,
         progress=progress,
     )
@@ -134,7 +131,6 @@ def consent_list_pdf(table, *, progress=_no_progress):
         "documents/lists/consent.html",
         list(table.text_rows()),
         {"conference": table.conference, "headers": table.headers},
-        orientation="portrait",
         margin=LETTER_MARGIN,
         chunk_size=2 * pdf.CHUNK_ROWS,  # two short columns: cheap rows
         progress=progress,

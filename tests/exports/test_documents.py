@@ -1,5 +1,7 @@
 import datetime as dt
 import io
+import re
+import subprocess
 
 import pytest
 import time_machine
@@ -156,6 +158,64 @@ def test_long_list_is_rendered_in_chunks_with_continuous_numbers(conference, pop
     assert "Seite 1 von 3" in text and "Seite 3 von 3" in text
     assert "7 Personen" in text
     assert text.count("Teilnehmerliste: Jahrestagung 2025") == 1
+
+
+def _page_numbers(content):
+    """The 'Seite n von N' each page of a PDF says, as (n, N) pairs per page."""
+    pages = PdfReader(io.BytesIO(content)).pages
+    return [
+        [(int(n), int(of)) for n, of in re.findall(r"Seite (\d+) von (\d+)", p.extract_text())] for p in pages
+    ]
+
+
+def test_every_page_of_a_chunked_list_says_its_own_number_of_all(conference, populate, monkeypatch):
+    """The chunks are joined and numbered afterwards: 1..N on every page, N the pages of the file."""
+    monkeypatch.setattr(pdf, "CHUNK_ROWS", 3)
+    populate(8)  # chunks of 3, 3, 2 rows, one page each
+
+    content = _export(conference, ExportKind.PARTICIPANTS, columns=["name", "organisation"]).content
+
+    assert _page_numbers(content) == [[(1, 3)], [(2, 3)], [(3, 3)]]
+
+
+def test_every_page_of_chunked_sign_in_sheets_says_its_own_number_of_all(conference, populate, monkeypatch):
+    monkeypatch.setattr(pdf, "CHUNK_ROWS", 2)
+    populate(3)  # two days, chunks of 2 and 1 people each: four pages
+
+    content = _export(conference, ExportKind.SIGN_IN).content
+
+    assert _page_numbers(content) == [[(n, 4)] for n in range(1, 5)]
+
+
+def _words(content, page):
+    """(word, x max, y max) on a page, from poppler's pdftotext -bbox (top-left origin, pt)."""
+    html = subprocess.run(
+        ["pdftotext", "-f", str(page), "-l", str(page), "-bbox", "-", "-"],
+        input=content,
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+    pattern = r'xMax="([\d.]+)" yMax="([\d.]+)">([^<]+)</word>'
+    return [(word, float(x), float(y)) for x, y, word in re.findall(pattern, html)]
+
+
+def test_the_stamped_page_number_sits_in_the_footer_line_at_the_right_margin(
+    conference, populate, monkeypatch
+):
+    """Where WeasyPrint's own footer puts it: on the line of 'gedruckt am', ending at the margin."""
+    monkeypatch.setattr(pdf, "CHUNK_ROWS", 3)
+    populate(4)
+    columns = ["name", "organisation", "email", "is_member", "status", "payment_status", "phase_1", "phase_2"]
+
+    words = _words(_export(conference, ExportKind.PARTICIPANTS, columns=columns).content, page=2)
+
+    page_width, page_height, mm = 841.89, 595.28, 72 / 25.4  # A4 landscape
+    printed = next(y for word, _x, y in words if word == "gedruckt")
+    footer_right = [(word, x, y) for word, x, y in words if y > page_height - 18 * mm and x > page_width / 2]
+    assert [word for word, _x, _y in footer_right] == ["Seite", "2", "von", "2"]
+    number = [(x, y) for _word, x, y in footer_right]
+    assert all(abs(y - printed) < 1 for _x, y in number)
+    assert abs(max(x for x, _y in number) - (page_width - 12 * mm)) < 0.5  # LIST_MARGIN's right
 
 
 def test_a_long_list_reports_its_progress_chunk_by_chunk(conference, populate, monkeypatch):
