@@ -19,6 +19,7 @@ thread (they start at once, WeasyPrint already imported); otherwise they come fr
 fork server, because forking a process with threads may deadlock.
 """
 
+import gc
 import io
 import multiprocessing
 import threading
@@ -77,10 +78,18 @@ def render_pdfs(documents, *, progress=_no_progress):
             progress(len(parts), total)
         return parts
     base_url = str(settings.BASE_DIR)
+    htmls = (render_html(template, context) for template, context in documents)
     with _pool(processes) as pool:
-        futures = []
-        for template, context in documents:  # the workers start on the first while the rest is rendered
-            futures.append(pool.submit(pdf_worker.write_pdf, render_html(template, context), base_url))
+        first = next(htmls)
+        # The first submit forks the workers. Frozen, this process's objects stay out of the
+        # workers' garbage collections, which would otherwise touch (and so copy) their pages.
+        gc.freeze()
+        try:
+            futures = [pool.submit(pdf_worker.write_pdf, first, base_url)]
+        finally:
+            gc.unfreeze()
+        # The workers start on the first while the rest is rendered.
+        futures += [pool.submit(pdf_worker.write_pdf, html, base_url) for html in htmls]
         pending, done = set(futures), 0
         while pending:
             finished, pending = wait(pending, return_when=FIRST_COMPLETED)

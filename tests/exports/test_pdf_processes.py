@@ -1,5 +1,6 @@
 """core.pdf.render_pdfs: a long list's chunks laid out in worker processes, joined in order."""
 
+import gc
 import io
 import signal
 
@@ -47,6 +48,41 @@ def test_the_chunks_laid_out_in_two_processes_make_the_same_list_as_in_one(long_
     assert _names_in_order(together) == _names_in_order(alone)
     assert [line.split(" ", 1)[0] for line in _names_in_order(together)] == [str(n) for n in range(1, 9)]
     assert "Seite 3 von 3" in together[2]
+
+
+def test_the_exporting_process_collects_its_garbage_again_after_forking_the_workers(long_list, settings):
+    """Its objects are frozen only for the fork (copy-on-write); afterwards they are collected as before."""
+    settings.PDF_PROCESSES = 2
+
+    _list_pdf(long_list)
+
+    assert gc.get_freeze_count() == 0
+    assert gc.isenabled()
+
+
+def test_a_render_pauses_the_garbage_collector_and_restores_what_it_found(monkeypatch):
+    seen = []
+
+    class HTML:  # WeasyPrint's entry point, reporting whether the collector runs during the render
+        def __init__(self, **kwargs):
+            pass
+
+        def write_pdf(self):
+            seen.append(gc.isenabled())
+            return b"%PDF"
+
+    monkeypatch.setattr("weasyprint.HTML", HTML)
+    pdf.pdf_worker.write_pdf("<p>1</p>", "/")
+    enabled_after = gc.isenabled()
+    gc.disable()
+    try:
+        pdf.pdf_worker.write_pdf("<p>2</p>", "/")
+        still_disabled = not gc.isenabled()
+    finally:
+        gc.enable()
+
+    assert seen == [False, False]
+    assert enabled_after and still_disabled
 
 
 def test_workers_from_the_fork_server_when_the_process_has_threads(long_list, settings, monkeypatch):
