@@ -60,6 +60,7 @@ def _render_rows_in_chunks(template, rows, context, *, margin, chunk_size=None, 
 
 
 CHAR_MM, BOLD_CHAR_MM, CELL_PADDING_MM, NUMBER_COLUMN_MM = 1.75, 1.9, 3.5, 9
+DIGIT_MM = 1.8  # a digit of DejaVu Sans at 8 pt: 0.636 em
 SHORT_TEXT = 10  # values up to this many characters ('250,00 €', 'Gruppe 10') never wrap
 
 
@@ -78,6 +79,7 @@ def _column_widths(headers, rows, *, table_mm):
     proportion. A fixed table layout with these widths is faster for WeasyPrint
     than an automatic one and keeps the columns equal in every chunk.
     """
+    number_mm = max(NUMBER_COLUMN_MM, len(str(len(rows))) * DIGIT_MM + CELL_PADDING_MM)  # '1000' in one line
     wants, floors = [], []
     for index, header in enumerate(headers):
         typical = min(_percentile90(len(row[index]) for row in rows), 60)
@@ -93,15 +95,15 @@ def _column_widths(headers, rows, *, table_mm):
         )
         floors.append(floor)
         wants.append(max(typical * CHAR_MM + CELL_PADDING_MM, floor))
-    available = table_mm - NUMBER_COLUMN_MM
+    available = table_mm - number_mm
     if sum(wants) > available:
         spare = max(available - sum(floors), 0)
         share = spare / (sum(wants) - sum(floors) or 1)
         widths = [f + (w - f) * share for w, f in zip(wants, floors, strict=True)]
     else:
         widths = [w * available / (sum(wants) or 1) for w in wants]
-    total = NUMBER_COLUMN_MM + sum(widths)
-    return [f"{100 * w / total:.2f}%" for w in (NUMBER_COLUMN_MM, *widths)]
+    total = number_mm + sum(widths)
+    return [f"{100 * w / total:.2f}%" for w in (number_mm, *widths)]
 
 
 def participant_list_pdf(table, *, filters_text="", progress=_no_progress):

@@ -238,3 +238,24 @@ def test_a_long_list_reports_its_progress_chunk_by_chunk(conference, populate, m
 def test_badges_are_pdf_only(conference):
     with pytest.raises(services.ExportError, match="nur als PDF"):
         services.export_file(conference=conference, kind="badges", format="xlsx")
+
+
+def test_the_row_number_1000_stays_on_one_line(conference):
+    """The number column grows with the digits of the list's length ('100' over '0' before)."""
+    headers = ["Name", "Organisation", "E-Mail"]
+    rows = [
+        ("Yılmaz-992, Anna", "Landkreis Beispiel 22, Amt für Soziales", "person992@landkreis-beispiel.de")
+    ]
+    widths = documents._column_widths(headers, rows * 1000, table_mm=273)
+    context = {"conference": conference, "headers": headers, "widths": widths, "landscape": True}
+    context |= {"rows": rows * 5, "row_offset": 995, "row_count": 1000, "first_chunk": False, "chunked": True}
+
+    text, _pages = _text(pdf.render_pdf("documents/lists/participants.html", context))
+
+    assert [line.split(" ", 1)[0] for line in text.splitlines() if "Anna" in line] == [
+        "996",
+        "997",
+        "998",
+        "999",
+        "1000",
+    ]
