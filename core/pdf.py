@@ -109,7 +109,7 @@ def chunks(items, size=None):
 # "Seite n von N" is written straight into each joined page's content: Helvetica, one of the
 # PDF's standard fonts, needs no embedding and no layout (rendering a WeasyPrint overlay of
 # every page and merging it page by page took 3.6 s for a 5,000-row list, bench/LOAD.md).
-PAGE_NUMBER_TEXT = "Seite {page} von {pages}"
+PAGE_NUMBER_TEXT = "Seite {page} von {pages}"  # German, as the joined documents (render_html's default)
 PAGE_NUMBER_SIZE = 8  # pt, as the documents' footer
 PAGE_NUMBER_GREY = 0.333  # #555, as the documents' footer
 # Helvetica's advance widths (Adobe's core AFM, 1/1000 em) of what the text can contain,
