@@ -110,18 +110,21 @@ def site(live_server, settings):
 
 @pytest.fixture
 def shot(request):
-    """shot(page, "name") saves a full-page PNG to test-artifacts/<test name>/NN-name.png."""
+    """shot(page, "name") saves a full-page picture to test-artifacts/<test name>/NN-name.jpg.
+
+    JPEG, not PNG: Chromium encodes a long page about twice as fast (0.18 s instead of 0.29 s for
+    the demo programme) and a hundred pictures a run add up; the text stays readable."""
     folder = ARTIFACTS / re.sub(r"[^\w.-]+", "_", request.node.name)
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True, exist_ok=True)
     counter = iter(range(1, 100))
 
     def save(page, name):
-        path = folder / f"{next(counter):02d}-{name}.png"
+        path = folder / f"{next(counter):02d}-{name}.jpg"
         # From the top: a page scrolled by filling a form would draw sticky parts
         # (the admin's sidebar) at their scrolled offset in a full-page picture.
         page.evaluate("window.scrollTo(0, 0)")
-        page.screenshot(path=path, full_page=True)
+        page.screenshot(path=path, full_page=True, type="jpeg", quality=85)
         return path
 
     save.folder = folder
