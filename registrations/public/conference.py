@@ -14,7 +14,7 @@ from core.pagecache import page_valid_until
 from programme.caching import connect_page_cache
 from programme.signals import conference_next_step, conference_places, programme_page_items
 
-from ..models import Registration
+from ..models import FormSubmission, InvoiceSequence, OutgoingMail, OutgoingMailAttachment, Registration
 from ..queries.groups import discussion_groups_prefetch
 
 
@@ -63,7 +63,10 @@ def places_valid_until(sender, now, **kwargs):
 def connect():
     # Every change to a registration may change the places left that the cached public pages
     # show (core/pagecache.py); the programme app invalidates for its own models.
-    connect_page_cache(apps.get_app_config("registrations"))
+    connect_page_cache(
+        apps.get_app_config("registrations"),
+        never_shown=(OutgoingMail, OutgoingMailAttachment, FormSubmission, InvoiceSequence),
+    )
     page_valid_until.connect(places_valid_until, dispatch_uid="registrations-places-valid-until")
     conference_next_step.connect(next_step_template, dispatch_uid="registrations-next-step")
     conference_places.connect(places_template, dispatch_uid="registrations-places")

@@ -19,9 +19,8 @@ from ...queries.workshops import workshop_choices
 from ...rules.holds import hold_time
 from ...rules.windows import binding_window, binding_window_for
 from ..forms.binding import BindingRegistrationForm, SubstituteForm
+from ..outcome import has_outcome, remember_outcome
 from .personal import is_public_form_limited, public_conference, registration_for_link, too_many_requests
-
-OUTCOME_SESSION_KEY = "binding_registration_outcome"
 
 
 def _form(request, conference, *, registration=None):
@@ -131,8 +130,11 @@ def register_direct(request, slug):
             if outcome is not None:
                 # The same answer for a new and a known address (no enumeration): the owner of a
                 # known address is told by mail what was sent (lifecycle.register_binding).
-                request.session[OUTCOME_SESSION_KEY] = {"conference": conference.pk}
-                return redirect("registrations:binding_done", slug=conference.slug)
+                return remember_outcome(
+                    redirect("registrations:binding_done", slug=conference.slug),
+                    "binding_registration",
+                    conference,
+                )
     return render(
         request,
         "registrations/binding_register.html",
@@ -143,8 +145,7 @@ def register_direct(request, slug):
 
 def register_direct_done(request, slug):
     conference = public_conference(request, slug)
-    outcome = request.session.get(OUTCOME_SESSION_KEY)
-    if not outcome or outcome.get("conference") != conference.pk:
+    if not has_outcome(request, "binding_registration", conference):
         return redirect(conference.get_absolute_url())
     return render(
         request,

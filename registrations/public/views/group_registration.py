@@ -28,9 +28,9 @@ from ...rules.windows import binding_window
 from ..forms.binding import SubstituteForm
 from ..forms.group_registration import GroupContactForm, GroupNeedsForm, group_member_formset
 from ..forms.personal import CancelForm
+from ..outcome import has_outcome, remember_outcome
 from .personal import RATE_LIMITED_MESSAGE, public_conference, too_many_requests
 
-OUTCOME_SESSION_KEY = "group_registration_outcome"
 DEFAULT_ROWS = 3
 
 
@@ -70,8 +70,11 @@ def group_register(request, slug):
             except RegistrationError as error:
                 form.add_error(None, str(error))
             else:
-                request.session[OUTCOME_SESSION_KEY] = {"conference": conference.pk}
-                return redirect("registrations:group_done", slug=conference.slug)
+                return remember_outcome(
+                    redirect("registrations:group_done", slug=conference.slug),
+                    "group_registration",
+                    conference,
+                )
     return render(
         request,
         "registrations/group_register.html",
@@ -91,8 +94,7 @@ def group_register(request, slug):
 
 def group_done(request, slug):
     conference = public_conference(request, slug)
-    outcome = request.session.get(OUTCOME_SESSION_KEY)
-    if not outcome or outcome.get("conference") != conference.pk:
+    if not has_outcome(request, "group_registration", conference):
         return redirect(conference.get_absolute_url())
     return render(
         request,

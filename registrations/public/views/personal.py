@@ -22,8 +22,7 @@ from ...rules.holds import hold_time
 from ...rules.windows import pre_registration_window
 from ..forms.binding import lock_membership_fields
 from ..forms.personal import CancelForm, PersonalDataForm, PreRegistrationForm
-
-OUTCOME_SESSION_KEY = "pre_registration_outcome"
+from ..outcome import has_outcome, remember_outcome
 
 
 def public_conference(request, slug):
@@ -106,8 +105,11 @@ def pre_register(request, slug):
             else:
                 # The same answer for a new and a known address (no enumeration): what differs
                 # is in the mail to the address (lifecycle.pre_register).
-                request.session[OUTCOME_SESSION_KEY] = {"conference": conference.pk}
-                return redirect("registrations:pre_register_done", slug=conference.slug)
+                return remember_outcome(
+                    redirect("registrations:pre_register_done", slug=conference.slug),
+                    "pre_registration",
+                    conference,
+                )
     return render(
         request,
         "registrations/pre_register.html",
@@ -118,8 +120,7 @@ def pre_register(request, slug):
 
 def pre_register_done(request, slug):
     conference = public_conference(request, slug)
-    outcome = request.session.get(OUTCOME_SESSION_KEY)
-    if not outcome or outcome.get("conference") != conference.pk:
+    if not has_outcome(request, "pre_registration", conference):
         return redirect(conference.get_absolute_url())
     return render(
         request,
