@@ -11,6 +11,7 @@ import datetime as dt
 from django.db.models import Min, Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone, translation
+from simple_history.models import HistoricalChanges
 
 from core.pagecache import invalidate_public_pages
 
@@ -50,11 +51,19 @@ def _invalidate_on_m2m_change(sender, action, **kwargs):
         invalidate_public_pages()
 
 
-def connect_page_cache(app_config):
+def connect_page_cache(app_config, *, never_shown=()):
     """Invalidate the cached public pages whenever a model of `app_config` (or a link
     between them) is saved or deleted. Connected for every model, so a new model of the
-    app keeps the pages fresh without anyone remembering to add it here."""
+    app keeps the pages fresh without anyone remembering to add it here.
+
+    Left out: the audit trail's rows (simple_history), written only together with a save or
+    delete of their model, which invalidates already, and the models in `never_shown`, rows
+    no public page shows (mails, submitted-form receipts). Each invalidation is a cache
+    write: a binding registration saved twelve rows, so it wrote the version twelve times.
+    """
     for model in app_config.get_models():
+        if issubclass(model, HistoricalChanges) or model in never_shown:
+            continue
         uid = f"public-pages-{model._meta.label}"
         post_save.connect(_invalidate_on_change, sender=model, dispatch_uid=f"{uid}-save")
         post_delete.connect(_invalidate_on_change, sender=model, dispatch_uid=f"{uid}-delete")

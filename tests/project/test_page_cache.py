@@ -20,7 +20,13 @@ from django.utils import timezone
 from core import pagecache
 from core.forms.submission import SUBMISSION_TOKEN_PLACEHOLDER
 from programme.models import SitePage
-from registrations.models import Registration
+from registrations.models import (
+    FormSubmission,
+    InvoiceSequence,
+    OutgoingMail,
+    OutgoingMailAttachment,
+    Registration,
+)
 from tests.factories import ConferenceFactory, ProgrammeItemFactory, RegistrationFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
@@ -289,3 +295,22 @@ def test_a_change_inside_a_transaction_invalidates_again_on_commit(django_captur
 
     assert during != before
     assert cache.get(pagecache.VERSION_KEY) not in (before, during)
+
+
+def test_rows_no_public_page_shows_leave_the_cached_pages_alone(conference):
+    """The audit trail, the outbox and the form receipts: a binding registration writes a dozen
+    rows, and only those a public page can show change the version (one cache write each)."""
+    registration = RegistrationFactory(conference=conference)
+    before = cache.get(pagecache.VERSION_KEY)
+
+    record = registration.history.first()
+    record.history_id = None
+    record.save()  # another row of the audit trail
+    mail = OutgoingMail.objects.create(registration=registration, kind="test", to=registration.email)
+    OutgoingMailAttachment.objects.create(mail=mail, filename="a.ics", mimetype="text/calendar", content=b"x")
+    FormSubmission.objects.create(token="t" * 32, fingerprint="f" * 64, registration=registration)
+    InvoiceSequence.objects.create(year=2099)
+    assert cache.get(pagecache.VERSION_KEY) == before
+
+    registration.save()
+    assert cache.get(pagecache.VERSION_KEY) != before
