@@ -1,13 +1,23 @@
-"""When the office raises a conference's places or a workshop's seats, people move up from the waiting lists."""
+"""When the office raises a conference's places or a workshop's seats, people move up from the waiting lists;
+a saved or deleted consent text leaves the cache (domain/consent.py)."""
 
 from django.db import transaction
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from programme.models import Conference, Workshop
 from programme.signals import conference_copied
 
 from .domain import groups, lifecycle, workshops
+from .domain.consent import forget_consent_text
+from .models import ConsentText
+
+post_save.connect(
+    forget_consent_text, sender=ConsentText, dispatch_uid="registrations.forget_saved_consent_text"
+)
+post_delete.connect(
+    forget_consent_text, sender=ConsentText, dispatch_uid="registrations.forget_deleted_consent_text"
+)
 
 
 @receiver(post_save, sender=Conference, dispatch_uid="registrations.fill_places_after_conference_save")

@@ -1,5 +1,14 @@
-"""Versioned consent texts: what exactly a person agreed to, and when."""
+"""Versioned consent texts: what exactly a person agreed to, and when.
 
+Every form page and every form POST asks for the current version, so the newest row of each
+text is kept in the shared cache (a version is never changed, only followed by a new one;
+`forget_consent_text` drops the entry whenever a row is saved or deleted). What is served
+from the cache is used only when its text is the one the caller shows: a changed text is
+read from the database and becomes a new version there, as without the cache. The entry is
+written only after the transaction that read or created the row has committed.
+"""
+
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 
@@ -8,29 +17,55 @@ from programme.models import SitePage
 from ..models import ConsentText
 
 PRIVACY_PAGE_SLUG = "datenschutz"
+CACHE_SECONDS = 60 * 60
+
+
+def _cache_key(kind, conference_id):
+    return f"consent-text:{kind}:{conference_id or '-'}"
+
+
+def _remember(text):
+    """Keep `text` as the newest version of its text once this transaction commits."""
+    key = _cache_key(text.kind, text.conference_id)
+    transaction.on_commit(lambda: cache.set(key, text, CACHE_SECONDS))
+
+
+def forget_consent_text(sender, instance, **kwargs):
+    """Drop the cached newest version of `instance`'s text, now and once the transaction commits
+    (connected to ConsentText's post_save and post_delete in registrations/signals.py)."""
+    key = _cache_key(instance.kind, instance.conference_id)
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
 
 
 def current_consent_text(*, kind, conference=None, body):
     """Return the newest version of a consent text, creating a new version when `body` changed.
 
-    Every form page asks for it, so the usual case (the text is unchanged) only reads.
+    Every form page asks for it, so the usual case (the text is unchanged) reads the
+    newest version from the cache (see the module docstring), or from the database.
     Creating a version locks the newest one; when there is none yet, two requests may
     both try to create version 1: the unique constraints let one win, and the other
     reads the winner's row.
     """
+    conference_id = conference.pk if conference is not None else None
+    latest = cache.get(_cache_key(kind, conference_id))
+    if latest is not None and latest.body == body:
+        return latest
     latest = _latest(kind, conference)
     if latest is not None and latest.body == body:
+        _remember(latest)
         return latest
     for attempt in range(3):
         try:
             with transaction.atomic():
                 latest = _latest(kind, conference, lock=True)
-                if latest is not None and latest.body == body:
-                    return latest
-                version = (latest.version if latest is not None else 0) + 1
-                return ConsentText.objects.create(
-                    kind=kind, conference=conference, version=version, body=body
-                )
+                if latest is None or latest.body != body:
+                    version = (latest.version if latest is not None else 0) + 1
+                    latest = ConsentText.objects.create(
+                        kind=kind, conference=conference, version=version, body=body
+                    )
+            _remember(latest)
+            return latest
         except IntegrityError:
             if attempt == 2:
                 raise

@@ -3,7 +3,7 @@
 import pytest
 from django.db import IntegrityError, transaction
 
-from registrations.domain.consent import current_terms
+from registrations.domain.consent import current_privacy_text, current_terms
 from registrations.models import ConsentText
 from tests.factories import ConferenceFactory
 
@@ -12,13 +12,68 @@ pytestmark = pytest.mark.django_db
 
 def test_an_unchanged_text_is_read_with_one_query_and_no_lock(django_assert_num_queries):
     conference = ConferenceFactory()
-    first = current_terms(conference)
+    first = current_terms(conference)  # its transaction (the test's) never commits: nothing cached
 
     with django_assert_num_queries(1) as captured:
         again = current_terms(conference)
 
     assert again == first
     assert "FOR UPDATE" not in captured.captured_queries[0]["sql"]
+
+
+def test_once_committed_an_unchanged_text_comes_from_the_cache_without_a_query(
+    django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    conference = ConferenceFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        first = current_terms(conference)
+
+    with django_assert_num_queries(0):
+        again = current_terms(conference)
+
+    assert (again.pk, again.version, again.body) == (first.pk, 1, first.body)
+
+
+def test_a_changed_text_is_not_served_from_the_cache_and_its_new_version_replaces_it(
+    django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    conference = ConferenceFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        current_terms(conference)
+
+    conference.payment_terms = "Neue Bedingungen"
+    with django_capture_on_commit_callbacks(execute=True):
+        second = current_terms(conference)
+    with django_assert_num_queries(0):
+        again = current_terms(conference)
+
+    assert (second.version, again.pk, again.body) == (2, second.pk, "Neue Bedingungen")
+
+
+def test_a_version_created_in_a_transaction_that_rolls_back_is_never_cached(
+    django_capture_on_commit_callbacks,
+):
+    conference = ConferenceFactory()
+    conference.payment_terms = "Nie gültig"
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with pytest.raises(RuntimeError), transaction.atomic():
+            current_terms(conference)
+            raise RuntimeError
+    assert callbacks == []
+    assert not ConsentText.objects.filter(conference=conference).exists()
+
+    assert current_terms(conference).version == 1
+
+
+def test_a_deleted_text_leaves_the_cache(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        first = current_privacy_text()
+    ConsentText.objects.filter(pk=first.pk).delete()  # e.g. removed in the admin
+
+    again = current_privacy_text()
+
+    assert again.pk != first.pk
+    assert ConsentText.objects.filter(pk=again.pk).exists()
 
 
 def test_a_changed_text_becomes_the_next_version_and_the_old_one_stays(django_assert_num_queries):
