@@ -217,7 +217,15 @@ def update_personal_data(*, registration, data):
 
 
 def register_binding(
-    *, conference, data, registration=None, source=Registration.Source.WEB, now=None, notify=True, terms=None
+    *,
+    conference,
+    data,
+    registration=None,
+    source=Registration.Source.WEB,
+    now=None,
+    notify=True,
+    terms=None,
+    choose_phases=None,
 ):
     """Register a person bindingly. Returns (registration, created).
 
@@ -239,7 +247,8 @@ def register_binding(
     `notify=False` leaves out the person's confirmation mail: a group registration's colleague
     without an own address is told through the contact's one mail (domain/group_registrations.py).
     `terms`: the conference's current terms (consent.current_terms) when the caller read them
-    for this request already (the form showed them); read here otherwise.
+    for this request already (the form showed them); read here otherwise. `choose_phases`
+    likewise: the conference's workshop phases of mode "choose" (the form's workshop fields).
     """
     now = now or timezone.now()
     if source == Registration.Source.WEB:
@@ -280,7 +289,10 @@ def register_binding(
     choices = data.get("workshop_choices") or {}
     prepared_choices = (
         workshops.prepare_choices(
-            conference_id=conference.pk, choices=choices, second_choices=data.get("second_choices") or {}
+            conference_id=conference.pk,
+            choices=choices,
+            second_choices=data.get("second_choices") or {},
+            choose_phases=choose_phases,
         )
         if choices
         else None

@@ -102,11 +102,13 @@ class PreparedChoices:
     second_choices: dict  # phase id -> workshop id or None
 
 
-def prepare_choices(*, conference_id, choices, second_choices=None):
+def prepare_choices(*, conference_id, choices, second_choices=None, choose_phases=None):
     """Normalise the choices to ids and check that every phase is a choose phase of the conference.
 
-    One query and no lock, so callers run it before they lock the conference.
-    Raises RegistrationError for a foreign phase or an invalid value.
+    One query and no lock, so callers run it before they lock the conference; none when the
+    caller passes the conference's choose phases as it read them for this request already
+    (`choose_phases`: the binding form's). Raises RegistrationError for a foreign phase or an
+    invalid value.
     """
     choices = {_as_id(phase_id): _as_id(workshop_id) for phase_id, workshop_id in choices.items()}
     second_choices = {
@@ -114,11 +116,16 @@ def prepare_choices(*, conference_id, choices, second_choices=None):
     }
     phases = {}
     if choices:
-        phases = {
-            phase.pk: phase
-            for phase in WorkshopPhase.objects.filter(
+        if choose_phases is None:
+            choose_phases = WorkshopPhase.objects.filter(
                 pk__in=choices, conference_id=conference_id, mode=WorkshopPhase.Mode.CHOOSE
             ).order_by()
+        phases = {
+            phase.pk: phase
+            for phase in choose_phases
+            if phase.pk in choices
+            and phase.conference_id == conference_id
+            and phase.mode == WorkshopPhase.Mode.CHOOSE
         }
         if set(phases) != set(choices):
             raise RegistrationError(_("Diese Arbeitsphase gehört nicht zu Ihrer Tagung."))
@@ -138,21 +145,23 @@ def book_choices(registration, prepared, *, join_waiting_list=False):
         return
     phases = prepared.phases
     locked = locking.lock_workshops_of_phases(sorted(phases))
+    seats = SeatCounts()  # each locked workshop's seats are counted once for all steps below
     freed = []
     for phase_id in sorted(phases):
         wish = _workshop_of(locked, phases[phase_id], prepared.choices[phase_id])
         second = _workshop_of(locked, phases[phase_id], prepared.second_choices.get(phase_id))
         # People already waiting come first: a seat left free (e.g. a limit raised by a
         # bulk update, which sends no signal) goes to them before a newcomer.
-        _fill_seats([workshop.pk for workshop in (wish, second) if workshop is not None], locked)
+        _fill_seats([workshop.pk for workshop in (wish, second) if workshop is not None], locked, seats)
         freed += _apply_choice(
             registration,
             phases[phase_id],
             wish,
             second if second != wish else None,
             join_waiting_list is True or phase_id in (join_waiting_list or ()),
+            seats,
         )
-    _fill_seats(freed, locked)
+    _fill_seats(freed, locked, seats)
 
 
 def _as_id(value):
@@ -176,8 +185,10 @@ def _workshop_of(locked, phase, workshop_id):
     return workshop
 
 
-def _apply_choice(registration, phase, wish, second, join_waiting_list):
-    """Change one phase's bookings of a registration; returns the ids of workshops whose seat was freed."""
+def _apply_choice(registration, phase, wish, second, join_waiting_list, seats):
+    """Change one phase's bookings of a registration; returns the ids of workshops whose seat was freed.
+
+    `seats`: the SeatCounts of the locked workshops, kept up to date with every seat taken or given up."""
     bookings = list(WorkshopBooking.objects.filter(registration=registration, phase=phase))
     seat = next((b for b in bookings if b.status == SEATED), None)
     waits = [b for b in bookings if b.status == WAITING]
@@ -186,6 +197,7 @@ def _apply_choice(registration, phase, wish, second, join_waiting_list):
     def give_up_seat():
         if seat is not None:
             seat.delete()
+            seats.given_up(seat.workshop_id)
             freed.append(seat.workshop_id)
 
     def drop_waits(keep=None):
@@ -211,10 +223,11 @@ def _apply_choice(registration, phase, wish, second, join_waiting_list):
     if seat is not None and seat.workshop_id == wish.pk:
         drop_waits()
         return freed
-    if _has_free_seat(wish):
+    if seats.has_free_seat(wish):
         drop_waits()
         give_up_seat()
         WorkshopBooking.objects.create(registration=registration, phase=phase, workshop=wish, status=SEATED)
+        seats.taken(wish.pk)
         return freed
     if not join_waiting_list:
         raise RegistrationError(
@@ -232,7 +245,7 @@ def _apply_choice(registration, phase, wish, second, join_waiting_list):
     else:
         _set_second_choice(current, second)
     if second is not None and (seat is None or seat.workshop_id != second.pk):
-        if not _has_free_seat(second):
+        if not seats.has_free_seat(second):
             raise RegistrationError(
                 _(
                     "Ihre Zweitwahl „%(workshop)s“ ist ebenfalls ausgebucht. Bitte wählen Sie einen anderen Workshop."
@@ -241,6 +254,7 @@ def _apply_choice(registration, phase, wish, second, join_waiting_list):
             )
         give_up_seat()
         WorkshopBooking.objects.create(registration=registration, phase=phase, workshop=second, status=SEATED)
+        seats.taken(second.pk)
     return freed
 
 
@@ -257,6 +271,33 @@ def _seated_count(workshop):
 
 def _has_free_seat(workshop):
     return workshop.seat_limit is None or _seated_count(workshop) < workshop.seat_limit
+
+
+class SeatCounts:
+    """The seated bookings of locked workshops, each counted once and then kept by the caller.
+
+    Valid only while the workshop rows are locked and only if every seat taken or given up
+    in between is reported (`taken`, `given_up`): book_choices and _fill_seats do so for the
+    seats they change, so a binding registration counts its workshop once, not twice.
+    """
+
+    def __init__(self):
+        self._seated = {}
+
+    def has_free_seat(self, workshop):
+        if workshop.seat_limit is None:
+            return True
+        if workshop.pk not in self._seated:
+            self._seated[workshop.pk] = _seated_count(workshop)
+        return self._seated[workshop.pk] < workshop.seat_limit
+
+    def taken(self, workshop_id):
+        if workshop_id in self._seated:
+            self._seated[workshop_id] += 1
+
+    def given_up(self, workshop_id):
+        if workshop_id is not None and workshop_id in self._seated:
+            self._seated[workshop_id] -= 1
 
 
 def _first_waiting(workshop):
@@ -294,21 +335,25 @@ def _seat(booking):
     return freed
 
 
-def _fill_seats(workshop_ids, locked):
+def _fill_seats(workshop_ids, locked, seats=None):
     """Hand free seats of the workshops on to the people waiting, first come first served.
 
     Runs with the workshops of their phases locked. Moving someone up frees
-    their seat elsewhere in the phase, which is handed on in turn.
+    their seat elsewhere in the phase, which is handed on in turn. `seats`: the caller's
+    SeatCounts of the locked workshops (a new one otherwise).
     """
+    seats = seats if seats is not None else SeatCounts()
     pending = list(workshop_ids)
     moved = []
     while pending:
         workshop = locked[pending.pop(0)]
-        while _has_free_seat(workshop):
+        while seats.has_free_seat(workshop):
             booking = _first_waiting(workshop)
             if booking is None:
                 break
             freed = _seat(booking)
+            seats.taken(workshop.pk)
+            seats.given_up(freed)
             booking.workshop = workshop
             moved.append(booking)
             _notify_moved_up(booking, previous=locked.get(freed))

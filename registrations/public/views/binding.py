@@ -44,7 +44,8 @@ def _submit(request, form, conference, *, registration=None):
             conference=conference,
             data={**form.service_data(), "language": request.LANGUAGE_CODE},
             registration=registration,
-            terms=form.terms,  # read for this request's form already
+            terms=form.terms,  # read for this request's form already, as its workshop phases
+            choose_phases=[choice.phase for choice in form.phases],
         )
     except lifecycle.AlreadyRegistered:
         raise
