@@ -18,9 +18,9 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from core.banking import validate_iban
+from core.history import HistoricalRecords
 from programme.models import Conference, ProgrammeItem
 
 from .consent import ConsentText
