@@ -86,6 +86,20 @@ def current_privacy_text():
     return current_consent_text(kind=ConsentText.Kind.PRIVACY, body=body)
 
 
+def accepted_terms(registration):
+    """The version of the terms the registration accepted (None before the binding registration).
+
+    Usually the conference's current version, which the cache holds (a version never changes,
+    so the cached row with the same key is that row); otherwise read from the database.
+    """
+    if registration.terms_consent_id is None:
+        return None
+    cached = cache.get(_cache_key(ConsentText.Kind.TERMS, registration.conference_id))
+    if cached is not None and cached.pk == registration.terms_consent_id:
+        return cached
+    return registration.terms_consent
+
+
 def terms_body(conference):
     """The payment agreement and conditions as shown in the form: the office's text, or the default."""
     text = conference.payment_terms.strip()

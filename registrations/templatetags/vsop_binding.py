@@ -2,6 +2,7 @@
 
 from django import template
 
+from ..domain.consent import accepted_terms
 from ..queries.places import place_counts
 from ..rules.windows import binding_deadline_of, binding_window, binding_window_for
 
@@ -22,7 +23,7 @@ def personal_binding(registration, office_view=False):
         return context
     if registration.is_binding:
         context["evening_events"] = list(registration.evening_events.order_by("starts_at"))
-        context["terms"] = registration.terms_consent
+        context["terms"] = accepted_terms(registration)
     else:
         context["window"] = binding_window_for(registration)
         context["binding_deadline"] = binding_deadline_of(registration)

@@ -3,9 +3,9 @@
 import pytest
 from django.db import IntegrityError, transaction
 
-from registrations.domain.consent import current_privacy_text, current_terms
-from registrations.models import ConsentText
-from tests.factories import ConferenceFactory
+from registrations.domain.consent import accepted_terms, current_privacy_text, current_terms
+from registrations.models import ConsentText, Registration
+from tests.factories import ConferenceFactory, RegistrationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -93,3 +93,33 @@ def test_a_text_for_all_conferences_cannot_have_a_version_twice():
     ConsentText.objects.create(kind=ConsentText.Kind.PRIVACY, version=1, body="A")
     with pytest.raises(IntegrityError), transaction.atomic():
         ConsentText.objects.create(kind=ConsentText.Kind.PRIVACY, version=1, body="B")
+
+
+def test_the_accepted_terms_come_from_the_cache_while_they_are_the_current_version(
+    django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    conference = ConferenceFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        terms = current_terms(conference)
+    registration = RegistrationFactory(conference=conference, terms_consent=terms)
+    registration = Registration.objects.get(pk=registration.pk)
+
+    with django_assert_num_queries(0):
+        assert accepted_terms(registration) == terms
+
+
+def test_earlier_accepted_terms_are_read_from_the_database(
+    django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    conference = ConferenceFactory()
+    first = current_terms(conference)
+    registration = RegistrationFactory(conference=conference, terms_consent=first)
+    conference.payment_terms = "Neue Bedingungen"
+    with django_capture_on_commit_callbacks(execute=True):
+        current_terms(conference)
+    registration = Registration.objects.get(pk=registration.pk)
+
+    with django_assert_num_queries(1):
+        accepted = accepted_terms(registration)
+
+    assert (accepted.pk, accepted.version) == (first.pk, 1)
