@@ -14,7 +14,8 @@ def test_every_audited_model_uses_the_manager_built_once():
     audited = [
         model
         for model in apps.get_models()
-        if not issubclass(model, HistoricalChanges) and hasattr(model._meta, "simple_history_manager_attribute")
+        if not issubclass(model, HistoricalChanges)
+        and hasattr(model._meta, "simple_history_manager_attribute")
     ]
     assert len(audited) >= 6
     for model in audited:
