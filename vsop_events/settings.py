@@ -116,6 +116,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # request's first query replaces one the server closed meanwhile (restart, idle timeout).
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
 DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", env.bool("CONN_HEALTH_CHECKS", default=True))
+# PostgreSQL: parameters bound by the server, and a statement run five times on a connection
+# is prepared there, so PostgreSQL no longer parses and plans it for every request (about half
+# of PostgreSQL's CPU in the registration burst, bench/LOAD.md). Prepared statements live in
+# the connection: they need connections that are kept (CONN_MAX_AGE) and no pooler in
+# transaction mode (PgBouncer) between; DATABASE_PREPARED_STATEMENTS=False turns both off.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.bool(
+    "DATABASE_PREPARED_STATEMENTS", default=True
+):
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"server_side_binding": True, "prepare_threshold": 5})
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
