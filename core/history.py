@@ -2,8 +2,8 @@
 
 `instance.history` (which every audit row reads while it is written) asks simple-history's
 descriptor for a manager, and the descriptor builds a new manager class for each call with
-`Manager.from_queryset`: type() plus inspect.getmembers over the queryset, about a third of
-the cost of writing an audit row (cProfile of the binding POST, bench/LOAD.md, 2 Dec 2026).
+`Manager.from_queryset`: type() plus inspect.getmembers over the queryset, about a quarter of
+the cost of writing an audit row (cProfile of the burst, bench/LOAD.md, 2 Dec 2026).
 The class is the same every time, so it is built once per queryset class here.
 """
 
