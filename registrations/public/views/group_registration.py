@@ -1,8 +1,6 @@
 """Group registration by a contact, and the contact's group page: thin wrappers around
 domain/group_registrations.py and domain/lifecycle.py."""
 
-import json
-
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -30,6 +28,7 @@ from ..forms.group_registration import GroupContactForm, GroupNeedsForm, group_m
 from ..forms.personal import CancelForm
 from ..outcome import has_outcome, remember_outcome
 from .personal import RATE_LIMITED_MESSAGE, public_conference, too_many_requests
+from .privacy import data_download
 
 DEFAULT_ROWS = 3
 
@@ -258,9 +257,4 @@ def group_data_export(request, token):
     group = group_for_token(token)
     if is_download_limited(token):
         return render(request, "registrations/download_limited.html", status=429)
-    response = HttpResponse(
-        json.dumps(group_personal_data(group), ensure_ascii=False, indent=2),
-        content_type="application/json; charset=utf-8",
-    )
-    response["Content-Disposition"] = 'attachment; filename="meine-daten-gruppe.json"'
-    return response
+    return data_download(group_personal_data(group), "meine-daten-gruppe.json")

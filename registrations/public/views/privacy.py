@@ -31,11 +31,15 @@ def personal_data_export(request, token):
     registration = registration_for_token(token)
     if is_download_limited(token):
         return render(request, "registrations/download_limited.html", status=429)
-    data = personal_data(registration)
+    return data_download(personal_data(registration), "meine-daten.json")
+
+
+def data_download(data, filename):
+    """A copy of stored data as a JSON file to download (DSGVO Art. 15, 20), readable umlauts."""
     response = HttpResponse(
         json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
     )
-    response["Content-Disposition"] = 'attachment; filename="meine-daten.json"'
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
