@@ -31,10 +31,10 @@ BILLING_WIDGETS = {
 
 
 def german_messages(form):
-    """German messages (and maxlength) on every field of `form`, as on every public form."""
+    """German messages (and maxlength) on every field of `form`, as on every public form. Every
+    field gets the "required" message, so one a form makes required later has it too."""
     for field in form.fields.values():
-        if field.required:
-            field.error_messages["required"] = _("Bitte füllen Sie dieses Feld aus.")
+        field.error_messages["required"] = _("Bitte füllen Sie dieses Feld aus.")
         if isinstance(field, forms.CharField) and field.max_length:
             field.widget.attrs["maxlength"] = field.max_length
             field.error_messages["max_length"] = _(

@@ -13,6 +13,7 @@ from core.forms.validators import validate_person_name
 
 from ...models import Registration
 from ...rules.personal import PERSONAL_FIELDS
+from ._person import german_messages
 
 
 def invitation_consent_field(help_text=None):
@@ -65,13 +66,7 @@ class PersonalDataForm(CleanTextMixin, forms.ModelForm):
         self.fields["organisation"].required = True
         self.fields["first_name"].validators.append(validate_person_name)
         self.fields["last_name"].validators.append(validate_person_name)
-        for field in self.fields.values():
-            if isinstance(field, forms.CharField) and field.max_length:
-                field.widget.attrs["maxlength"] = field.max_length
-                field.error_messages["max_length"] = _(
-                    "Bitte höchstens %(limit_value)d Zeichen eingeben (jetzt: %(show_value)d)."
-                )
-            field.error_messages["required"] = _("Bitte füllen Sie dieses Feld aus.")
+        german_messages(self)
         self.helper = FormHelper()
         self.helper.form_tag = False
 
