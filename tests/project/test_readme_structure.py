@@ -19,9 +19,18 @@ def modules(folder):
     return sorted(path.stem for path in (BASE_DIR / folder).glob("*.py") if path.stem != "__init__")
 
 
+def names(block, name):
+    """`name` stands in the block as a word of its own ("cache.py" is not found in "pagecache.py")."""
+    return re.search(rf"(?<![\w/.]){re.escape(name)}(?!\w)", block) is not None
+
+
+def test_a_name_inside_a_longer_one_does_not_count():
+    assert not names("pagecache.py", "cache.py") and names("pagecache.py, cache.py", "cache.py")
+
+
 def test_every_core_module_is_named():
     block = structure_block()
-    missing = [name for name in modules("core") if name != "apps" and f"{name}.py" not in block]
+    missing = [name for name in modules("core") if name != "apps" and not names(block, f"{name}.py")]
     assert missing == []
 
 
@@ -40,5 +49,5 @@ def test_every_folder_of_the_tree_is_named():
         for path in BASE_DIR.iterdir()
         if path.is_dir() and ((path / "__init__.py").exists() or path.name in data_folders)
     )
-    missing = [name for name in top if f"{name}/" not in block]
+    missing = [name for name in top if not names(block, f"{name}/")]
     assert missing == []

@@ -75,6 +75,7 @@ def test_a_second_scheduler_waits_for_the_lock_in_redis(redis_cache):  # noqa: F
     assert all("Acquiring lock" in out for out in outputs), outputs
 
 
-def test_control_without_redis_two_schedulers_both_start(redis_cache):  # noqa: F811
+def test_control_without_redis_two_schedulers_both_start():
+    # Needs no Redis: each scheduler has a cache of its own, so neither sees the other's lock.
     outputs = outputs_after(start_schedulers("locmemcache://per-process"), started=2)
     assert sum(STARTED in out for out in outputs) == 2, outputs

@@ -1,8 +1,10 @@
 """Versioned consent texts: one row per version, also when many forms ask for it at once."""
 
 import pytest
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 
+from registrations.domain import consent
 from registrations.domain.consent import accepted_terms, current_privacy_text, current_terms
 from registrations.models import ConsentText, Registration
 from tests.factories import ConferenceFactory, RegistrationFactory
@@ -61,8 +63,12 @@ def test_a_version_created_in_a_transaction_that_rolls_back_is_never_cached(
             raise RuntimeError
     assert callbacks == []
     assert not ConsentText.objects.filter(conference=conference).exists()
+    # Nothing of the rolled-back row reached the cache: the next reader creates and stores its own.
+    assert cache.get(consent._cache_key(ConsentText.Kind.TERMS, conference.pk)) is None
 
-    assert current_terms(conference).version == 1
+    again = current_terms(conference)
+    assert again.version == 1
+    assert ConsentText.objects.filter(pk=again.pk).exists()
 
 
 def test_a_deleted_text_leaves_the_cache(django_capture_on_commit_callbacks):

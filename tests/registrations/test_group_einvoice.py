@@ -13,10 +13,11 @@ from registrations.documents.invoice import invoice_pdf
 from registrations.domain import group_registrations, lifecycle
 from registrations.queries.invoices import current_collective_invoice
 from tests.factories import ConferenceFactory
+from tests.factories import group_colleague as colleague
 
 from . import test_einvoice as base
 from .test_einvoice import LEITWEG_ID, assert_valid, parse, text
-from .test_group_registration import colleague, contact
+from .test_group_registration import contact
 
 pytestmark = pytest.mark.django_db
 

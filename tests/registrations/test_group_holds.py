@@ -16,8 +16,9 @@ from registrations.models import Invoice, Registration
 from registrations.rules.group_registrations import confirmation_holds_place
 from registrations.rules.holds import hold_time
 from tests.factories import ConferenceFactory, binding_data
+from tests.factories import group_colleague as colleague
 
-from .test_group_registration import colleague, register
+from .test_group_registration import register
 
 pytestmark = pytest.mark.django_db
 

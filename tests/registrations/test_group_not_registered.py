@@ -11,8 +11,9 @@ from django.core import mail
 from registrations.domain import lifecycle
 from registrations.models import PendingCompletion
 from tests.factories import ConferenceFactory, binding_data
+from tests.factories import group_colleague as colleague
 
-from .test_group_registration import SECRETARIAT, colleague, register
+from .test_group_registration import SECRETARIAT, register
 
 pytestmark = pytest.mark.django_db
 
