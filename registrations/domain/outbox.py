@@ -236,10 +236,13 @@ def render_deferred(mail, **known):
     spec = mail.render_spec
     if spec is None:
         return False
-    rendered, attachments = DEFERRED_RENDERERS[spec["renderer"]](mail, spec, **known)
-    if rendered.template != spec["template"]:
-        raise ValueError(f"Rendered {rendered.template!r} for a deferred {spec['template']!r}")
+    # The renderer's reads are in the same transaction (a savepoint inside the caller's): a
+    # database error while rendering then rolls back only this, and a caller that holds a
+    # transaction of its own (a completion registering bindingly) keeps it usable.
     with transaction.atomic():
+        rendered, attachments = DEFERRED_RENDERERS[spec["renderer"]](mail, spec, **known)
+        if rendered.template != spec["template"]:
+            raise ValueError(f"Rendered {rendered.template!r} for a deferred {spec['template']!r}")
         written = OutgoingMail.objects.filter(pk=mail.pk, render_spec__isnull=False).update(
             subject=rendered.subject, body_text=rendered.text, body_html=rendered.html, render_spec=None
         )

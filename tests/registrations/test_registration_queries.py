@@ -141,6 +141,25 @@ def record_lock_and_renders(monkeypatch):
     return calls
 
 
+def record_renders_inside_the_lock(monkeypatch):
+    """For each mail rendered: whether the transaction that took the conference lock was still
+    open then (the innermost atomic block when lock_conference ran)."""
+    locked, inside = [], []
+    real_lock, real_render = lifecycle.lock_conference, outbox.render_mail
+
+    def lock(pk):
+        locked.append(connection.atomic_blocks[-1])
+        return real_lock(pk)
+
+    def render(template, context, *rest):
+        inside.append(any(block in connection.atomic_blocks for block in locked))
+        return real_render(template, context, *rest)
+
+    monkeypatch.setattr(lifecycle, "lock_conference", lock)
+    monkeypatch.setattr(outbox, "render_mail", render)
+    return inside
+
+
 def assert_mail_as_rendered_now(registration, template, **context):
     """The queued mail is exactly what rendering it now, after commit, gives."""
     queued = OutgoingMail.objects.get(registration=registration, kind=template)
@@ -169,18 +188,12 @@ def test_a_pre_registration_on_the_waiting_list_renders_its_mail_after_the_lock(
     conference.save()
     lifecycle.pre_register(conference=conference, data=person(1))
     calls = record_lock_and_renders(monkeypatch)
-    depths = []
-    real_render = outbox.render_mail
-    monkeypatch.setattr(
-        outbox,
-        "render_mail",
-        lambda t, c, *rest: depths.append(len(connection.atomic_blocks)) or real_render(t, c, *rest),
-    )
+    inside_the_lock = record_renders_inside_the_lock(monkeypatch)
 
     registration, _ = lifecycle.pre_register(conference=conference, data=person(2))
 
     assert calls == ["lock", "waiting_list_confirmed"]
-    assert depths == [len(connection.atomic_blocks)]  # rendered once the locked transaction was over
+    assert inside_the_lock == [False]  # rendered once the locked transaction was over
     assert OutgoingMail.objects.get(registration=registration).render_spec is None
     assert registration.is_waiting
     monkeypatch.undo()
@@ -282,23 +295,16 @@ def confirmation_as_rendered_now(registration):
 def test_the_binding_confirmation_is_rendered_after_the_locked_transaction(conference, monkeypatch):
     register_binding(conference=conference, data=binding_data(conference, 0))  # the terms exist now
     pre, _ = lifecycle.pre_register(conference=conference, data=person(1))
-    calls = []
-    real_lock, real_render = lifecycle.lock_conference, outbox.render_mail
-    depth = lambda: len(connection.atomic_blocks)  # noqa: E731
-    monkeypatch.setattr(
-        lifecycle, "lock_conference", lambda pk: calls.append(("lock", depth())) or real_lock(pk)
-    )
-    monkeypatch.setattr(
-        outbox, "render_mail", lambda t, c, *rest: calls.append((t, depth())) or real_render(t, c, *rest)
-    )
+    calls = record_lock_and_renders(monkeypatch)
+    inside_the_lock = record_renders_inside_the_lock(monkeypatch)
 
     registration, _ = register_binding(
         conference=conference, data=binding_data(conference, 1), registration=pre
     )
 
-    (lock, lock_depth), (template, render_depth) = calls
+    lock, template = calls
     assert (lock, template) == ("lock", "registration_confirmed")
-    assert render_depth < lock_depth  # the locked transaction was over when the mail was rendered
+    assert inside_the_lock == [False]  # the locked transaction was over when the mail was rendered
     mail = OutgoingMail.objects.get(registration=registration, kind="registration_confirmed")
     assert mail.render_spec is None
     monkeypatch.undo()
