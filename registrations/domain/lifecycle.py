@@ -478,11 +478,12 @@ def hold_lapsed_message():
 
 
 def held_by_group_message(registration):
-    """What a colleague reads on opening their own link before the group's contact confirmed."""
+    """What a colleague reads on opening their own link before the group's contact confirmed
+    (nothing is recorded for them then: confirm_address leaves the group's hold as it is)."""
     return _(
-        "Danke, Ihre E-Mail-Adresse ist bestätigt. Ihr Platz ist bis %(until)s Uhr reserviert: "
+        "Vielen Dank. Ihr Platz ist bis %(until)s Uhr für Sie reserviert. "
         "Die Anmeldung gilt, sobald %(contact)s die Gruppenanmeldung über den Link zur Gruppenseite "
-        "bestätigt. Geschieht das nicht rechtzeitig, verfällt die Anmeldung der Gruppe."
+        "bestätigt. Geschieht das nicht rechtzeitig, verfällt die Anmeldung der ganzen Gruppe."
     ) % {
         "until": date_format(timezone.localtime(registration.hold_expires_at), "d.m.Y, H:i"),
         "contact": registration.group_registration.contact_name,

@@ -83,9 +83,9 @@ def reminder_plan(registrations, *, today=None):
         step, reason = None, ""
         if invoice is None and registration.group_registration_id in collective:
             # A line of the group's collective invoice: reminded once, through the invoice itself.
-            reason = _("Zeile der Sammelrechnung %(number)s, die als Ganzes erinnert wird") % {
-                "number": collective[registration.group_registration_id]
-            }
+            reason = _(
+                "Posten der Sammelrechnung %(number)s: erinnert wird an die Sammelrechnung als Ganzes"
+            ) % {"number": collective[registration.group_registration_id]}
         elif invoice is None or open_amount <= ZERO:
             reason = _("kein Betrag offen")
         else:

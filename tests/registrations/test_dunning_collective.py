@@ -172,5 +172,5 @@ def test_a_colleague_on_the_collective_invoice_is_skipped_with_the_invoice_named
     plan = {p.registration.pk: p for p in reminder_plan([holder, other])}
     assert plan[holder.pk].will_be_sent
     assert plan[other.pk].skipped_because == (
-        f"Zeile der Sammelrechnung {invoice.number}, die als Ganzes erinnert wird"
+        f"Posten der Sammelrechnung {invoice.number}: erinnert wird an die Sammelrechnung als Ganzes"
     )

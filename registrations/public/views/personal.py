@@ -18,6 +18,7 @@ from ...queries.invoices import current_invoice, invoice_concerning
 from ...queries.personal import keep_personal_phases, registration_for_token
 from ...queries.places import place_counts, waiting_position
 from ...rules.cancellation import cancellation_cost
+from ...rules.group_registrations import confirmation_holds_place
 from ...rules.holds import hold_time
 from ...rules.windows import pre_registration_window
 from ..forms.binding import lock_membership_fields
@@ -45,8 +46,8 @@ def registration_for_link(request, token):
             messages.warning(request, lifecycle.hold_lapsed_message())
         elif (
             registration.awaits_confirmation
-            and registration.group_registration_id
             and not registration.is_cancelled
+            and not confirmation_holds_place(registration)
         ):  # a colleague's place waits for the group's contact
             messages.info(request, lifecycle.held_by_group_message(registration))
         else:
