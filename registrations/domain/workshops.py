@@ -270,7 +270,8 @@ def _seated_count(workshop):
 
 
 def _has_free_seat(workshop):
-    return workshop.seat_limit is None or _seated_count(workshop) < workshop.seat_limit
+    """Counted now, for one look (SeatCounts keeps the count for several)."""
+    return SeatCounts().has_free_seat(workshop)
 
 
 class SeatCounts:

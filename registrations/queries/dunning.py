@@ -15,6 +15,7 @@ from ..models import Invoice, PaymentReminder, Registration
 from ..rules.dunning import NextReminder, next_reminder, reminder_waits
 from ..rules.payments import ZERO
 from .balances import balances_for
+from .invoices import valid_collective_invoices
 
 
 @dataclass(frozen=True)
@@ -47,9 +48,8 @@ def _collective_invoice_numbers(group_ids):
     if not group_ids:
         return {}
     return dict(
-        Invoice.objects.filter(
-            group_registration_id__in=group_ids, kind=Invoice.Kind.INVOICE, cancelled_by__isnull=True
-        )
+        valid_collective_invoices()
+        .filter(group_registration_id__in=group_ids)
         .order_by("year", "sequence")
         .values_list("group_registration_id", "number")
     )

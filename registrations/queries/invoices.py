@@ -41,19 +41,17 @@ def current_invoice(registration):
     )
 
 
-def current_collective_invoice(group):
-    """The group's valid collective invoice (Sammelrechnung), or None."""
-    return (
-        Invoice.objects.filter(group_registration=group, kind=Invoice.Kind.INVOICE, cancelled_by__isnull=True)
-        .order_by("-year", "-sequence")
-        .first()
-    )
-
-
-def _valid_collective_invoices():
+def valid_collective_invoices():
+    """Collective invoices (Sammelrechnungen) that are not cancelled: a group's valid one is its
+    newest (a changed group gets a Stornorechnung and a new one)."""
     return Invoice.objects.filter(kind=Invoice.Kind.INVOICE, cancelled_by__isnull=True).exclude(
         group_registration=None
     )
+
+
+def current_collective_invoice(group):
+    """The group's valid collective invoice (Sammelrechnung), or None."""
+    return valid_collective_invoices().filter(group_registration=group).order_by("-year", "-sequence").first()
 
 
 def with_collective_invoice(registrations):
@@ -62,7 +60,7 @@ def with_collective_invoice(registrations):
     registration it is booked on (subqueries: no query per row). Colleagues on it have no
     invoice of their own, so their own payment status says "no invoice"."""
     valid = (
-        _valid_collective_invoices()
+        valid_collective_invoices()
         .filter(group_registration=OuterRef("group_registration"))
         .order_by("-year", "-sequence")
     )
