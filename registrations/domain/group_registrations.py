@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from core.exceptions import RegistrationError
 
 from ..models import GroupRegistration, Registration
-from ..queries.places import waiting_position
+from ..queries.places import waiting_positions
 from ..rules.group_registrations import (
     MAX_MEMBERS,
     has_own_address,
@@ -176,6 +176,7 @@ def _register_member(group, member, *, data, now):
 
 def _render_group_mail(group):
     members = list(group.members.select_related("conference").order_by("pk"))
+    positions = waiting_positions(members)  # one query for all who wait, not one each
     context = {
         "group": group,
         "conference": group.conference,
@@ -183,7 +184,7 @@ def _render_group_mail(group):
         "members": [
             {
                 "registration": member,
-                "position": waiting_position(member),
+                "position": positions.get(member.pk),
                 "has_own_address": has_own_address(member, group),
             }
             for member in members
